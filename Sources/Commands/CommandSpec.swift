@@ -1,0 +1,119 @@
+/// Command flags, as Redis's command table names them.
+public struct CommandFlags: OptionSet, Sendable {
+    public let rawValue: UInt32
+    public init(rawValue: UInt32) { self.rawValue = rawValue }
+
+    public static let write = CommandFlags(rawValue: 1 << 0)
+    public static let readonly = CommandFlags(rawValue: 1 << 1)
+    public static let denyOOM = CommandFlags(rawValue: 1 << 2)
+    public static let admin = CommandFlags(rawValue: 1 << 3)
+    public static let pubsub = CommandFlags(rawValue: 1 << 4)
+    public static let noscript = CommandFlags(rawValue: 1 << 5)
+    public static let blocking = CommandFlags(rawValue: 1 << 6)
+    public static let loading = CommandFlags(rawValue: 1 << 7)
+    public static let stale = CommandFlags(rawValue: 1 << 8)
+    public static let skipMonitor = CommandFlags(rawValue: 1 << 9)
+    public static let fast = CommandFlags(rawValue: 1 << 10)
+    public static let noAuth = CommandFlags(rawValue: 1 << 11)
+    public static let mayReplicate = CommandFlags(rawValue: 1 << 12)
+    public static let allowBusy = CommandFlags(rawValue: 1 << 13)
+    public static let noMulti = CommandFlags(rawValue: 1 << 14)
+
+    /// The names COMMAND INFO reports, in Redis's order.
+    static let names: [(CommandFlags, String)] = [
+        (.write, "write"), (.readonly, "readonly"), (.denyOOM, "denyoom"), (.admin, "admin"),
+        (.pubsub, "pubsub"), (.noscript, "noscript"), (.blocking, "blocking"), (.loading, "loading"),
+        (.stale, "stale"), (.skipMonitor, "skip_monitor"), (.fast, "fast"), (.noAuth, "no_auth"),
+        (.mayReplicate, "may_replicate"), (.allowBusy, "allow_busy"), (.noMulti, "no_multi"),
+    ]
+
+    var names: [String] { Self.names.filter { contains($0.0) }.map(\.1) }
+}
+
+/// Where a command's keys are in its arguments (Redis's legacy first/last/step).
+public struct KeyPositions: Sendable {
+    public let first: Int
+    /// Negative counts from the end: -1 is the last argument.
+    public let last: Int
+    public let step: Int
+    public static let none = KeyPositions(first: 0, last: 0, step: 0)
+    public static let single = KeyPositions(first: 1, last: 1, step: 1)
+    public static let all = KeyPositions(first: 1, last: -1, step: 1)
+    public static let pairs = KeyPositions(first: 1, last: -1, step: 2)
+    public init(first: Int, last: Int, step: Int) {
+        self.first = first
+        self.last = last
+        self.step = step
+    }
+
+    /// The argument indexes that name keys in `args`.
+    public func indexes(argumentCount: Int) -> StrideThrough<Int> {
+        guard first > 0 else { return stride(from: 1, through: 0, by: 1) }
+        let end = last >= 0 ? min(last, argumentCount - 1) : argumentCount + last
+        return stride(from: first, through: end, by: step)
+    }
+}
+
+public typealias CommandHandler = (Client) -> Void
+
+/// One entry of the command table: everything Redis keeps about a command,
+/// and the function that runs it.
+public struct CommandSpec {
+    /// Lowercase, as COMMAND reports it.
+    public let name: String
+    /// Positive: exact argument count including the name; negative: the minimum.
+    public let arity: Int
+    public let flags: CommandFlags
+    public let keys: KeyPositions
+    public let group: String
+    public let summary: String
+    public let since: String
+    public let complexity: String
+    public let handler: CommandHandler
+    public var subcommands: [CommandSpec] = []
+    /// For a subcommand, `container|name`, the form errors and INFO use.
+    public var fullName: String
+
+    public init(_ name: String, arity: Int, flags: CommandFlags, keys: KeyPositions = .none,
+                group: String, summary: String, since: String = "1.0.0", complexity: String = "O(1)",
+                subcommands: [CommandSpec] = [], handler: @escaping CommandHandler) {
+        self.name = name
+        self.arity = arity
+        self.flags = flags
+        self.keys = keys
+        self.group = group
+        self.summary = summary
+        self.since = since
+        self.complexity = complexity
+        self.handler = handler
+        self.fullName = name
+        self.subcommands = subcommands.map { sub in
+            var sub = sub
+            sub.fullName = "\(name)|\(sub.name)"
+            return sub
+        }
+    }
+
+    public var isContainer: Bool { !subcommands.isEmpty }
+
+    /// The ACL categories Redis derives for the command.
+    var aclCategories: [String] {
+        var categories: [String] = []
+        if flags.contains(.write) { categories.append("@write") }
+        if flags.contains(.readonly) { categories.append("@read") }
+        if flags.contains(.admin) { categories += ["@admin", "@dangerous"] }
+        if flags.contains(.pubsub) { categories.append("@pubsub") }
+        if flags.contains(.fast) { categories.append("@fast") } else { categories.append("@slow") }
+        if flags.contains(.blocking) { categories.append("@blocking") }
+        switch group {
+        case "string", "hash", "list", "set", "sorted-set", "bitmap", "hyperloglog", "geo", "stream":
+            categories.append("@" + (group == "sorted-set" ? "sortedset" : group))
+        case "generic": categories.append("@keyspace")
+        case "connection": categories.append("@connection")
+        case "transactions": categories.append("@transaction")
+        case "scripting": categories.append("@scripting")
+        default: break
+        }
+        return categories
+    }
+}

@@ -1,0 +1,180 @@
+import Keyspace
+import RESP
+
+/// What the Server layer does on the engine's behalf.
+public struct ServerHooks {
+    /// SHUTDOWN: the server flushes the AOF and stops its loop. Returns an error text on refusal.
+    public var shutdown: (_ save: Bool?) -> String? = { _ in "ERR shutdown is not available here" }
+    /// The TCP port actually listened on, for INFO.
+    public var tcpPort: () -> Int = { 0 }
+    /// AOF facts for INFO persistence.
+    public var aofInfo: () -> [(String, String)] = { [] }
+    /// BGREWRITEAOF: schedules a rewrite; returns an error text on refusal.
+    public var rewriteAOF: () -> String? = { "ERR AOF rewriting is not available here" }
+    /// Bytes the allocator has handed out (INFO used_memory).
+    public var usedMemory: () -> Int = { MemoryStats.residentBytes() }
+    public init() {}
+}
+
+/// The command engine: the keyspace, the command table, the configuration,
+/// and the path every command takes (lookup, arity, run, count, propagate).
+/// It is owned by the loop thread; nothing in it is synchronised.
+public final class Engine {
+    public let keyspace: Keyspace
+    public let config: Config
+    public private(set) var table: CommandTable!
+    public var stats: ServerStats
+    public var hooks = ServerHooks()
+    /// Changes since start (Redis's `server.dirty`): a handler that changes data bumps it.
+    public var dirty = 0
+
+    /// Commands to append to the AOF, RESP-encoded; drained by the AOF writer.
+    public var aofBuffer: [UInt8] = []
+    /// Bytes ever appended to `aofBuffer`: a position in the AOF stream.
+    public private(set) var aofOffset = 0
+    /// False while loading the AOF and when `appendonly no`.
+    public var propagating = false
+    /// True while the AOF is replayed: an expiry in the past is then stored, not applied,
+    /// because the DEL that followed it is in the file too.
+    public var loading = false
+    private var aofSelectedDB = -1
+
+    /// DEBUG SET-ACTIVE-EXPIRE: whether the cron samples keys with a TTL.
+    public var activeExpireEnabled = true
+    /// The configuration file the server started with, for CONFIG REWRITE and INFO.
+    public var configFilePath: String? = nil
+    public var executablePath = ""
+    public var peakMemory = 0
+    /// Redis's run_id: 40 random hex characters per start.
+    public let runID: String = (0..<40).map { _ in String("0123456789abcdef".randomElement()!) }.joined()
+    /// Called after CONFIG SET with the names it changed.
+    public var onConfigChange: ([String]) -> Void = { _ in }
+
+    public private(set) var clients: [Int: Client] = [:]
+    private var nextClientID = 1
+
+    public init(config: Config = Config()) {
+        self.config = config
+        self.keyspace = Keyspace(databaseCount: config.databases)
+        self.stats = ServerStats(startTime: Keyspace.clockMilliseconds())
+        self.table = CommandTable(Self.allCommands())
+        keyspace.onExpired = { [unowned self] db, key in
+            self.propagate(db: db, [Array("DEL".utf8), key])
+        }
+        HashValue.maxCompactEntries = config.hashMaxListpackEntries
+        HashValue.maxCompactValueLength = config.hashMaxListpackValue
+    }
+
+    static func allCommands() -> [CommandSpec] {
+        ConnectionCommands.specs() + ClientCommands.specs() + StringCommands.specs()
+            + HashCommands.specs() + KeyCommands.specs() + ServerCommands.specs()
+    }
+
+    func configChanged(_ names: [String]) {
+        HashValue.maxCompactEntries = config.hashMaxListpackEntries
+        HashValue.maxCompactValueLength = config.hashMaxListpackValue
+        onConfigChange(names)
+    }
+
+    // MARK: - Clients
+
+    /// A client registered for CLIENT LIST and INFO (a connection).
+    public func connect() -> Client {
+        let client = makeClient()
+        clients[client.id] = client
+        stats.connectionsReceived += 1
+        return client
+    }
+
+    public func disconnect(_ client: Client) {
+        clients[client.id] = nil
+    }
+
+    /// A client not listed anywhere (AOF loading, tests).
+    public func makeClient() -> Client {
+        defer { nextClientID += 1 }
+        return Client(id: nextClientID, server: self)
+    }
+
+    // MARK: - Running commands
+
+    /// Runs `client.args` and appends the reply to `client.reply`.
+    public func execute(_ client: Client) {
+        let args = client.args
+        guard !args.isEmpty else { return }
+        keyspace.refreshClock()
+        client.lastInteraction = keyspace.now
+        guard let top = table.lookup(args[0]) else {
+            reject(client, Errors.unknownCommand(args))
+            return
+        }
+        var spec = table.spec(at: top)
+        if spec.isContainer && args.count >= 2 {
+            guard let sub = table.subcommand(of: top, named: args[1]) else {
+                reject(client, Errors.unknownSubcommand(args[1], container: spec.name))
+                return
+            }
+            spec = sub
+        }
+        if (spec.arity > 0 && args.count != spec.arity) || args.count < -spec.arity {
+            stats.commands[spec.fullName, default: CommandStat()].rejectedCalls += 1
+            reject(client, Errors.wrongArity(spec.fullName))
+            return
+        }
+        call(spec, client)
+    }
+
+    /// Runs a resolved command: the handler, then stats and propagation.
+    func call(_ spec: CommandSpec, _ client: Client) {
+        let dirtyBefore = dirty
+        let replyStart = client.reply.count
+        let started = Keyspace.clockMicroseconds()
+        client.propagationOverride = nil
+        spec.handler(client)
+        let elapsed = Keyspace.clockMicroseconds() - started
+
+        stats.commandsProcessed += 1
+        client.lastCommand = spec.fullName
+        var stat = stats.commands[spec.fullName, default: CommandStat()]
+        stat.calls += 1
+        stat.microseconds += elapsed
+        if client.reply.count > replyStart && client.reply.bytes[replyStart] == UInt8(ascii: "-") {
+            stat.failedCalls += 1
+            stats.recordError(client.reply.bytes[replyStart...])
+        }
+        stats.commands[spec.fullName] = stat
+
+        if dirty != dirtyBefore {
+            if let override = client.propagationOverride {
+                for command in override { propagate(db: client.dbIndex, command) }
+            } else {
+                propagate(db: client.dbIndex, client.args)
+            }
+            if propagating { client.aofWaitOffset = aofOffset }
+        }
+    }
+
+    private func reject(_ client: Client, _ message: String) {
+        client.reply.error(message)
+        stats.recordError(client.reply.bytes[(client.reply.count - message.utf8.count - 3)...])
+    }
+
+    // MARK: - Propagation
+
+    /// Appends a command to the AOF stream, preceded by SELECT when the database changes.
+    public func propagate(db: Int, _ args: [[UInt8]]) {
+        guard propagating else { return }
+        let before = aofBuffer.count
+        if db != aofSelectedDB {
+            CommandEncoder.append([Array("SELECT".utf8), ByteNumbers.decimal(Int64(db))], to: &aofBuffer)
+            aofSelectedDB = db
+        }
+        CommandEncoder.append(args, to: &aofBuffer)
+        aofOffset += aofBuffer.count - before
+    }
+
+    /// Forget which database the AOF stream last selected (a new AOF file starts).
+    public func resetAOFSelection() {
+        aofSelectedDB = -1
+    }
+}

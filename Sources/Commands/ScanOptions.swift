@@ -1,0 +1,78 @@
+import Keyspace
+import RESP
+
+/// The cursor and options shared by SCAN, HSCAN (and later SSCAN, ZSCAN).
+struct ScanOptions {
+    var count = 10
+    var pattern: [UInt8]? = nil
+    var typeName: [UInt8]? = nil
+
+    /// Redis parses cursors with `strtoul`: a sign is accepted and a negative wraps.
+    static func parseCursor(_ c: Client, _ text: [UInt8]) -> UInt64? {
+        var digits = text[...]
+        var negative = false
+        if let first = digits.first, first == UInt8(ascii: "-") || first == UInt8(ascii: "+") {
+            negative = first == UInt8(ascii: "-")
+            digits = digits.dropFirst()
+        }
+        var value: UInt64 = 0
+        for byte in digits {
+            guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else {
+                c.reply.error(Errors.invalidCursor)
+                return nil
+            }
+            let (times10, o1) = value.multipliedReportingOverflow(by: 10)
+            let (sum, o2) = times10.addingReportingOverflow(UInt64(byte - UInt8(ascii: "0")))
+            if o1 || o2 {
+                c.reply.error(Errors.invalidCursor)
+                return nil
+            }
+            value = sum
+        }
+        if digits.isEmpty && !text.isEmpty {
+            c.reply.error(Errors.invalidCursor)
+            return nil
+        }
+        return negative ? 0 &- value : value
+    }
+
+    /// Parses `[MATCH pattern] [COUNT n] [TYPE t]` from `start`; nil after replying an error.
+    static func parse(_ c: Client, from start: Int, allowType: Bool) -> ScanOptions? {
+        var options = ScanOptions()
+        var index = start
+        while index < c.args.count {
+            let hasValue = index + 1 < c.args.count
+            if c.argument(index, is: "COUNT") && hasValue {
+                guard let count = c.integer(at: index + 1) else { return nil }
+                guard count >= 1 else {
+                    c.reply.error(Errors.syntax)
+                    return nil
+                }
+                options.count = Int(clamping: count)
+            } else if c.argument(index, is: "MATCH") && hasValue {
+                let pattern = c.args[index + 1]
+                options.pattern = pattern == [UInt8(ascii: "*")] ? nil : pattern
+            } else if allowType && c.argument(index, is: "TYPE") && hasValue {
+                options.typeName = c.args[index + 1]
+            } else {
+                c.reply.error(Errors.syntax)
+                return nil
+            }
+            index += 2
+        }
+        return options
+    }
+
+    func matches(_ element: [UInt8]) -> Bool {
+        guard let pattern else { return true }
+        return Glob.matches(pattern, element)
+    }
+
+    /// The reply: the next cursor as a bulk string, then the elements.
+    static func reply(_ c: Client, cursor: UInt64, elements: [[UInt8]]) {
+        c.reply.array(2)
+        c.reply.bulk(Array(String(cursor).utf8))
+        c.reply.array(elements.count)
+        for element in elements { c.reply.bulk(element) }
+    }
+}

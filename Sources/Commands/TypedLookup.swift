@@ -1,0 +1,54 @@
+import Keyspace
+
+/// The value of a key seen as one type: found, absent, or of another type.
+enum Typed<T> {
+    case found(T)
+    case missing
+    case wrongType
+}
+
+extension Client {
+    /// The string at `key`, counting a keyspace hit or miss as Redis's lookupKeyRead does.
+    func readString(_ key: [UInt8]) -> Typed<[UInt8]> {
+        switch db.lookup(key) {
+        case .none:
+            server.keyspace.stats.keyspaceMisses += 1
+            return .missing
+        case .string(let bytes)?:
+            server.keyspace.stats.keyspaceHits += 1
+            return .found(bytes)
+        case .some:
+            server.keyspace.stats.keyspaceHits += 1
+            return .wrongType
+        }
+    }
+
+    func readHash(_ key: [UInt8]) -> Typed<HashValue> {
+        switch db.lookup(key) {
+        case .none:
+            server.keyspace.stats.keyspaceMisses += 1
+            return .missing
+        case .hash(let hash)?:
+            server.keyspace.stats.keyspaceHits += 1
+            return .found(hash)
+        case .some:
+            server.keyspace.stats.keyspaceHits += 1
+            return .wrongType
+        }
+    }
+
+    /// The hash at `key` for writing, created empty if absent; nil after replying WRONGTYPE.
+    func writableHash(_ key: [UInt8]) -> HashValue? {
+        switch db.lookup(key) {
+        case .none:
+            let hash = HashValue()
+            db.add(key, .hash(hash))
+            return hash
+        case .hash(let hash)?:
+            return hash
+        case .some:
+            wrongType()
+            return nil
+        }
+    }
+}

@@ -1,0 +1,95 @@
+/// A Redis hash. Small hashes are a flat array of pairs in insertion order,
+/// like Redis's listpack (so HGETALL order matches Redis byte for byte); past
+/// `hash-max-listpack-entries` entries or `hash-max-listpack-value` bytes it
+/// converts, once, to a `ByteTable`.
+public final class HashValue {
+    public nonisolated(unsafe) static var maxCompactEntries = 128
+    public nonisolated(unsafe) static var maxCompactValueLength = 64
+
+    private var pairs: [(field: [UInt8], value: [UInt8])] = []
+    private var table: ByteTable<[UInt8]>? = nil
+
+    public init() {}
+
+    public var isCompact: Bool { table == nil }
+    public var count: Int { table?.count ?? pairs.count }
+
+    public func get(_ field: [UInt8]) -> [UInt8]? {
+        if let table { return table[field] }
+        for pair in pairs where pair.field == field { return pair.value }
+        return nil
+    }
+
+    /// Sets a field; true when it was new.
+    @discardableResult
+    public func set(_ field: [UInt8], _ value: [UInt8]) -> Bool {
+        if table == nil {
+            if let position = pairs.firstIndex(where: { $0.field == field }) {
+                pairs[position].value = value
+                convertIfTooLarge(field, value)
+                return false
+            }
+            pairs.append((field, value))
+            convertIfTooLarge(field, value)
+            return true
+        }
+        return table!.set(field, value)
+    }
+
+    @discardableResult
+    public func remove(_ field: [UInt8]) -> Bool {
+        if table != nil { return table!.remove(field) != nil }
+        guard let position = pairs.firstIndex(where: { $0.field == field }) else { return false }
+        pairs.remove(at: position)
+        return true
+    }
+
+    /// Field/value pairs, in insertion order while compact.
+    public func forEach(_ body: ([UInt8], [UInt8]) -> Void) {
+        if let table {
+            table.forEach(body)
+        } else {
+            for pair in pairs { body(pair.field, pair.value) }
+        }
+    }
+
+    /// The pair at a position in `0..<count` (for random picks).
+    public func pair(at position: Int) -> ([UInt8], [UInt8]) {
+        if let table { return (table.key(at: position), table.value(at: position)) }
+        return pairs[position]
+    }
+
+    /// One HSCAN step: compact hashes return everything at cursor 0, as Redis does.
+    public func scan(cursor: UInt64, count: Int, _ visit: ([UInt8], [UInt8]) -> Void) -> UInt64 {
+        guard let table else {
+            forEach(visit)
+            return 0
+        }
+        var next = cursor
+        var visited = 0
+        repeat {
+            next = table.scan(cursor: next) { position in
+                visit(table.key(at: position), table.value(at: position))
+                visited += 1
+            }
+        } while next != 0 && visited < count
+        return next
+    }
+
+    public func duplicate() -> HashValue {
+        let copy = HashValue()
+        copy.pairs = pairs
+        copy.table = table
+        return copy
+    }
+
+    private func convertIfTooLarge(_ field: [UInt8], _ value: [UInt8]) {
+        guard pairs.count > Self.maxCompactEntries
+            || field.count > Self.maxCompactValueLength
+            || value.count > Self.maxCompactValueLength else { return }
+        var converted = ByteTable<[UInt8]>()
+        for pair in pairs { converted.set(pair.field, pair.value) }
+        table = converted
+        pairs = []
+    }
+}

@@ -1,0 +1,50 @@
+/// A value in the keyspace. Aggregates are classes so a handler mutates them
+/// in place, never copying a whole collection on write.
+public enum RedisValue {
+    case string([UInt8])
+    case hash(HashValue)
+
+    /// The name TYPE reports.
+    public var typeName: String {
+        switch self {
+        case .string: return "string"
+        case .hash: return "hash"
+        }
+    }
+
+    /// The name OBJECT ENCODING reports, with Redis's thresholds.
+    public var encodingName: String {
+        switch self {
+        case .string(let bytes):
+            if bytes.count <= 20, ByteNumbersLite.isCanonicalInt64(bytes) { return "int" }
+            return bytes.count <= 44 ? "embstr" : "raw"
+        case .hash(let hash):
+            return hash.isCompact ? "listpack" : "hashtable"
+        }
+    }
+
+    /// A deep copy, for COPY.
+    public func duplicate() -> RedisValue {
+        switch self {
+        case .string: return self
+        case .hash(let hash): return .hash(hash.duplicate())
+        }
+    }
+}
+
+/// The small part of number parsing the keyspace needs, kept here so the
+/// module depends on nothing.
+enum ByteNumbersLite {
+    static func isCanonicalInt64(_ bytes: [UInt8]) -> Bool {
+        guard let first = bytes.first else { return false }
+        if bytes == [UInt8(ascii: "0")] { return true }
+        var digits = bytes[...]
+        if first == UInt8(ascii: "-") { digits = bytes.dropFirst() }
+        guard let lead = digits.first, lead >= UInt8(ascii: "1"), lead <= UInt8(ascii: "9") else { return false }
+        guard digits.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) else { return false }
+        if digits.count < 19 { return true }
+        if digits.count > 19 { return false }
+        let limit = Array((first == UInt8(ascii: "-") ? "9223372036854775808" : "9223372036854775807").utf8)
+        return !digits.lexicographicallyPrecedes(limit) ? Array(digits) == limit : true
+    }
+}

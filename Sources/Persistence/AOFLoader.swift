@@ -1,0 +1,116 @@
+import Commands
+import Keyspace
+import RESP
+
+/// Replays the AOF through the command table at start-up.
+///
+/// A file whose last command is cut short (a crash mid-write) is truncated
+/// back to its last complete command when it is the last file and
+/// `aof-load-truncated` is on, as Redis does; anything malformed earlier
+/// stops the start with the file name and offset.
+public struct AOFLoader {
+    public struct Failure: Error, CustomStringConvertible {
+        public let description: String
+    }
+
+    public struct Result {
+        public var commands = 0
+        public var truncatedFiles: [String] = []
+    }
+
+    let engine: Engine
+    let directory: String
+    let log: (_ warning: Bool, _ message: String) -> Void
+
+    public init(engine: Engine, directory: String, log: @escaping (Bool, String) -> Void) {
+        self.engine = engine
+        self.directory = directory
+        self.log = log
+    }
+
+    public func load(_ manifest: AOFManifest) throws(Failure) -> Result {
+        var result = Result()
+        engine.loading = true
+        defer { engine.loading = false }
+        let files = manifest.loadOrder
+        for (position, entry) in files.enumerated() {
+            let isLast = position == files.count - 1
+            let path = directory + "/" + entry.name
+            guard FileIO.exists(path) else {
+                // Redis tolerates a missing empty incremental file only when it is the last one.
+                if isLast && entry.type == .incremental { continue }
+                throw Failure(description: "The AOF file \(entry.name) doesn't exist")
+            }
+            try loadFile(path: path, name: entry.name, isLast: isLast, into: &result)
+        }
+        return result
+    }
+
+    private func loadFile(path: String, name: String, isLast: Bool, into result: inout Result) throws(Failure) {
+        let bytes: [UInt8]
+        do { bytes = try FileIO.read(path) } catch { throw Failure(description: error.description) }
+        if bytes.starts(with: Array("REDIS".utf8)) {
+            throw Failure(description: "The AOF file \(name) starts with an RDB preamble, which Swirl cannot load "
+                          + "(set aof-use-rdb-preamble no in Redis before sharing its AOF)")
+        }
+        var decoder = RequestDecoder()
+        decoder.allowsInline = false
+        decoder.append(contentsOf: bytes)
+        let client = engine.makeClient()
+        var transaction: [[[UInt8]]]? = nil
+        var transactionStart = 0
+        while true {
+            let command: [[UInt8]]?
+            do {
+                command = try decoder.next()
+            } catch {
+                throw Failure(description: "Bad file format reading the append only file \(name) at offset "
+                              + "\(decoder.endOfLastCommand): \(error.message). Make a backup of your AOF file, "
+                              + "then fix or truncate it at that offset")
+            }
+            guard let command else { break }
+            if Text.equalsIgnoringCase(command[0], "MULTI") {
+                transaction = []
+                transactionStart = decoder.endOfLastCommand - encodedLength(command)
+            } else if Text.equalsIgnoringCase(command[0], "EXEC"), let queued = transaction {
+                for queuedCommand in queued { run(queuedCommand, client, &result) }
+                transaction = nil
+            } else if engine.table.lookup(command[0]) == nil {
+                throw Failure(description: "Unknown command '\(Text.truncated(command[0], 128))' reading the "
+                              + "append only file \(name) at offset \(decoder.endOfLastCommand)")
+            } else if transaction != nil {
+                transaction!.append(command)
+            } else {
+                run(command, client, &result)
+            }
+        }
+        let incompleteTail = decoder.bufferedCount > 0
+        guard incompleteTail || transaction != nil else { return }
+        let validLength = transaction != nil ? transactionStart : decoder.endOfLastCommand
+        guard isLast && engine.config.aofLoadTruncated else {
+            throw Failure(description: "Unexpected end of file reading the append only file \(name) at offset "
+                          + "\(validLength). You can enable aof-load-truncated to load it anyway")
+        }
+        log(true, "!!! Warning: short read while loading the AOF file \(name)!!!")
+        if transaction != nil { log(true, "Revert incomplete MULTI/EXEC transaction in AOF file \(name)") }
+        log(true, "!!! Truncating the AOF \(name) at offset \(validLength) !!!")
+        guard FileIO.truncate(path, to: validLength) else {
+            throw Failure(description: "Error truncating the AOF file \(name): \(FileIO.errorText())")
+        }
+        log(true, "AOF \(name) loaded anyway because aof-load-truncated is enabled")
+        result.truncatedFiles.append(name)
+    }
+
+    private func run(_ command: [[UInt8]], _ client: Client, _ result: inout Result) {
+        client.args = command
+        engine.execute(client)
+        client.reply.bytes.removeAll(keepingCapacity: true)
+        result.commands += 1
+    }
+
+    private func encodedLength(_ command: [[UInt8]]) -> Int {
+        var bytes: [UInt8] = []
+        CommandEncoder.append(command, to: &bytes)
+        return bytes.count
+    }
+}

@@ -1,0 +1,154 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Number parsing and printing with Redis's rules, on bytes (never via `String`).
+///
+/// Redis is strict where Swift's parsers are lenient: no leading `+`, no spaces,
+/// no leading zeros, and overflow is an error rather than a wrap.
+public enum ByteNumbers {
+    /// Parses a signed 64-bit decimal the way Redis's `string2ll` does.
+    @inlinable
+    public static func parseInt64<C: Collection>(_ bytes: C) -> Int64? where C.Element == UInt8 {
+        var count = 0
+        var negative = false
+        var value: UInt64 = 0
+        var first = true
+        for byte in bytes {
+            count += 1
+            if count > 20 { return nil }
+            if first {
+                first = false
+                if byte == UInt8(ascii: "-") { negative = true; continue }
+                if byte == UInt8(ascii: "0") {
+                    if bytes.count == 1 { return 0 }
+                    return nil
+                }
+                guard byte >= UInt8(ascii: "1"), byte <= UInt8(ascii: "9") else { return nil }
+                value = UInt64(byte - UInt8(ascii: "0"))
+                continue
+            }
+            if negative && count == 2 {
+                guard byte >= UInt8(ascii: "1"), byte <= UInt8(ascii: "9") else { return nil }
+                value = UInt64(byte - UInt8(ascii: "0"))
+                continue
+            }
+            guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { return nil }
+            let (times10, o1) = value.multipliedReportingOverflow(by: 10)
+            let (sum, o2) = times10.addingReportingOverflow(UInt64(byte - UInt8(ascii: "0")))
+            if o1 || o2 { return nil }
+            value = sum
+        }
+        if count == 0 || (negative && count == 1) { return nil }
+        if negative {
+            if value > UInt64(Int64.max) + 1 { return nil }
+            return value == UInt64(Int64.max) + 1 ? Int64.min : -Int64(value)
+        }
+        return value > UInt64(Int64.max) ? nil : Int64(value)
+    }
+
+    @inlinable
+    public static func parseInt<C: Collection>(_ bytes: C) -> Int? where C.Element == UInt8 {
+        parseInt64(bytes).map { Int($0) }
+    }
+
+    /// Parses a double the way Redis's `string2d` does: `strtod` over the whole
+    /// input, no leading space, `nan` refused, `inf`/`-inf` accepted.
+    public static func parseDouble<C: Collection>(_ bytes: C) -> Double? where C.Element == UInt8 {
+        guard let text = cString(bytes) else { return nil }
+        return text.withUnsafeBufferPointer { buffer -> Double? in
+            var end: UnsafeMutablePointer<CChar>? = nil
+            errno = 0
+            let value = strtod(buffer.baseAddress!, &end)
+            guard let end, UnsafePointer(end) == buffer.baseAddress! + (buffer.count - 1) else { return nil }
+            // Like Redis: an underflow to a denormal is fine, to zero or infinity it is not.
+            if value.isNaN || (errno == ERANGE && (value.isInfinite || value == 0)) { return nil }
+            return value
+        }
+    }
+
+    /// Parses a long double the way Redis's `string2ld` does (INCRBYFLOAT, HINCRBYFLOAT).
+    public static func parseLongDouble<C: Collection>(_ bytes: C) -> Float80? where C.Element == UInt8 {
+        guard let text = cString(bytes) else { return nil }
+        return text.withUnsafeBufferPointer { buffer -> Float80? in
+            var end: UnsafeMutablePointer<CChar>? = nil
+            errno = 0
+            let value = strtold(buffer.baseAddress!, &end)
+            guard let end, UnsafePointer(end) == buffer.baseAddress! + (buffer.count - 1) else { return nil }
+            if value.isNaN || (errno == ERANGE && (value.isInfinite || value == 0)) { return nil }
+            return value
+        }
+    }
+
+    /// A NUL-terminated copy for the C parsers, refusing what Redis refuses before
+    /// parsing: empty input, leading whitespace, embedded NUL, and over-long text.
+    private static func cString<C: Collection>(_ bytes: C) -> [CChar]? where C.Element == UInt8 {
+        guard let first = bytes.first, bytes.count <= 5000 else { return nil }
+        if isSpace(first) { return nil }
+        var text = [CChar]()
+        text.reserveCapacity(bytes.count + 1)
+        for byte in bytes {
+            if byte == 0 { return nil }
+            text.append(CChar(bitPattern: byte))
+        }
+        text.append(0)
+        return text
+    }
+
+    @inlinable
+    static func isSpace(_ byte: UInt8) -> Bool {
+        byte == 0x20 || (byte >= 0x09 && byte <= 0x0d)
+    }
+
+    /// Appends the decimal form of `value`.
+    @inlinable
+    public static func appendDecimal(_ value: Int64, to out: inout [UInt8]) {
+        if value >= 0 && value < 10 {
+            out.append(UInt8(ascii: "0") &+ UInt8(value))
+            return
+        }
+        var magnitude = value.magnitude
+        if value < 0 { out.append(UInt8(ascii: "-")) }
+        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // 24 bytes of scratch, no allocation
+        var count = 0
+        withUnsafeMutableBytes(of: &digits) { scratch in
+            while magnitude > 0 {
+                scratch[23 - count] = UInt8(ascii: "0") &+ UInt8(magnitude % 10)
+                magnitude /= 10
+                count += 1
+            }
+            out.append(contentsOf: scratch[(24 - count)...])
+        }
+    }
+
+    public static func decimal(_ value: Int64) -> [UInt8] {
+        var out: [UInt8] = []
+        appendDecimal(value, to: &out)
+        return out
+    }
+
+    /// Redis's `%.17g` double form, with `inf`/`-inf` spelled as Redis spells them.
+    public static func formatDouble(_ value: Double) -> [UInt8] {
+        if value.isInfinite { return value > 0 ? Array("inf".utf8) : Array("-inf".utf8) }
+        return printf("%.17g", value)
+    }
+
+    /// Redis's human-friendly long double form (INCRBYFLOAT): `%.17Lf` without
+    /// trailing zeros, or the shortest exponent-free form that round-trips.
+    public static func formatLongDouble(_ value: Float80) -> [UInt8] {
+        if value.isInfinite { return value > 0 ? Array("inf".utf8) : Array("-inf".utf8) }
+        var text = printf("%.17Lf", value)
+        if text.contains(UInt8(ascii: ".")) {
+            while text.last == UInt8(ascii: "0") { text.removeLast() }
+            if text.last == UInt8(ascii: ".") { text.removeLast() }
+        }
+        if text == Array("-0".utf8) { text = [UInt8(ascii: "0")] }
+        return text
+    }
+
+    private static func printf(_ format: String, _ value: any CVarArg) -> [UInt8] {
+        var buffer = [CChar](repeating: 0, count: 5200)
+        let length = withVaList([value]) { vsnprintf(&buffer, buffer.count, format, $0) }
+        return buffer[0..<Int(min(length, Int32(buffer.count - 1)))].map { UInt8(bitPattern: $0) }
+    }
+}

@@ -1,0 +1,175 @@
+/// Why a client's input cannot be decoded. The text follows Redis's
+/// `Protocol error: ` prefix and is sent back before the connection closes.
+public struct ProtocolError: Error, Equatable, Sendable {
+    public let message: String
+    public init(_ message: String) { self.message = message }
+    public var reply: String { "ERR Protocol error: \(message)" }
+}
+
+/// Streaming decoder of client requests: RESP multibulk frames and inline
+/// commands, fed any slicing of the byte stream.
+///
+/// Invariant: `buffer[readIndex...]` holds the bytes not yet consumed. A
+/// multibulk frame in progress keeps its decoded arguments in `partialArgs`,
+/// so a frame split over many reads is never re-parsed from its start: the
+/// cost of decoding is linear in the bytes received, whatever the split.
+public struct RequestDecoder: Sendable {
+    public struct Limits: Sendable {
+        public var maxBulkLength: Int
+        public var maxInlineLength: Int
+        public init(maxBulkLength: Int = 512 * 1024 * 1024, maxInlineLength: Int = 64 * 1024) {
+            self.maxBulkLength = maxBulkLength
+            self.maxInlineLength = maxInlineLength
+        }
+    }
+
+    public var limits: Limits
+    private var buffer: [UInt8] = []
+    private var readIndex = 0
+    private var argsExpected = 0       // arguments still missing in the current multibulk
+    private var bulkLength = -1        // length of the bulk being read, -1 before its header
+    private var partialArgs: [[UInt8]] = []
+    private var droppedCount = 0       // bytes removed from the front of `buffer` so far
+    /// Whether a line not starting with `*` is an inline command (clients) or an error (the AOF).
+    public var allowsInline = true
+
+    public init(limits: Limits = Limits()) {
+        self.limits = limits
+    }
+
+    /// Stream offset just past the last command returned: where a truncated
+    /// AOF is cut back to.
+    public private(set) var endOfLastCommand = 0
+
+    /// Bytes received but not yet turned into commands (Redis's `qbuf`).
+    public var bufferedCount: Int { buffer.count - readIndex }
+
+    public mutating func append(_ bytes: UnsafeRawBufferPointer) {
+        compact()
+        buffer.append(contentsOf: bytes)
+    }
+
+    public mutating func append<S: Sequence>(contentsOf bytes: S) where S.Element == UInt8 {
+        compact()
+        buffer.append(contentsOf: bytes)
+    }
+
+    /// The next complete command, or nil when more bytes are needed.
+    public mutating func next() throws(ProtocolError) -> [[UInt8]]? {
+        while true {
+            if argsExpected == 0 {
+                guard readIndex < buffer.count else { return nil }
+                if buffer[readIndex] == UInt8(ascii: "*") {
+                    guard try readMultibulkHeader() else { return nil }
+                    if argsExpected == 0 { continue }  // `*0` and `*-1` are skipped, as Redis does
+                } else {
+                    guard allowsInline else {
+                        throw ProtocolError("expected '*', got '\(Character(Unicode.Scalar(buffer[readIndex])))'")
+                    }
+                    guard let line = try readInlineLine() else { return nil }
+                    if line.isEmpty { continue }
+                    endOfLastCommand = droppedCount + readIndex
+                    return line
+                }
+            }
+            guard try readBulks() else { return nil }
+            let command = partialArgs
+            partialArgs = []
+            endOfLastCommand = droppedCount + readIndex
+            return command
+        }
+    }
+
+    // MARK: - Multibulk
+
+    /// Reads `*<count>\r\n`; false when the line is not complete yet.
+    private mutating func readMultibulkHeader() throws(ProtocolError) -> Bool {
+        guard let lineEnd = findCR(from: readIndex + 1) else {
+            if bufferedCount > limits.maxInlineLength { throw ProtocolError("too big mbulk count string") }
+            return false
+        }
+        guard lineEnd + 1 < buffer.count else { return false }
+        let count = ByteNumbers.parseInt64(buffer[(readIndex + 1)..<lineEnd])
+        guard let count, count <= Int64(Int32.max) else { throw ProtocolError("invalid multibulk length") }
+        readIndex = lineEnd + 2
+        argsExpected = max(0, Int(count))
+        bulkLength = -1
+        partialArgs.reserveCapacity(min(argsExpected, 1024))
+        return true
+    }
+
+    /// Reads as many `$<len>\r\n<bytes>\r\n` arguments as are complete; true once all are.
+    private mutating func readBulks() throws(ProtocolError) -> Bool {
+        while argsExpected > 0 {
+            if bulkLength < 0 {
+                guard readIndex < buffer.count else { return false }
+                guard let lineEnd = findCR(from: readIndex) else {
+                    if bufferedCount > limits.maxInlineLength { throw ProtocolError("too big bulk count string") }
+                    return false
+                }
+                guard lineEnd + 1 < buffer.count else { return false }
+                let marker = buffer[readIndex]
+                guard marker == UInt8(ascii: "$") else {
+                    throw ProtocolError("expected '$', got '\(Character(Unicode.Scalar(marker)))'")
+                }
+                let length = ByteNumbers.parseInt64(buffer[(readIndex + 1)..<lineEnd])
+                guard let length, length >= 0, length <= Int64(limits.maxBulkLength) else {
+                    throw ProtocolError("invalid bulk length")
+                }
+                readIndex = lineEnd + 2
+                bulkLength = Int(length)
+                // Large values arrive in many reads: reserve once so assembling them stays linear.
+                let needed = bulkLength + 2 - bufferedCount
+                if needed > 0 && bulkLength >= 32 * 1024 {
+                    compact()
+                    buffer.reserveCapacity(buffer.count + needed)
+                }
+            }
+            guard bufferedCount >= bulkLength + 2 else { return false }
+            partialArgs.append(Array(buffer[readIndex..<(readIndex + bulkLength)]))
+            readIndex += bulkLength + 2
+            bulkLength = -1
+            argsExpected -= 1
+        }
+        return true
+    }
+
+    // MARK: - Inline
+
+    /// Reads one inline command line; nil when the newline has not arrived.
+    private mutating func readInlineLine() throws(ProtocolError) -> [[UInt8]]? {
+        guard let newline = buffer[readIndex...].firstIndex(of: UInt8(ascii: "\n")) else {
+            if bufferedCount > limits.maxInlineLength { throw ProtocolError("too big inline request") }
+            return nil
+        }
+        var end = newline
+        if end > readIndex && buffer[end - 1] == UInt8(ascii: "\r") { end -= 1 }
+        let line = buffer[readIndex..<end]
+        readIndex = newline + 1
+        guard let args = InlineSplitter.split(line) else {
+            throw ProtocolError("unbalanced quotes in request")
+        }
+        return args
+    }
+
+    // MARK: - Buffer
+
+    private func findCR(from start: Int) -> Int? {
+        guard start < buffer.count else { return nil }
+        return buffer[start...].firstIndex(of: UInt8(ascii: "\r"))
+    }
+
+    /// Drops consumed bytes; cheap because it runs only when they dominate the buffer.
+    private mutating func compact() {
+        if readIndex == 0 { return }
+        if readIndex == buffer.count {
+            buffer.removeAll(keepingCapacity: true)
+        } else if readIndex >= 4096 && readIndex * 2 >= buffer.count {
+            buffer.removeSubrange(0..<readIndex)
+        } else {
+            return
+        }
+        droppedCount += readIndex
+        readIndex = 0
+    }
+}

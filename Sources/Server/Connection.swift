@@ -1,0 +1,141 @@
+internal import CLibUV
+import Commands
+import RESP
+
+/// One TCP client: its libuv handle, its decoder, its command state, and its
+/// write state.
+///
+/// Ownership: the Server's `connections` table holds the only strong
+/// reference; the handle's `data` points here unretained, and the entry is
+/// dropped in the close callback, after libuv is done with the handle.
+final class Connection {
+    let handle: UnsafeMutablePointer<uv_tcp_t>
+    unowned let server: Server
+    let client: Client
+    var decoder: RequestDecoder
+    /// True while a `uv_write` holds bytes of ours; at most one at a time, so replies stay in order.
+    var writeInFlight = false
+    var bytesInFlight = 0
+    var queuedForFlush = false
+    var readingPaused = false
+    var closing = false
+
+    init(handle: UnsafeMutablePointer<uv_tcp_t>, server: Server, client: Client, limits: RequestDecoder.Limits) {
+        self.handle = handle
+        self.server = server
+        self.client = client
+        self.decoder = RequestDecoder(limits: limits)
+    }
+
+    var stream: UnsafeMutablePointer<uv_stream_t> {
+        UnsafeMutableRawPointer(handle).assumingMemoryBound(to: uv_stream_t.self)
+    }
+
+    /// Decodes and runs every complete command in the input; stops at a
+    /// protocol error or a command that ends the connection.
+    func processInput() {
+        while !client.closeAfterReply {
+            let command: [[UInt8]]?
+            do {
+                command = try decoder.next()
+            } catch {
+                client.reply.error(error.reply)
+                client.closeAfterReply = true
+                server.logger.verbose("Protocol error (\(error.message)) from client: id=\(client.id) addr=\(client.address)")
+                break
+            }
+            guard let command else { break }
+            client.args = command
+            server.engine.execute(client)
+            if server.shutdownRequested { return }
+        }
+        client.args = []
+        client.queryBufferLength = decoder.bufferedCount
+        if client.closeAfterReply { stopReading() }
+    }
+
+    func stopReading() {
+        if !readingPaused && !closing {
+            uv_read_stop(stream)
+            readingPaused = true
+        }
+    }
+
+    func resumeReading() {
+        guard readingPaused, !closing, !client.closeAfterReply else { return }
+        readingPaused = false
+        uv_read_start(stream, onAllocate, onRead)
+    }
+
+    /// Sends the pending reply bytes: as much as the socket takes now, the
+    /// rest through `uv_write` with a copy that lives until its callback.
+    func flush() {
+        guard !writeInFlight, !closing else { return }
+        if client.reply.isEmpty {
+            if client.closeAfterReply { close() }
+            return
+        }
+        let pending = client.reply.count
+        server.engine.stats.netOutputBytes += pending
+        var sent = 0
+        client.reply.bytes.withUnsafeMutableBytes { bytes in
+            var buffer = uv_buf_init(bytes.baseAddress!.assumingMemoryBound(to: CChar.self), UInt32(bytes.count))
+            let result = uv_try_write(stream, &buffer, 1)
+            sent = result >= 0 ? Int(result) : (result == Int32(UV_EAGAIN.rawValue) ? 0 : -1)
+        }
+        if sent < 0 {
+            close()
+            return
+        }
+        if sent < pending {
+            // The socket is full: copy the rest for uv_write, which needs it until its callback.
+            let rest = pending - sent
+            let copy = UnsafeMutableRawPointer.allocate(byteCount: rest, alignment: 1)
+            client.reply.bytes.withUnsafeBytes { copy.copyMemory(from: $0.baseAddress! + sent, byteCount: rest) }
+            let request = UnsafeMutablePointer<uv_write_t>.allocate(capacity: 1)
+            request.pointee.data = copy
+            var buffer = uv_buf_init(copy.assumingMemoryBound(to: CChar.self), UInt32(rest))
+            if uv_write(request, stream, &buffer, 1, onWritten) != 0 {
+                copy.deallocate()
+                request.deallocate()
+                close()
+                return
+            }
+            writeInFlight = true
+            bytesInFlight = rest
+            client.pendingOutputLength = rest
+            // A client that does not read its replies stops being read, so it cannot grow our memory.
+            if rest > Server.outputBackpressureBytes { stopReading() }
+        }
+        resetReplyBuffer()
+        if !writeInFlight && client.closeAfterReply { close() }
+    }
+
+    /// Empties the reply buffer, giving back the memory a very large reply took.
+    private func resetReplyBuffer() {
+        if client.reply.bytes.capacity > 1 << 20 {
+            client.reply.bytes = []
+        } else {
+            client.reply.bytes.removeAll(keepingCapacity: true)
+        }
+    }
+
+    func writeCompleted(status: Int32) {
+        writeInFlight = false
+        bytesInFlight = 0
+        client.pendingOutputLength = 0
+        if status < 0 {
+            close()
+            return
+        }
+        if !client.reply.isEmpty || client.closeAfterReply { flush() }
+        if !client.closeAfterReply { resumeReading() }
+    }
+
+    func close() {
+        guard !closing else { return }
+        closing = true
+        let handlePointer = UnsafeMutableRawPointer(handle).assumingMemoryBound(to: uv_handle_t.self)
+        if uv_is_closing(handlePointer) == 0 { uv_close(handlePointer, onConnectionClosed) }
+    }
+}

@@ -1,0 +1,70 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Log lines in Redis's format: `pid:M 25 Nov 2026 14:00:00.123 * message`.
+/// Tools wait for `Ready to accept connections`, so the format matters.
+public final class Logger {
+    public enum Level: Int, Comparable {
+        case debug, verbose, notice, warning, nothing
+        public static func < (a: Level, b: Level) -> Bool { a.rawValue < b.rawValue }
+        var mark: String {
+            switch self {
+            case .debug: return "."
+            case .verbose: return "-"
+            case .notice: return "*"
+            case .warning, .nothing: return "#"
+            }
+        }
+        public init(name: String) {
+            switch name {
+            case "debug": self = .debug
+            case "verbose": self = .verbose
+            case "warning": self = .warning
+            case "nothing": self = .nothing
+            default: self = .notice
+            }
+        }
+    }
+
+    public var level: Level
+    private let file: UnsafeMutablePointer<FILE>
+    private let ownsFile: Bool
+    public var role = "M"
+
+    /// Logs to `path`, or to standard output when it is empty.
+    public init(path: String, level: Level) {
+        self.level = level
+        if !path.isEmpty, let opened = fopen(path, "a") {
+            file = opened
+            ownsFile = true
+        } else {
+            file = fdopen(STDOUT_FILENO, "a")
+            ownsFile = false
+        }
+    }
+
+    deinit {
+        if ownsFile { fclose(file) }
+    }
+
+    public func log(_ level: Level, _ message: String) {
+        guard level >= self.level, self.level != .nothing else { return }
+        var now = timeval()
+        gettimeofday(&now, nil)
+        var seconds = now.tv_sec
+        var parts = tm()
+        localtime_r(&seconds, &parts)
+        var stamp = [CChar](repeating: 0, count: 64)
+        let length = strftime(&stamp, stamp.count, "%d %b %Y %H:%M:%S.", &parts)
+        let date = String(decoding: stamp[0..<length].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        let millis = String(now.tv_usec / 1000)
+        let padded = String(repeating: "0", count: 3 - millis.count) + millis
+        fputs("\(getpid()):\(role) \(date)\(padded) \(level.mark) \(message)\n", file)
+        fflush(file)
+    }
+
+    public func notice(_ message: String) { log(.notice, message) }
+    public func warning(_ message: String) { log(.warning, message) }
+    public func verbose(_ message: String) { log(.verbose, message) }
+}

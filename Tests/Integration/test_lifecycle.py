@@ -1,0 +1,128 @@
+"""Process lifecycle and configuration as an operator sees them: readiness
+log line, clean exits, config file + command-line overrides, connection
+limits."""
+import os
+import signal
+import time
+
+import pytest
+
+import harness
+from resp import RespClient, RespError
+
+
+def test_ready_line_is_logged(swirl):
+    # Supervisors and scripts wait for this exact text.
+    assert "Ready to accept connections" in swirl.log()
+
+
+def test_sigterm_exits_zero(swirl):
+    swirl.client().call("SET", "k", "v")
+    assert swirl.stop() == 0
+
+
+def test_sigint_exits_zero(swirl):
+    swirl.proc.send_signal(signal.SIGINT)
+    assert swirl.proc.wait(10) == 0
+
+
+@pytest.mark.parametrize("command", [("SHUTDOWN", "NOSAVE"), ("SHUTDOWN",),
+                                     ("shutdown", "nosave")])
+def test_shutdown_command_exits_zero(swirl, command):
+    c = swirl.client()
+    c.send_command(*command)
+    # A successful SHUTDOWN sends no reply: the connection just closes.
+    assert c.is_closed_by_peer(timeout=10)
+    assert c.buf == b""
+    assert swirl.proc.wait(10) == 0
+
+
+def test_shutdown_with_aof_flushes(servers, swirl_bin):
+    d = servers.new_dir()
+    s = servers.start(swirl_bin, "--appendonly", "yes", "--appendfsync", "no",
+                      "--save", "", dir=d)
+    c = s.client()
+    c.pipeline([("SET", "k%d" % i, i) for i in range(2000)])
+    c.send_command("SHUTDOWN", "NOSAVE")
+    assert c.is_closed_by_peer(timeout=10)
+    assert s.proc.wait(10) == 0
+    s2 = servers.start(swirl_bin, "--appendonly", "yes", "--save", "", dir=d)
+    assert s2.client().call("DBSIZE") == 2000
+
+
+def test_maxclients(servers, swirl_bin):
+    s = servers.start(swirl_bin, "--appendonly", "no", "--save", "",
+                      "--maxclients", "10")
+    time.sleep(0.2)  # let the server notice the readiness probe disconnect
+    clients = []
+    for _ in range(10):
+        c = RespClient(s.port, timeout=5)
+        assert c.call("PING") == "PONG"
+        clients.append(c)
+    extra = RespClient(s.port, timeout=5)
+    # The server accepts the TCP connection, sends the error and closes it
+    # without waiting for a command.
+    assert extra.read_reply() == b"-ERR max number of clients reached\r\n"
+    assert extra.is_closed_by_peer()
+    extra.close()
+    # Existing clients are unaffected, and a freed slot can be reused.
+    assert clients[0].call("PING") == "PONG"
+    clients.pop().close()
+    deadline = time.monotonic() + 5
+    while True:
+        c = RespClient(s.port, timeout=5)
+        c.send_command("PING")
+        reply = c.read_reply()
+        if reply == b"+PONG\r\n" or time.monotonic() > deadline:
+            break
+        c.close()
+        time.sleep(0.05)
+    assert reply == b"+PONG\r\n"
+    c.close()
+    for c in clients:
+        c.close()
+
+
+def test_config_file_and_overrides(servers, swirl_bin, tmp_path):
+    conf = tmp_path / "test.conf"
+    conf.write_text(
+        "# comment line\n"
+        "databases 4\n"
+        "hz 20\n"
+        "maxclients 50\n"
+        "appendonly no\n"
+        'save ""\n'
+        "loglevel notice\n")
+    # Command-line options win over the file.
+    s = servers.start(swirl_bin, "--maxclients", "60", config_file=conf)
+    c = s.client()
+    assert c.call("CONFIG", "GET", "databases") == [b"databases", b"4"]
+    assert c.call("CONFIG", "GET", "hz") == [b"hz", b"20"]
+    assert c.call("CONFIG", "GET", "maxclients") == [b"maxclients", b"60"]
+    assert c.call("CONFIG", "GET", "appendonly") == [b"appendonly", b"no"]
+    assert c.call("SELECT", 3) == "OK"
+    with pytest.raises(RespError, match="DB index is out of range"):
+        c.call("SELECT", 4)
+
+
+def test_command_line_options(servers, swirl_bin, tmp_path):
+    logfile = tmp_path / "swirl.log"
+    s = servers.start(swirl_bin, "--appendonly", "no", "--save", "",
+                      "--databases", "2", "--hz", "50", "--loglevel", "verbose",
+                      "--logfile", str(logfile))
+    c = s.client()
+    assert c.call("CONFIG", "GET", "databases") == [b"databases", b"2"]
+    assert c.call("CONFIG", "GET", "hz") == [b"hz", b"50"]
+    assert c.call("CONFIG", "GET", "loglevel") == [b"loglevel", b"verbose"]
+    assert c.call("CONFIG", "GET", "port") == [b"port", str(s.port).encode()]
+    assert os.path.realpath(c.call("CONFIG", "GET", "dir")[1].decode()) == \
+        os.path.realpath(s.dir)
+    assert s.stop() == 0
+    assert "Ready to accept connections" in logfile.read_text()
+
+
+def test_bad_config_fails_to_start(servers, swirl_bin):
+    # A typo in an option must stop the server, not be ignored.
+    with pytest.raises(harness.ServerFailedToStart, match=r"exit code [1-9]"):
+        servers.start(swirl_bin, "--appendonly", "no", "--no-such-option", "1",
+                      ready_timeout=5)
