@@ -1,0 +1,183 @@
+#!/usr/bin/env python3
+"""Swirl vs redis-server, side by side, with redis-benchmark.
+
+Each server runs pinned to core 0 and redis-benchmark to core 1. Every test is
+run on both servers in alternating order (A B, B A, ...) so that a drift of the
+shared machine hits both alike; the medians are reported with the ratio
+Swirl/Redis, latency percentiles, and the server CPU time per request read
+from /proc/PID/stat before and after each run. See docs/PERFORMANCE.md.
+"""
+import argparse, csv, io, os, shutil, socket, statistics, subprocess, sys, tempfile, time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+MATRIX = ["ping_inline", "ping_mbulk", "set", "get", "incr", "hset", "mset", "lpush", "rpush",
+          "lpop", "rpop", "sadd", "spop", "zadd", "zpopmin", "lrange_100"]
+# The command each redis-benchmark test needs; a test runs only when both servers have it.
+NEEDS = {"ping_inline": "ping", "ping_mbulk": "ping", "lrange_100": "lrange", "zpopmin": "zpopmin"}
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class ServerProcess:
+    def __init__(self, name, argv, port):
+        self.name, self.port = name, port
+        self.dir = tempfile.mkdtemp(prefix=f"bench-{name}-")
+        self.proc = subprocess.Popen(["taskset", "-c", "0"] + argv + ["--port", str(port), "--dir", self.dir],
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.time() + 20
+        while time.time() < deadline:
+            if self.call("PING") == "+PONG":
+                return
+            time.sleep(0.05)
+        raise SystemExit(f"{name} did not start")
+
+    def call(self, *words):
+        try:
+            with socket.create_connection(("127.0.0.1", self.port), timeout=5) as s:
+                s.sendall(("*%d\r\n" % len(words) + "".join(f"${len(w)}\r\n{w}\r\n" for w in words)).encode())
+                return s.recv(65536).decode(errors="replace").split("\r\n")[0]
+        except OSError:
+            return None
+
+    def cpu_seconds(self):
+        """CPU time of all the server's threads, in nanosecond resolution (schedstat)."""
+        total = 0
+        task_dir = f"/proc/{self.proc.pid}/task"
+        for task in os.listdir(task_dir):
+            try:
+                with open(f"{task_dir}/{task}/schedstat") as f:
+                    total += int(f.read().split()[0])
+            except OSError:
+                pass  # a thread that ended between listdir and open
+        return total / 1e9
+
+    def rss(self):
+        with open(f"/proc/{self.proc.pid}/status") as f:
+            for line in f:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) * 1024
+        return 0
+
+    def stop(self):
+        self.call("SHUTDOWN", "NOSAVE")
+        try:
+            self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def has_command(server, command):
+    with socket.create_connection(("127.0.0.1", server.port), timeout=5) as s:
+        s.sendall(f"*3\r\n$7\r\nCOMMAND\r\n$4\r\nINFO\r\n${len(command)}\r\n{command}\r\n".encode())
+        data = b""
+        while b"\r\n" not in data[4:] or len(data) < 8:
+            chunk = s.recv(65536)
+            if not chunk:
+                break
+            data += chunk
+        return data.startswith(b"*1\r\n*") and not data.startswith(b"*1\r\n*-1")
+
+
+def run_benchmark(server, test, pipeline, requests, data_size, clients=50, keyspace=100000):
+    argv = ["taskset", "-c", "1", "redis-benchmark", "-p", str(server.port), "-t", test, "-n", str(requests),
+            "-P", str(pipeline), "-c", str(clients), "-r", str(keyspace), "-d", str(data_size), "--csv", "-q"]
+    before = server.cpu_seconds()
+    out = subprocess.run(argv, capture_output=True, text=True, timeout=600).stdout
+    cpu = server.cpu_seconds() - before
+    rows = [r for r in csv.reader(io.StringIO(out)) if r and r[0] != "test"]
+    if not rows:
+        raise SystemExit(f"redis-benchmark printed nothing for {test} on {server.name}: {out!r}")
+    row = rows[0]
+    return {"rps": float(row[1]), "p50": float(row[4]), "p99": float(row[6]), "cpu_us": cpu * 1e6 / requests}
+
+
+def compare(a, b, tests, pipelines, rounds, requests, data_size, label):
+    results = []
+    for pipeline in pipelines:
+        for test in tests:
+            samples = {a.name: [], b.name: []}
+            for r in range(rounds):
+                order = (a, b) if r % 2 == 0 else (b, a)
+                for server in order:
+                    samples[server.name].append(run_benchmark(server, test, pipeline, requests, data_size))
+            med = {n: {k: statistics.median(s[k] for s in v) for k in v[0]} for n, v in samples.items()}
+            results.append((f"{test.upper()}{label}", pipeline, med[a.name], med[b.name]))
+            print_row(results[-1], a.name, b.name)
+    return results
+
+
+def print_header(a, b):
+    print(f"| test | -P | {b} rps | {a} rps | ratio | {b} p50/p99 ms | {a} p50/p99 ms | {b} CPU µs/req | {a} CPU µs/req | CPU ratio |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
+
+
+def print_row(row, a, b):
+    test, pipeline, ra, rb = row
+    print(f"| {test} | {pipeline} | {rb['rps']:.0f} | {ra['rps']:.0f} | {rb['rps'] / ra['rps']:.2f} | "
+          f"{rb['p50']:.3f}/{rb['p99']:.3f} | {ra['p50']:.3f}/{ra['p99']:.3f} | {rb['cpu_us']:.2f} | {ra['cpu_us']:.2f} | "
+          f"{rb['cpu_us'] / ra['cpu_us']:.2f} |", flush=True)
+
+
+def memory_per_key(server, keys):
+    empty = server.rss()
+    argv = ["taskset", "-c", "1", "redis-benchmark", "-p", str(server.port), "-t", "set", "-n", str(keys * 3),
+            "-r", str(keys), "-d", "16", "-P", "64", "-q"]
+    subprocess.run(argv, capture_output=True, timeout=900)
+    dbsize = int(server.call("DBSIZE")[1:])
+    used = server.rss() - empty
+    return dbsize, used / max(1, dbsize)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help="about two minutes: fewer tests, rounds and requests")
+    parser.add_argument("--swirl", default=os.path.join(ROOT, ".build/release/swirl-server"))
+    parser.add_argument("--redis", default="redis-server")
+    parser.add_argument("--rounds", type=int, default=None)
+    parser.add_argument("--requests", type=int, default=None)
+    parser.add_argument("--no-memory", action="store_true")
+    parser.add_argument("--no-aof", action="store_true", help="skip the AOF-cost comparison")
+    args = parser.parse_args()
+    rounds = args.rounds or 3
+    requests = args.requests or (100_000 if args.quick else 1_000_000)
+
+    redis = ServerProcess("redis", [args.redis, "--save", "", "--appendonly", "no"], free_port())
+    swirl = ServerProcess("swirl", [args.swirl, "--appendonly", "no"], free_port())
+    try:
+        tests = [t for t in (["ping_mbulk", "set", "get", "incr", "hset"] if args.quick else MATRIX)
+                 if has_command(swirl, NEEDS.get(t, t)) and has_command(redis, NEEDS.get(t, t))]
+        print(f"# Swirl vs Redis, {rounds} alternating rounds, medians, -c 50 -r 100000, -n {requests}\n")
+        print_header("redis", "swirl")
+        compare(redis, swirl, tests, [1, 16], rounds, requests, 3, "")
+        compare(redis, swirl, ["set", "get"], [1, 16], rounds, requests, 1024, " -d 1024")
+        if not args.no_memory:
+            keys = 100_000 if args.quick else 1_000_000
+            print(f"\n# Memory: RSS growth after SETs of {keys} 16-byte keys and values\n")
+            for server in (redis, swirl):
+                server.call("FLUSHALL")
+            for server in (redis, swirl):
+                dbsize, per_key = memory_per_key(server, keys)
+                print(f"- {server.name}: DBSIZE {dbsize}, {per_key:.0f} B/key")
+    finally:
+        redis.stop()
+        swirl.stop()
+    if not args.no_aof:
+        plain = ServerProcess("swirl", [args.swirl, "--appendonly", "no"], free_port())
+        logged = ServerProcess("swirl-aof", [args.swirl, "--appendonly", "yes", "--appendfsync", "everysec"], free_port())
+        try:
+            print("\n# AOF cost: Swirl with appendfsync everysec vs Swirl without AOF\n")
+            print_header("swirl", "swirl-aof")
+            compare(plain, logged, ["set", "incr", "hset"], [16], rounds, requests, 3, "")
+            compare(plain, logged, ["set"], [16], rounds, requests, 1024, " -d 1024")
+        finally:
+            plain.stop()
+            logged.stop()
+
+
+if __name__ == "__main__":
+    main()
