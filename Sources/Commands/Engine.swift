@@ -9,6 +9,8 @@ public struct ServerHooks {
     public var tcpPort: () -> Int = { 0 }
     /// AOF facts for INFO persistence.
     public var aofInfo: () -> [(String, String)] = { [] }
+    /// Verbose-level log lines (unknown commands, as Redis logs them).
+    public var logVerbose: (String) -> Void = { _ in }
     /// BGREWRITEAOF: schedules a rewrite; returns an error text on refusal.
     public var rewriteAOF: () -> String? = { "ERR AOF rewriting is not available here" }
     /// Bytes the allocator has handed out (INFO used_memory).
@@ -105,7 +107,9 @@ public final class Engine {
         keyspace.refreshClock()
         client.lastInteraction = keyspace.now
         guard let top = table.lookup(args[0]) else {
-            reject(client, Errors.unknownCommand(args))
+            let message = Errors.unknownCommand(args)
+            hooks.logVerbose("\(message) (client id=\(client.id) addr=\(client.address))")
+            reject(client, message)
             return
         }
         var spec = table.spec(at: top)

@@ -16,7 +16,7 @@ enum KeyIterationCommands {
 
     private static func isLive(_ db: Database, _ key: [UInt8], now: Int64) -> Bool {
         guard let when = db.expireTime(of: key) else { return true }
-        return when > now
+        return now <= when
     }
 
     static func keys(_ c: Client) {
@@ -24,12 +24,10 @@ enum KeyIterationCommands {
         let everything = pattern == [UInt8(ascii: "*")]
         let now = c.server.keyspace.now
         var found: [[UInt8]] = []
-        var expired: [[UInt8]] = []
+        // Expired keys are skipped, not deleted: KEYS stays a read-only command, as in Redis.
         c.db.main.forEach { key, _ in
-            guard everything || Glob.matches(pattern, key) else { return }
-            if isLive(c.db, key, now: now) { found.append(key) } else { expired.append(key) }
+            if (everything || Glob.matches(pattern, key)) && isLive(c.db, key, now: now) { found.append(key) }
         }
-        for key in expired { c.db.expireIfNeeded(key) }
         c.reply.array(found.count)
         for key in found { c.reply.bulk(key) }
     }

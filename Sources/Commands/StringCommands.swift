@@ -117,13 +117,16 @@ enum StringCommands {
     }
 
     static func getex(_ c: Client) {
-        guard let options = StringSetOptions.parse(c, from: 2, for: .getex) else { return }
         let key = c.args[1]
+        // Redis looks the key up before it reads the options.
+        let value: [UInt8]
         switch c.readString(key) {
-        case .found(let value): c.reply.bulk(value)
+        case .found(let found): value = found
         case .missing: c.reply.null(); return
         case .wrongType: c.wrongType(); return
         }
+        guard let options = StringSetOptions.parse(c, from: 2, for: .getex) else { return }
+        c.reply.bulk(value)
         switch options.expiry {
         case .at(let when, let unit):
             if (unit == .unixSeconds || unit == .unixMilliseconds) && when <= c.server.keyspace.now && !c.server.loading {

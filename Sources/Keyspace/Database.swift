@@ -83,7 +83,8 @@ public final class Database {
     /// Deletes `key` if its time has passed; true when it did.
     @discardableResult
     public func expireIfNeeded(_ key: [UInt8]) -> Bool {
-        guard let when = expires[key], when <= keyspace.now else { return false }
+        // Expired only once the time has passed (Redis's `now > when`), not at the instant itself.
+        guard let when = expires[key], keyspace.now > when else { return false }
         deleteExpired(key)
         return true
     }
@@ -102,7 +103,7 @@ public final class Database {
         let now = keyspace.now
         while sampled < samples, let position = expires.randomIndex() {
             sampled += 1
-            if expires.value(at: position) <= now {
+            if now > expires.value(at: position) {
                 deleteExpired(expires.key(at: position))
                 expired += 1
             }

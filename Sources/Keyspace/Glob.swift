@@ -59,7 +59,7 @@ public enum Glob {
                 if p.isEmpty { return s.isEmpty }  // class ran to the pattern's end
             case UInt8(ascii: "\\") where p.count >= 2:
                 p = p.dropFirst()
-                guard let sc = s.first, sc == p.first! else { return false }
+                guard let sc = s.first, nocase ? lower(sc) == lower(p.first!) : sc == p.first! else { return false }
                 s = s.dropFirst()
             default:
                 guard let sc = s.first, nocase ? lower(sc) == lower(c) : sc == c else { return false }

@@ -55,7 +55,7 @@ public final class Keyspace {
     public var totalKeys: Int { databases.reduce(0) { $0 + $1.count } }
 
     /// Redis's active expire cycle, simplified: per database, sample 20 keys
-    /// with a TTL and repeat while more than a quarter of them had expired,
+    /// with a TTL and repeat while more than 10% of them had expired,
     /// within a time budget so a burst of expiries never stalls the loop.
     public func activeExpireCycle(budgetMicroseconds: Int64) {
         refreshClock()
@@ -65,7 +65,7 @@ public final class Keyspace {
             while true {
                 let (sampled, expired) = db.sampleExpired(samples: 20)
                 rounds += 1
-                if sampled == 0 || expired * 4 <= sampled { break }
+                if sampled == 0 || expired * 10 <= sampled { break }
                 if rounds % 16 == 0 && Self.clockMicroseconds() > deadline { return }
             }
         }

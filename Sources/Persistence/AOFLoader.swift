@@ -84,7 +84,9 @@ public struct AOFLoader {
                 run(command, client, &result)
             }
         }
-        let incompleteTail = decoder.bufferedCount > 0
+        // Bytes past the last complete command mean the file was cut mid-command
+        // (the decoder may already have consumed the header lines of that command).
+        let incompleteTail = decoder.endOfLastCommand < bytes.count
         guard incompleteTail || transaction != nil else { return }
         let validLength = transaction != nil ? transactionStart : decoder.endOfLastCommand
         guard isLast && engine.config.aofLoadTruncated else {

@@ -34,36 +34,88 @@ public struct AOFManifest: Equatable, Sendable {
 
     public struct ParseError: Error, Equatable { public let message: String }
 
+    /// Parses a manifest with Redis 7.0's rules and error texts: `#` comments,
+    /// keys in any case, unknown keys ignored, no blank lines, one base file,
+    /// incremental sequence numbers strictly increasing.
     public static func parse(_ text: String) throws(ParseError) -> AOFManifest {
         var manifest = AOFManifest()
-        for line in text.split(whereSeparator: { $0 == "\n" || $0 == "\r" }) {
-            if line.hasPrefix("#") || line.allSatisfy({ $0 == " " }) { continue }
-            guard let words = InlineSplitter.split(Array(line.utf8)), words.count % 2 == 0 else {
+        var lines = Array(text.utf8).split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
+        if lines.last?.isEmpty == true { lines.removeLast() }  // after the newline that ends the last line
+        if lines.isEmpty { throw ParseError(message: "Found an empty AOF manifest") }
+        var lastIncrementalSequence = 0
+        for rawLine in lines {
+            if rawLine.first == UInt8(ascii: "#") { continue }
+            let line = Array(rawLine.drop(while: isBlank).reversed().drop(while: isBlank).reversed())
+            guard !line.isEmpty, let words = InlineSplitter.split(line), words.count >= 6, words.count % 2 == 0 else {
                 throw ParseError(message: "Invalid AOF manifest file format")
             }
-            var name: String?, sequence: Int?, type: FileType?
+            var name: String?, sequence = 0, typeCode: UInt8?
             for index in stride(from: 0, to: words.count, by: 2) {
-                let value = String(decoding: words[index + 1], as: UTF8.self)
-                switch String(decoding: words[index], as: UTF8.self) {
-                case "file": name = value
-                case "seq": sequence = Int(value)
-                case "type": type = FileType(rawValue: value)
-                default: break  // fields of later versions are ignored, as Redis ignores unknown keys
+                let value = words[index + 1]
+                switch String(decoding: words[index], as: UTF8.self).lowercased() {
+                case "file":
+                    if value.contains(UInt8(ascii: "/")) { throw ParseError(message: "File can't be a path, just a filename") }
+                    name = String(decoding: value, as: UTF8.self)
+                case "seq":
+                    sequence = Int(String(decoding: value, as: UTF8.self)) ?? 0
+                case "type":
+                    typeCode = value.first
+                default:
+                    break  // keys of later versions are ignored, as Redis ignores them
                 }
             }
-            guard let name, let sequence, let type, !name.contains("/") else {
+            guard let name, !name.isEmpty, sequence != 0, let typeCode else {
                 throw ParseError(message: "Invalid AOF manifest file format")
             }
+            guard let type = FileType(rawValue: String(UnicodeScalar(typeCode))) else {
+                throw ParseError(message: "Unknown AOF file type")
+            }
+            switch type {
+            case .base:
+                if manifest.base != nil { throw ParseError(message: "Found duplicate base file information") }
+            case .incremental:
+                if sequence <= lastIncrementalSequence { throw ParseError(message: "Found a non-monotonic sequence number") }
+                lastIncrementalSequence = sequence
+            case .history:
+                break
+            }
             manifest.entries.append(Entry(name: name, sequence: sequence, type: type))
-        }
-        if manifest.entries.filter({ $0.type == .base }).count > 1 {
-            throw ParseError(message: "Found duplicate base file information")
         }
         return manifest
     }
 
+    private static func isBlank(_ byte: UInt8) -> Bool {
+        byte == 0x20 || byte == 0x09 || byte == 0x0d || byte == 0x0a
+    }
+
+    /// The manifest text. A name with spaces, quotes or unprintable bytes is
+    /// quoted the way Redis's sdscatrepr quotes it, so both can read it back.
     public func serialized() -> String {
-        entries.map { "file \($0.name) seq \($0.sequence) type \($0.type.rawValue)\n" }.joined()
+        entries.map { "file \(Self.quotedIfNeeded($0.name)) seq \($0.sequence) type \($0.type.rawValue)\n" }.joined()
+    }
+
+    static func quotedIfNeeded(_ name: String) -> String {
+        let bytes = Array(name.utf8)
+        let plain = !bytes.isEmpty && bytes.allSatisfy {
+            $0 > 0x20 && $0 < 0x7f && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "'") && $0 != UInt8(ascii: "\\")
+        }
+        if plain { return name }
+        let hex = Array("0123456789abcdef")
+        var quoted = "\""
+        for byte in bytes {
+            switch byte {
+            case UInt8(ascii: "\\"): quoted += "\\\\"
+            case UInt8(ascii: "\""): quoted += "\\\""
+            case 0x0a: quoted += "\\n"
+            case 0x0d: quoted += "\\r"
+            case 0x09: quoted += "\\t"
+            case 0x07: quoted += "\\a"
+            case 0x08: quoted += "\\b"
+            case 0x20...0x7e: quoted.unicodeScalars.append(UnicodeScalar(byte))
+            default: quoted += "\\x\(hex[Int(byte >> 4)])\(hex[Int(byte & 15)])"
+            }
+        }
+        return quoted + "\""
     }
 
     /// The manifest for a new AOF: one empty incremental file.

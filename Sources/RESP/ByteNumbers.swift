@@ -55,7 +55,7 @@ public enum ByteNumbers {
     /// Parses a double the way Redis's `string2d` does: `strtod` over the whole
     /// input, no leading space, `nan` refused, `inf`/`-inf` accepted.
     public static func parseDouble<C: Collection>(_ bytes: C) -> Double? where C.Element == UInt8 {
-        guard let text = cString(bytes) else { return nil }
+        guard let text = cString(bytes, maxLength: Int.max) else { return nil }
         return text.withUnsafeBufferPointer { buffer -> Double? in
             var end: UnsafeMutablePointer<CChar>? = nil
             errno = 0
@@ -69,7 +69,8 @@ public enum ByteNumbers {
 
     /// Parses a long double the way Redis's `string2ld` does (INCRBYFLOAT, HINCRBYFLOAT).
     public static func parseLongDouble<C: Collection>(_ bytes: C) -> Float80? where C.Element == UInt8 {
-        guard let text = cString(bytes) else { return nil }
+        // Redis's string2ld copies into a 5 KB buffer: longer text is refused.
+        guard let text = cString(bytes, maxLength: 5 * 1024 - 1) else { return nil }
         return text.withUnsafeBufferPointer { buffer -> Float80? in
             var end: UnsafeMutablePointer<CChar>? = nil
             errno = 0
@@ -81,9 +82,9 @@ public enum ByteNumbers {
     }
 
     /// A NUL-terminated copy for the C parsers, refusing what Redis refuses before
-    /// parsing: empty input, leading whitespace, embedded NUL, and over-long text.
-    private static func cString<C: Collection>(_ bytes: C) -> [CChar]? where C.Element == UInt8 {
-        guard let first = bytes.first, bytes.count <= 5000 else { return nil }
+    /// parsing: empty input, leading whitespace, embedded NUL, and text over `maxLength`.
+    private static func cString<C: Collection>(_ bytes: C, maxLength: Int) -> [CChar]? where C.Element == UInt8 {
+        guard let first = bytes.first, bytes.count <= maxLength else { return nil }
         if isSpace(first) { return nil }
         var text = [CChar]()
         text.reserveCapacity(bytes.count + 1)

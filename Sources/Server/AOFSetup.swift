@@ -47,7 +47,11 @@ enum AOFSetup {
         } else {
             manifest = AOFManifest()
         }
-        if manifest.incrementals.isEmpty {
+        if manifest.entries.isEmpty {
+            manifest = .fresh(baseName: config.appendFileName)
+            manifestChanged = true
+            logger.notice("Creating AOF incr file \(manifest.entries[0].name) on server start")
+        } else if manifest.incrementals.isEmpty {
             let sequence = (manifest.entries.map(\.sequence).max() ?? 0) + 1
             let name = "\(config.appendFileName).\(sequence).incr.aof"
             manifest.entries.append(.init(name: name, sequence: sequence, type: .incremental))

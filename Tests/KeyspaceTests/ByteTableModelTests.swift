@@ -1,0 +1,158 @@
+import XCTest
+@testable import Keyspace
+
+/// ByteTable against a Swift Dictionary doing the same operations: removal
+/// moves the last entry into the hole, so every index and chain must stay right.
+final class ByteTableModelTests: XCTestCase {
+    private func key(_ n: Int) -> [UInt8] { Array("key:\(n)".utf8) }
+
+    /// Every key of the model is found at a position holding that key and its value,
+    /// and the table holds nothing else.
+    private func assertMatches(_ table: ByteTable<Int>, _ model: [[UInt8]: Int],
+                               file: StaticString = #filePath, line: UInt = #line) {
+        XCTAssertEqual(table.count, model.count, "count", file: file, line: line)
+        for (key, value) in model {
+            guard let position = table.index(of: key) else {
+                XCTFail("\(String(decoding: key, as: UTF8.self)) missing", file: file, line: line)
+                return
+            }
+            XCTAssertEqual(table.key(at: position), key, file: file, line: line)
+            XCTAssertEqual(table.value(at: position), value, file: file, line: line)
+            XCTAssertEqual(table[key], value, file: file, line: line)
+        }
+        var seen: [[UInt8]: Int] = [:]
+        table.forEach { key, value in
+            XCTAssertNil(seen[key], "duplicate entry", file: file, line: line)
+            seen[key] = value
+        }
+        XCTAssertEqual(seen, model, file: file, line: line)
+        XCTAssertEqual(Set(table.keys), Set(model.keys), file: file, line: line)
+    }
+
+    func testEmptyTable() {
+        let table = ByteTable<Int>()
+        XCTAssertTrue(table.isEmpty)
+        XCTAssertEqual(table.count, 0)
+        XCTAssertNil(table[key(1)])
+        XCTAssertNil(table.index(of: key(1)))
+        XCTAssertNil(table.randomIndex())
+    }
+
+    func testSetReportsWhetherTheKeyWasNew() {
+        var table = ByteTable<Int>()
+        XCTAssertTrue(table.set(key(1), 10))
+        XCTAssertFalse(table.set(key(1), 11))
+        XCTAssertEqual(table[key(1)], 11)
+        XCTAssertEqual(table.count, 1)
+    }
+
+    func testEmptyAndBinaryKeysAreDistinct() {
+        var table = ByteTable<Int>()
+        let keys: [[UInt8]] = [[], [0], [0, 0], [0xff], Array("a".utf8), Array("a\0".utf8), Array(0...255)]
+        for (index, key) in keys.enumerated() { table.set(key, index) }
+        for (index, key) in keys.enumerated() { XCTAssertEqual(table[key], index) }
+    }
+
+    func testRemoveReturnsTheValueOnce() {
+        var table = ByteTable<Int>()
+        table.set(key(1), 1)
+        table.set(key(2), 2)
+        XCTAssertEqual(table.remove(key(1)), 1)
+        XCTAssertNil(table.remove(key(1)))
+        XCTAssertEqual(table[key(2)], 2)
+    }
+
+    func testRemovingEveryPositionInTurnKeepsTheRestReachable() {
+        for victim in 0..<20 {
+            var table = ByteTable<Int>()
+            var model: [[UInt8]: Int] = [:]
+            for n in 0..<20 { table.set(key(n), n); model[key(n)] = n }
+            let removedKey = table.key(at: victim)
+            table.remove(at: victim)
+            model[removedKey] = nil
+            assertMatches(table, model)
+        }
+    }
+
+    func testThousandsOfRandomOperationsMatchADictionary() {
+        var generator = SplitMix(seed: 0x5eed)
+        var table = ByteTable<Int>()
+        var model: [[UInt8]: Int] = [:]
+        for step in 0..<20_000 {
+            let k = key(Int(generator.next() % 600))
+            switch generator.next() % 10 {
+            case 0...4:
+                let value = Int(generator.next() % 1_000_000)
+                XCTAssertEqual(table.set(k, value), model.updateValue(value, forKey: k) == nil)
+            case 5...7:
+                XCTAssertEqual(table.remove(k), model.removeValue(forKey: k))
+            case 8:
+                if let position = table.randomIndex() {
+                    let chosen = table.key(at: position)
+                    XCTAssertEqual(table.remove(at: position), model.removeValue(forKey: chosen))
+                }
+            default:
+                if let position = table.index(of: k) {
+                    table.modifyValue(at: position) { $0 += 1 }
+                    model[k]! += 1
+                }
+            }
+            XCTAssertEqual(table[k], model[k])
+            if step % 1_000 == 0 { assertMatches(table, model) }
+        }
+        assertMatches(table, model)
+        for k in model.keys { table.remove(k) }
+        XCTAssertTrue(table.isEmpty)
+    }
+
+    func testGrowsInPowersOfTwoAndShrinksWhenMostlyEmpty() {
+        var table = ByteTable<Int>()
+        var model: [[UInt8]: Int] = [:]
+        for n in 0..<5_000 {
+            table.set(key(n), n)
+            model[key(n)] = n
+            XCTAssertEqual(table.bucketCount & (table.bucketCount - 1), 0, "power of two")
+            XCTAssertGreaterThanOrEqual(table.bucketCount, table.count)
+        }
+        let grown = table.bucketCount
+        XCTAssertGreaterThanOrEqual(grown, 5_000)
+        for n in 0..<4_950 {
+            table.remove(key(n))
+            model[key(n)] = nil
+        }
+        XCTAssertLessThan(table.bucketCount, grown / 8, "shrinks once under an eighth full")
+        XCTAssertEqual(table.bucketCount & (table.bucketCount - 1), 0, "power of two")
+        assertMatches(table, model)
+    }
+
+    func testRemoveAllEmptiesTheTable() {
+        var table = ByteTable<Int>()
+        for n in 0..<100 { table.set(key(n), n) }
+        table.removeAll()
+        XCTAssertTrue(table.isEmpty)
+        XCTAssertNil(table[key(5)])
+        table.set(key(5), 5)
+        XCTAssertEqual(table[key(5)], 5)
+    }
+
+    func testRandomIndexReachesEveryEntry() {
+        var table = ByteTable<Int>()
+        for n in 0..<8 { table.set(key(n), n) }
+        var seen = Set<Int>()
+        for _ in 0..<1_000 { seen.insert(table.value(at: table.randomIndex()!)) }
+        XCTAssertEqual(seen, Set(0..<8))
+    }
+}
+
+/// A small seeded generator so a failing sequence can be replayed.
+struct SplitMix: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
