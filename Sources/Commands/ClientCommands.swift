@@ -17,7 +17,7 @@ enum ClientCommands {
                         summary: "A container for client connection commands.", since: "2.4.0",
                         subcommands: [
                             sub("id", 2, "Returns the unique client ID of the connection.", id, since: "5.0.0"),
-                            sub("setname", 3, "Sets the connection name.", setName),
+                            sub("setname", 3, "Sets the connection name.", setName, since: "2.6.9"),
                             sub("getname", 2, "Returns the name of the connection.", getName, since: "2.6.9"),
                             sub("setinfo", 4, "Sets information specific to the client or connection.", setInfo,
                                 since: "7.2.0"),

@@ -5,8 +5,9 @@ import RESP
 enum CommandIntrospection {
     static func specs() -> [CommandSpec] {
         let flags: CommandFlags = [.loading, .stale]
-        func sub(_ name: String, _ arity: Int, _ summary: String, _ handler: @escaping CommandHandler) -> CommandSpec {
-            CommandSpec(name, arity: arity, flags: flags, group: "server", summary: summary, since: "2.8.13",
+        func sub(_ name: String, _ arity: Int, _ summary: String, since: String = "2.8.13",
+                 _ handler: @escaping CommandHandler) -> CommandSpec {
+            CommandSpec(name, arity: arity, flags: flags, group: "server", summary: summary, since: since,
                         complexity: "O(N)", handler: handler)
         }
         return [
@@ -14,11 +15,11 @@ enum CommandIntrospection {
                         summary: "Returns detailed information about all commands.", since: "2.8.13",
                         complexity: "O(N)", subcommands: [
                             sub("count", 2, "Returns a count of commands.", count),
-                            sub("list", -2, "Returns a list of command names.", list),
+                            sub("list", -2, "Returns a list of command names.", since: "7.0.0", list),
                             sub("info", -2, "Returns information about one, multiple or all commands.", info),
-                            sub("docs", -2, "Returns documentary information about one, multiple or all commands.", docs),
+                            sub("docs", -2, "Returns documentary information about one, multiple or all commands.", since: "7.0.0", docs),
                             sub("getkeys", -3, "Extracts the key names from an arbitrary command.", getkeys),
-                            sub("help", 2, "Returns helpful text about the different subcommands.", help),
+                            sub("help", 2, "Returns helpful text about the different subcommands.", since: "5.0.0", help),
                         ], handler: all),
         ]
     }
@@ -120,12 +121,38 @@ enum CommandIntrospection {
         }
     }
 
+    /// One COMMAND DOCS entry, Redis 7.0's fields in its order: summary, since,
+    /// group, complexity, doc_flags, deprecated_since, replaced_by, arguments,
+    /// subcommands (the last five only when there is something to say).
     private static func document(_ c: Client, _ spec: CommandSpec) {
-        c.reply.map(spec.isContainer ? 5 : 4)
+        let notes = CommandArguments.notes[spec.fullName]
+        let arguments = CommandArguments.arguments(of: spec.fullName)
+        var fields = 4
+        if let notes {
+            if !notes.docFlags.isEmpty { fields += 1 }
+            if notes.deprecatedSince != nil { fields += 1 }
+            if notes.replacedBy != nil { fields += 1 }
+        }
+        if !arguments.isEmpty { fields += 1 }
+        if spec.isContainer { fields += 1 }
+        c.reply.map(fields)
         c.reply.bulk("summary"); c.reply.bulk(spec.summary)
         c.reply.bulk("since"); c.reply.bulk(spec.since)
         c.reply.bulk("group"); c.reply.bulk(spec.group)
         c.reply.bulk("complexity"); c.reply.bulk(spec.complexity)
+        if let notes {
+            if !notes.docFlags.isEmpty {
+                c.reply.bulk("doc_flags")
+                c.reply.set(notes.docFlags.count)
+                for flag in notes.docFlags { c.reply.simple(flag) }
+            }
+            if let since = notes.deprecatedSince { c.reply.bulk("deprecated_since"); c.reply.bulk(since) }
+            if let replacement = notes.replacedBy { c.reply.bulk("replaced_by"); c.reply.bulk(replacement) }
+        }
+        if !arguments.isEmpty {
+            c.reply.bulk("arguments")
+            CommandArguments.reply(c, arguments)
+        }
         if spec.isContainer {
             c.reply.bulk("subcommands")
             c.reply.map(spec.subcommands.count)

@@ -6,8 +6,9 @@ import RESP
 enum KeyCommands {
     static func specs() -> [CommandSpec] {
         func cmd(_ name: String, _ arity: Int, _ flags: CommandFlags, _ keys: KeyPositions, _ summary: String,
-                 since: String = "1.0.0", complexity: String = "O(1)", _ handler: @escaping CommandHandler) -> CommandSpec {
-            CommandSpec(name, arity: arity, flags: flags, keys: keys, group: "generic", summary: summary,
+                 since: String = "1.0.0", complexity: String = "O(1)", group: String = "generic",
+                 _ handler: @escaping CommandHandler) -> CommandSpec {
+            CommandSpec(name, arity: arity, flags: flags, keys: keys, group: group, summary: summary,
                         since: since, complexity: complexity, handler: handler)
         }
         let twoKeys = KeyPositions(first: 1, last: 2, step: 1)
@@ -21,10 +22,10 @@ enum KeyCommands {
             cmd("move", 3, [.write, .fast], .single, "Moves a key to another database.", move),
             cmd("copy", -3, [.write, .denyOOM], twoKeys, "Copies the value of a key to a new key.", since: "6.2.0", complexity: "O(N)", copy),
             cmd("touch", -2, [.readonly, .fast], .all, "Returns the number of existing keys out of those specified after updating the time they were last accessed.", since: "3.2.1", complexity: "O(N)", touch),
-            cmd("dbsize", 1, [.readonly, .fast], .none, "Returns the number of keys in the database.", dbsize),
-            cmd("flushdb", -1, [.write], .none, "Removes all keys from the current database.", complexity: "O(N)", flushdb),
-            cmd("flushall", -1, [.write], .none, "Removes all keys from all databases.", complexity: "O(N)", flushall),
-            cmd("swapdb", 3, [.write, .fast], .none, "Swaps two Redis databases.", since: "4.0.0", complexity: "O(N)", swapdb),
+            cmd("dbsize", 1, [.readonly, .fast], .none, "Returns the number of keys in the database.", group: "server", dbsize),
+            cmd("flushdb", -1, [.write], .none, "Removes all keys from the current database.", complexity: "O(N)", group: "server", flushdb),
+            cmd("flushall", -1, [.write], .none, "Removes all keys from all databases.", complexity: "O(N)", group: "server", flushall),
+            cmd("swapdb", 3, [.write, .fast], .none, "Swaps two Redis databases.", since: "4.0.0", complexity: "O(N)", group: "server", swapdb),
         ] + KeyIterationCommands.specs() + ExpireCommands.specs()
     }
 

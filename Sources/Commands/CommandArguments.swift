@@ -1,0 +1,189 @@
+import RESP
+
+/// What COMMAND DOCS says about each command's arguments, by full name
+/// (`set`, `config|get`), written in the notation described on `ArgumentDoc`
+/// (CommandSyntax.swift). Names and types follow Redis 7.0's COMMAND DOCS, so
+/// redis-cli shows the same hints as with Redis.
+///
+/// A command that takes no arguments maps to "" (DOCS then has no `arguments`
+/// field, as in Redis). When you register a command, add its line here
+/// (CommandDocsTests checks that every registered command has one), and
+/// compare `redis-cli -3 COMMAND DOCS <name>` against a real Redis 7.0.
+enum CommandArguments {
+    static let syntax: [String: String] = [
+        // connection
+        "auth": "[username]@6.0.0 password",
+        "client": "",
+        "client|getname": "",
+        "client|help": "",
+        "client|id": "",
+        "client|info": "",
+        "client|list": "[TYPE <NORMAL | MASTER | REPLICA | PUBSUB>]@5.0.0 [ID id:<client-id:integer [client-id ...]>]@6.2.0",
+        "client|setinfo": "attr:<LIB-NAME libname | LIB-VER libver>",
+        "client|setname": "connection-name",
+        "echo": "message",
+        "hello": "arguments:[protover:integer [AUTH username password] [SETNAME clientname]]",
+        "ping": "[message]",
+        "quit": "",
+        "reset": "",
+        "select": "index:integer",
+
+        // generic
+        "copy": "source:key destination:key [DB destination-db:integer] [REPLACE]",
+        "del": "key [key ...]",
+        "exists": "key [key ...]",
+        "expire": "key seconds:integer condition:[NX | XX | GT | LT]@7.0.0",
+        "expireat": "key unix-time-seconds:unix-time condition:[NX | XX | GT | LT]@7.0.0",
+        "expiretime": "key",
+        "keys": "pattern:pattern",
+        "move": "key db:integer",
+        "persist": "key",
+        "pexpire": "key milliseconds:integer condition:[NX | XX | GT | LT]@7.0.0",
+        "pexpireat": "key unix-time-milliseconds:unix-time condition:[NX | XX | GT | LT]@7.0.0",
+        "pexpiretime": "key",
+        "pttl": "key",
+        "randomkey": "",
+        "rename": "key newkey:key",
+        "renamenx": "key newkey:key",
+        "scan": "cursor:integer [MATCH pattern:pattern] [COUNT count:integer] [TYPE type]@6.0.0",
+        "touch": "key [key ...]",
+        "ttl": "key",
+        "type": "key",
+        "unlink": "key [key ...]",
+
+        // string
+        "append": "key value",
+        "decr": "key",
+        "decrby": "key decrement:integer",
+        "get": "key",
+        "getdel": "key",
+        "getex": "key expiration:[EX seconds:integer | PX milliseconds:integer | EXAT unix-time-seconds:unix-time"
+            + " | PXAT unix-time-milliseconds:unix-time | PERSIST]",
+        "getrange": "key start:integer end:integer",
+        "getset": "key value",
+        "incr": "key",
+        "incrby": "key increment:integer",
+        "incrbyfloat": "key increment:double",
+        "lcs": "key1:key key2:key#0 [LEN] [IDX] [MINMATCHLEN len:integer] [WITHMATCHLEN]",
+        "mget": "key [key ...]",
+        "mset": "key value [key value ...]",
+        "msetnx": "key value [key value ...]",
+        "psetex": "key milliseconds:integer value",
+        "set": "key value condition:[NX | XX]@2.6.12 [GET]@6.2.0 expiration:[EX seconds:integer@2.6.12"
+            + " | PX milliseconds:integer@2.6.12 | EXAT unix-time-seconds:unix-time@6.2.0"
+            + " | PXAT unix-time-milliseconds:unix-time@6.2.0 | KEEPTTL@6.0.0]",
+        "setex": "key seconds:integer value",
+        "setnx": "key value",
+        "setrange": "key offset:integer value",
+        "strlen": "key",
+        "substr": "key start:integer end:integer",
+
+        // hash
+        "hdel": "key field [field ...]",
+        "hexists": "key field",
+        "hget": "key field",
+        "hgetall": "key",
+        "hincrby": "key field increment:integer",
+        "hincrbyfloat": "key field increment:double",
+        "hkeys": "key",
+        "hlen": "key",
+        "hmget": "key field [field ...]",
+        "hmset": "key field value [field value ...]",
+        "hrandfield": "key options:[count:integer [WITHVALUES]]",
+        "hscan": "key cursor:integer [MATCH pattern:pattern] [COUNT count:integer]",
+        "hset": "key field value [field value ...]",
+        "hsetnx": "key field value",
+        "hstrlen": "key field",
+        "hvals": "key",
+
+        // server
+        "bgrewriteaof": "",
+        "command": "",
+        "command|count": "",
+        "command|docs": "[command-name [command-name ...]]",
+        "command|getkeys": "",
+        "command|help": "",
+        "command|info": "[command-name [command-name ...]]",
+        "command|list": "[FILTERBY filterby:<MODULE module-name | ACLCAT category | PATTERN pattern:pattern>]",
+        "config": "",
+        "config|get": "parameter:<parameter> ...",
+        "config|help": "",
+        "config|resetstat": "",
+        "config|rewrite": "",
+        "config|set": "parameter value [parameter value ...]",
+        "dbsize": "",
+        "debug": "",
+        "flushall": "async:[ASYNC@4.0.0 | SYNC@6.2.0]",
+        "flushdb": "async:[ASYNC@4.0.0 | SYNC@6.2.0]",
+        "info": "[section [section ...]]",
+        "lastsave": "",
+        "shutdown": "[NOSAVE | SAVE] [NOW]@7.0.0 [FORCE]@7.0.0 [ABORT]@7.0.0",
+        "swapdb": "index1:integer index2:integer",
+        "time": "",
+    ]
+
+    /// The doc flags Redis 7.0 gives a command, and for a deprecated one,
+    /// since when and what replaces it.
+    struct Notes: Sendable {
+        var docFlags: [String] = []
+        var deprecatedSince: String?
+        var replacedBy: String?
+
+        static func deprecated(since: String, replacedBy: String) -> Notes {
+            Notes(docFlags: ["deprecated"], deprecatedSince: since, replacedBy: replacedBy)
+        }
+    }
+
+    static let notes: [String: Notes] = [
+        "debug": Notes(docFlags: ["syscmd"]),
+        "getset": .deprecated(since: "6.2.0", replacedBy: "`SET` with the `!GET` argument"),
+        "hmset": .deprecated(since: "4.0.0", replacedBy: "`HSET` with multiple field-value pairs"),
+        "substr": .deprecated(since: "2.0.0", replacedBy: "`GETRANGE`"),
+    ]
+
+    /// Every entry of `syntax`, parsed once. A line that does not parse is a
+    /// programmer error (the tests parse them all).
+    static let parsed: [String: [ArgumentDoc]] = syntax.mapValues { line in
+        do {
+            return try CommandSyntax.parse(line)
+        } catch {
+            preconditionFailure("CommandArguments: \(error) in \"\(line)\"")
+        }
+    }
+
+    /// The arguments of `fullName`, empty when it takes none or is not listed.
+    static func arguments(of fullName: String) -> [ArgumentDoc] {
+        parsed[fullName] ?? []
+    }
+
+    /// The `arguments` array of COMMAND DOCS, each argument a map in Redis's
+    /// key order: name, type, key_spec_index, token, since, flags, arguments.
+    static func reply(_ c: Client, _ arguments: [ArgumentDoc]) {
+        c.reply.array(arguments.count)
+        for argument in arguments {
+            let flags = argument.flags.names
+            let hasChildren = argument.type == .oneof || argument.type == .block
+            var fields = 2
+            if argument.keySpecIndex != nil { fields += 1 }
+            if argument.token != nil { fields += 1 }
+            if argument.since != nil { fields += 1 }
+            if !flags.isEmpty { fields += 1 }
+            if hasChildren { fields += 1 }
+            c.reply.map(fields)
+            c.reply.bulk("name"); c.reply.bulk(argument.name)
+            c.reply.bulk("type"); c.reply.bulk(argument.type.rawValue)
+            if let index = argument.keySpecIndex { c.reply.bulk("key_spec_index"); c.reply.integer(index) }
+            if let token = argument.token { c.reply.bulk("token"); c.reply.bulk(token) }
+            if let since = argument.since { c.reply.bulk("since"); c.reply.bulk(since) }
+            if !flags.isEmpty {
+                c.reply.bulk("flags")
+                c.reply.set(flags.count)
+                for flag in flags { c.reply.simple(flag) }
+            }
+            if hasChildren {
+                c.reply.bulk("arguments")
+                reply(c, argument.arguments)
+            }
+        }
+    }
+}
