@@ -116,7 +116,7 @@ enum ClientCommands {
             ("multi", "-1"), ("qbuf", "\(client.queryBufferLength)"), ("qbuf-free", "0"),
             ("argv-mem", "0"), ("multi-mem", "0"), ("rbs", "1024"), ("rbp", "0"), ("obl", "0"), ("oll", "0"),
             ("omem", "\(client.pendingOutputLength)"), ("tot-mem", "\(client.queryBufferLength + client.pendingOutputLength)"),
-            ("events", "r"), ("cmd", client.lastCommand), ("user", "default"), ("redir", "-1"),
+            ("events", "r"), ("cmd", client.lastCommandID < 0 ? "NULL" : client.server.table.all[client.lastCommandID].fullName), ("user", "default"), ("redir", "-1"),
             ("resp", "\(client.protocolVersion)"),
             ("lib-name", client.libraryName.map(Text.string) ?? ""),
             ("lib-ver", client.libraryVersion.map(Text.string) ?? ""),

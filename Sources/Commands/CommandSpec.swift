@@ -57,8 +57,9 @@ public struct KeyPositions: Sendable {
 public typealias CommandHandler = (Client) -> Void
 
 /// One entry of the command table: everything Redis keeps about a command,
-/// and the function that runs it.
-public struct CommandSpec {
+/// and the function that runs it. A class, so the per-command path passes a
+/// reference instead of copying a dozen fields.
+public final class CommandSpec {
     /// Lowercase, as COMMAND reports it.
     public let name: String
     /// Positive: exact argument count including the name; negative: the minimum.
@@ -70,9 +71,11 @@ public struct CommandSpec {
     public let since: String
     public let complexity: String
     public let handler: CommandHandler
-    public var subcommands: [CommandSpec] = []
+    @exclusivity(unchecked) public private(set) var subcommands: [CommandSpec] = []
     /// For a subcommand, `container|name`, the form errors and INFO use.
-    public var fullName: String
+    public private(set) var fullName: String
+    /// Position in `CommandTable.all`, which indexes the per-command statistics.
+    @exclusivity(unchecked) public internal(set) var id = -1
 
     public init(_ name: String, arity: Int, flags: CommandFlags, keys: KeyPositions = .none,
                 group: String, summary: String, since: String = "1.0.0", complexity: String = "O(1)",
@@ -87,11 +90,8 @@ public struct CommandSpec {
         self.complexity = complexity
         self.handler = handler
         self.fullName = name
-        self.subcommands = subcommands.map { sub in
-            var sub = sub
-            sub.fullName = "\(name)|\(sub.name)"
-            return sub
-        }
+        self.subcommands = subcommands
+        for sub in subcommands { sub.fullName = "\(name)|\(sub.name)" }
     }
 
     public var isContainer: Bool { !subcommands.isEmpty }

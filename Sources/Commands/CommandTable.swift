@@ -3,10 +3,12 @@ import Keyspace
 /// The handler map: every command Swirl runs, found by name without
 /// allocating (the name is lowercased into a reused scratch buffer).
 public final class CommandTable {
-    public private(set) var commands: [CommandSpec] = []
-    private var index = ByteTable<Int>()
-    private var subcommandIndex: [Int: ByteTable<Int>] = [:]
-    private var scratch: [UInt8] = []
+    @exclusivity(unchecked) public private(set) var commands: [CommandSpec] = []
+    /// Every command and subcommand, in `id` order.
+    public private(set) var all: [CommandSpec] = []
+    @exclusivity(unchecked) private var index = ByteTable<Int>()
+    @exclusivity(unchecked) private var subcommandIndex: [Int: ByteTable<Int>] = [:]
+    @exclusivity(unchecked) private var scratch: [UInt8] = []
 
     public init(_ specs: [CommandSpec]) {
         for spec in specs { register(spec) }
@@ -15,6 +17,10 @@ public final class CommandTable {
     public func register(_ spec: CommandSpec) {
         precondition(index[Array(spec.name.utf8)] == nil, "command \(spec.name) registered twice")
         commands.append(spec)
+        for entry in [spec] + spec.subcommands {
+            entry.id = all.count
+            all.append(entry)
+        }
         index.set(Array(spec.name.utf8), commands.count - 1)
         if spec.isContainer {
             var subs = ByteTable<Int>()

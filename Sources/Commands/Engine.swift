@@ -21,21 +21,26 @@ public struct ServerHooks {
 /// The command engine: the keyspace, the command table, the configuration,
 /// and the path every command takes (lookup, arity, run, count, propagate).
 /// It is owned by the loop thread; nothing in it is synchronised.
+///
+/// `@exclusivity(unchecked)` on hot stored properties here and in Client,
+/// Keyspace, Database, CommandTable and the Server layer: runtime exclusivity
+/// checks cost more than half the instructions of a PING, and the one-thread
+/// rule already makes overlapping access impossible.
 public final class Engine {
     public let keyspace: Keyspace
     public let config: Config
-    public private(set) var table: CommandTable!
-    public var stats: ServerStats
-    public var hooks = ServerHooks()
+    public let table: CommandTable
+    @exclusivity(unchecked) public var stats: ServerStats
+    @exclusivity(unchecked) public var hooks = ServerHooks()
     /// Changes since start (Redis's `server.dirty`): a handler that changes data bumps it.
-    public var dirty = 0
+    @exclusivity(unchecked) public var dirty = 0
 
     /// Commands to append to the AOF, RESP-encoded; drained by the AOF writer.
-    public var aofBuffer: [UInt8] = []
+    @exclusivity(unchecked) public var aofBuffer: [UInt8] = []
     /// Bytes ever appended to `aofBuffer`: a position in the AOF stream.
-    public private(set) var aofOffset = 0
+    @exclusivity(unchecked) public private(set) var aofOffset = 0
     /// False while loading the AOF and when `appendonly no`.
-    public var propagating = false
+    @exclusivity(unchecked) public var propagating = false
     /// True while the AOF is replayed: an expiry in the past is then stored, not applied,
     /// because the DEL that followed it is in the file too.
     public var loading = false
@@ -60,6 +65,7 @@ public final class Engine {
         self.keyspace = Keyspace(databaseCount: config.databases)
         self.stats = ServerStats(startTime: Keyspace.clockMilliseconds())
         self.table = CommandTable(Self.allCommands())
+        stats.commands = Array(repeating: CommandStat(), count: table.all.count)
         keyspace.onExpired = { [unowned self] db, key in
             self.propagate(db: db, [Array("DEL".utf8), key])
         }
@@ -98,13 +104,20 @@ public final class Engine {
         return Client(id: nextClientID, server: self)
     }
 
+    /// The counters of a command or `container|sub`, by name (INFO, tests).
+    public func commandStat(_ fullName: String) -> CommandStat? {
+        table.find(fullName: Array(fullName.utf8)).map { stats.commands[$0.id] }
+    }
+
     // MARK: - Running commands
 
     /// Runs `client.args` and appends the reply to `client.reply`.
     public func execute(_ client: Client) {
         let args = client.args
         guard !args.isEmpty else { return }
-        keyspace.refreshClock()
+        // One clock read gives both the command's instant (Redis caches mstime per call) and its start.
+        let started = Keyspace.clockMicroseconds()
+        keyspace.now = started / 1000
         client.lastInteraction = keyspace.now
         guard let top = table.lookup(args[0]) else {
             let message = Errors.unknownCommand(args)
@@ -121,32 +134,29 @@ public final class Engine {
             spec = sub
         }
         if (spec.arity > 0 && args.count != spec.arity) || args.count < -spec.arity {
-            stats.commands[spec.fullName, default: CommandStat()].rejectedCalls += 1
+            stats.commands[spec.id].rejectedCalls += 1
             reject(client, Errors.wrongArity(spec.fullName))
             return
         }
-        call(spec, client)
+        call(spec, client, started: started)
     }
 
     /// Runs a resolved command: the handler, then stats and propagation.
-    func call(_ spec: CommandSpec, _ client: Client) {
+    func call(_ spec: CommandSpec, _ client: Client, started: Int64) {
         let dirtyBefore = dirty
         let replyStart = client.reply.count
-        let started = Keyspace.clockMicroseconds()
         client.propagationOverride = nil
         spec.handler(client)
         let elapsed = Keyspace.clockMicroseconds() - started
 
         stats.commandsProcessed += 1
-        client.lastCommand = spec.fullName
-        var stat = stats.commands[spec.fullName, default: CommandStat()]
-        stat.calls += 1
-        stat.microseconds += elapsed
+        client.lastCommandID = spec.id
+        stats.commands[spec.id].calls += 1
+        stats.commands[spec.id].microseconds += elapsed
         if client.reply.count > replyStart && client.reply.bytes[replyStart] == UInt8(ascii: "-") {
-            stat.failedCalls += 1
+            stats.commands[spec.id].failedCalls += 1
             stats.recordError(client.reply.bytes[replyStart...])
         }
-        stats.commands[spec.fullName] = stat
 
         if dirty != dirtyBefore {
             if let override = client.propagationOverride {

@@ -121,7 +121,9 @@ enum InfoCommand {
         case "errorstats":
             return server.stats.errors.sorted { $0.key < $1.key }.map { ("errorstat_\($0.key)", "count=\($0.value)") }
         case "commandstats":
-            return server.stats.commands.sorted { $0.key < $1.key }.filter { $0.value.calls + $0.value.rejectedCalls > 0 }.map { name, stat in
+            let used = server.table.all.filter { server.stats.commands[$0.id].calls + server.stats.commands[$0.id].rejectedCalls > 0 }
+            return used.sorted { $0.fullName < $1.fullName }.map { spec in
+                let name = spec.fullName, stat = server.stats.commands[spec.id]
                 let perCall = stat.calls > 0 ? Double(stat.microseconds) / Double(stat.calls) : 0
                 return ("cmdstat_\(name)", "calls=\(stat.calls),usec=\(stat.microseconds),usec_per_call=\(format2(perCall)),rejected_calls=\(stat.rejectedCalls),failed_calls=\(stat.failedCalls)")
             }

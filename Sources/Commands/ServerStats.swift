@@ -13,7 +13,8 @@ public struct ServerStats {
     public var rejectedConnections = 0
     public var netInputBytes = 0
     public var netOutputBytes = 0
-    public var commands: [String: CommandStat] = [:]
+    /// Indexed by `CommandSpec.id`: an array, so counting a call costs no hashing.
+    public var commands: [CommandStat] = []
     public var errors: [String: Int] = [:]
     public var totalErrorReplies = 0
     public let startTime: Int64
@@ -36,7 +37,7 @@ public struct ServerStats {
         rejectedConnections = 0
         netInputBytes = 0
         netOutputBytes = 0
-        commands = [:]
+        commands = Array(repeating: CommandStat(), count: commands.count)
         errors = [:]
         totalErrorReplies = 0
     }

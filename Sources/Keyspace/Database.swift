@@ -5,10 +5,11 @@
 /// reports it through `Keyspace.onExpired` so the AOF can log a DEL.
 public final class Database {
     public let id: Int
-    public var main = ByteTable<RedisValue>()
+    @exclusivity(unchecked) public var main = ByteTable<RedisValue>()
     /// Absolute expiry times, Unix milliseconds.
-    public var expires = ByteTable<Int64>()
-    unowned let keyspace: Keyspace
+    @exclusivity(unchecked) public var expires = ByteTable<Int64>()
+    /// `unowned(unsafe)`: the keyspace owns its databases and outlives them.
+    unowned(unsafe) let keyspace: Keyspace
 
     init(id: Int, keyspace: Keyspace) {
         self.id = id

@@ -56,27 +56,38 @@ public struct RequestDecoder: Sendable {
 
     /// The next complete command, or nil when more bytes are needed.
     public mutating func next() throws(ProtocolError) -> [[UInt8]]? {
+        var command: [[UInt8]] = []
+        return try next(into: &command) ? command : nil
+    }
+
+    /// Decodes the next complete command into `command` (replacing its
+    /// contents, reusing its storage); false when more bytes are needed.
+    /// A connection passes the same array every time, so the argument list
+    /// costs no allocation per command.
+    public mutating func next(into command: inout [[UInt8]]) throws(ProtocolError) -> Bool {
         while true {
             if argsExpected == 0 {
-                guard readIndex < buffer.count else { return nil }
+                guard readIndex < buffer.count else { return false }
                 if buffer[readIndex] == UInt8(ascii: "*") {
-                    guard try readMultibulkHeader() else { return nil }
+                    guard try readMultibulkHeader() else { return false }
                     if argsExpected == 0 { continue }  // `*0` and `*-1` are skipped, as Redis does
                 } else {
                     guard allowsInline else {
                         throw ProtocolError("expected '*', got '\(Character(Unicode.Scalar(buffer[readIndex])))'")
                     }
-                    guard let line = try readInlineLine() else { return nil }
+                    guard let line = try readInlineLine() else { return false }
                     if line.isEmpty { continue }
                     endOfLastCommand = droppedCount + readIndex
-                    return line
+                    command = line
+                    return true
                 }
             }
-            guard try readBulks() else { return nil }
-            let command = partialArgs
-            partialArgs = []
+            guard try readBulks() else { return false }
+            // Hand over the finished arguments and keep the caller's old array as the next scratch.
+            swap(&command, &partialArgs)
+            partialArgs.removeAll(keepingCapacity: true)
             endOfLastCommand = droppedCount + readIndex
-            return command
+            return true
         }
     }
 

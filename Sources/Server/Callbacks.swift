@@ -8,35 +8,39 @@ import Glibc
 // through the handle's `data` pointer, unretained: the Server keeps every
 // object alive for as long as its handle is open.
 
-func connection(of handle: UnsafeMutableRawPointer?) -> Connection {
+// `_withUnsafeGuaranteedRef` lends the object without a retain/release pair per
+// callback; safe because the owners (Server.connections, main) outlive the call.
+func withConnection(of handle: UnsafeMutableRawPointer?, _ body: (Connection) -> Void) {
     let data = handle!.assumingMemoryBound(to: uv_handle_t.self).pointee.data!
-    return Unmanaged<Connection>.fromOpaque(data).takeUnretainedValue()
+    Unmanaged<Connection>.fromOpaque(data)._withUnsafeGuaranteedRef(body)
 }
 
-func server(of loop: UnsafeMutablePointer<uv_loop_t>?) -> Server {
-    Unmanaged<Server>.fromOpaque(loop!.pointee.data!).takeUnretainedValue()
+func withServer(of loop: UnsafeMutablePointer<uv_loop_t>?, _ body: (Server) -> Void) {
+    Unmanaged<Server>.fromOpaque(loop!.pointee.data!)._withUnsafeGuaranteedRef(body)
 }
 
 let onNewConnection: uv_connection_cb = { listener, status in
     guard status >= 0, let listener else { return }
-    server(of: listener.pointee.loop).accept(from: listener)
+    withServer(of: listener.pointee.loop) { $0.accept(from: listener) }
 }
 
 /// Every read lands in the server's one scratch buffer and is copied into the
 /// connection's decoder at once, so idle connections hold no read buffer.
 let onAllocate: uv_alloc_cb = { handle, _, buffer in
-    let owner = server(of: handle!.pointee.loop)
-    buffer!.pointee = uv_buf_init(owner.readScratch.assumingMemoryBound(to: CChar.self), UInt32(Server.readScratchSize))
+    withServer(of: handle!.pointee.loop) { owner in
+        buffer!.pointee = uv_buf_init(owner.readScratch.assumingMemoryBound(to: CChar.self), UInt32(Server.readScratchSize))
+    }
 }
 
 let onRead: uv_read_cb = { stream, count, buffer in
-    let conn = connection(of: stream)
-    if count < 0 {
-        conn.close()
-        return
+    withConnection(of: stream) { conn in
+        if count < 0 {
+            conn.close()
+            return
+        }
+        guard count > 0, let base = buffer?.pointee.base else { return }
+        conn.server.received(UnsafeRawBufferPointer(start: base, count: count), on: conn)
     }
-    guard count > 0, let base = buffer?.pointee.base else { return }
-    conn.server.received(UnsafeRawBufferPointer(start: base, count: count), on: conn)
 }
 
 let onWritten: uv_write_cb = { request, status in
@@ -45,12 +49,13 @@ let onWritten: uv_write_cb = { request, status in
     let stream = request.pointee.handle
     request.deallocate()
     guard let stream else { return }
-    connection(of: stream).writeCompleted(status: status)
+    withConnection(of: stream) { $0.writeCompleted(status: status) }
 }
 
 let onConnectionClosed: uv_close_cb = { handle in
     guard let handle else { return }
-    let conn = connection(of: handle)
+    // A strong reference here, not a lent one: `forget` drops the table's reference.
+    let conn = Unmanaged<Connection>.fromOpaque(handle.pointee.data!).takeUnretainedValue()
     conn.server.forget(conn)
     handle.deallocate()
 }
@@ -61,30 +66,30 @@ let onHandleClosed: uv_close_cb = { handle in
 
 /// Runs before the loop blocks, like Redis's beforeSleep.
 let onBeforeSleep: uv_prepare_cb = { prepare in
-    server(of: prepare!.pointee.loop).beforeSleep()
+    withServer(of: prepare!.pointee.loop) { $0.beforeSleep() }
 }
 
 let onCron: uv_timer_cb = { timer in
-    server(of: timer!.pointee.loop).cron()
+    withServer(of: timer!.pointee.loop) { $0.cron() }
 }
 
 let onSignal: uv_signal_cb = { handle, signal in
-    server(of: handle!.pointee.loop).signalReceived(signal)
+    withServer(of: handle!.pointee.loop) { $0.signalReceived(signal) }
 }
 
 let onAOFWritten: uv_fs_cb = { request in
-    server(of: request!.pointee.loop).aof?.writeCompleted()
+    withServer(of: request!.pointee.loop) { $0.aof?.writeCompleted() }
 }
 
 let onAOFSynced: uv_fs_cb = { request in
-    server(of: request!.pointee.loop).aof?.syncCompleted()
+    withServer(of: request!.pointee.loop) { $0.aof?.syncCompleted() }
 }
 
 /// Closes every handle still open at shutdown.
 let closeAnyHandle: uv_walk_cb = { handle, _ in
     guard let handle, uv_is_closing(handle) == 0 else { return }
     if handle.pointee.type == UV_TCP, handle.pointee.data != nil {
-        connection(of: handle).close()
+        withConnection(of: handle) { $0.close() }
     } else {
         uv_close(handle, onHandleClosed)
     }

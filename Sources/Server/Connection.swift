@@ -12,7 +12,7 @@ final class Connection {
     let handle: UnsafeMutablePointer<uv_tcp_t>
     unowned let server: Server
     let client: Client
-    var decoder: RequestDecoder
+    @exclusivity(unchecked) var decoder: RequestDecoder
     /// True while a `uv_write` holds bytes of ours; at most one at a time, so replies stay in order.
     var writeInFlight = false
     var bytesInFlight = 0
@@ -35,21 +35,20 @@ final class Connection {
     /// protocol error or a command that ends the connection.
     func processInput() {
         while !client.closeAfterReply {
-            let command: [[UInt8]]?
+            let complete: Bool
             do {
-                command = try decoder.next()
+                complete = try decoder.next(into: &client.args)
             } catch {
                 client.reply.error(error.reply)
                 client.closeAfterReply = true
                 server.logger.verbose("Protocol error (\(error.message)) from client: id=\(client.id) addr=\(client.address)")
                 break
             }
-            guard let command else { break }
-            client.args = command
+            guard complete else { break }
             server.engine.execute(client)
             if server.shutdownRequested { return }
         }
-        client.args = []
+        client.args.removeAll(keepingCapacity: true)
         client.queryBufferLength = decoder.bufferedCount
         if client.closeAfterReply { stopReading() }
     }

@@ -45,8 +45,8 @@ final class CommandErrorTests: CommandTestCase {
     func testFailedCommandsAreCountedInStats() {
         run("GET")
         run("SET", "k", "v", "EX", "0")
-        XCTAssertEqual(engine.stats.commands["get"]?.rejectedCalls, 1)
-        XCTAssertEqual(engine.stats.commands["set"]?.failedCalls, 1)
-        XCTAssertEqual(engine.stats.commands["set"]?.calls, 1)
+        XCTAssertEqual(engine.commandStat("get")?.rejectedCalls, 1)
+        XCTAssertEqual(engine.commandStat("set")?.failedCalls, 1)
+        XCTAssertEqual(engine.commandStat("set")?.calls, 1)
     }
 }
