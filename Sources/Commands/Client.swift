@@ -10,30 +10,30 @@ public final class Client {
     /// unowned reference costs a retain/release pair on every use.
     public unowned(unsafe) let server: Engine
     /// The command being run, name first.
-    @exclusivity(unchecked) public var args: [[UInt8]] = []
-    @exclusivity(unchecked) public var reply = ReplyBuffer()
-    @exclusivity(unchecked) public private(set) var db: Database
+    public var args: [[UInt8]] = []
+    public var reply = ReplyBuffer()
+    public private(set) var db: Database
     public var name: [UInt8]? = nil
     public var libraryName: [UInt8]? = nil
     public var libraryVersion: [UInt8]? = nil
     /// Set by QUIT and protocol errors: the connection closes once the reply is written.
-    @exclusivity(unchecked) public var closeAfterReply = false
+    public var closeAfterReply = false
     /// Replies may not leave before the AOF holds this many bytes (`appendfsync always`).
-    @exclusivity(unchecked) public var aofWaitOffset = 0
+    public var aofWaitOffset = 0
 
     // Connection facts for CLIENT LIST/INFO, filled in by the Server layer.
     public var address = ""
     public var localAddress = ""
     public var fd = -1
     public let createdAt: Int64
-    @exclusivity(unchecked) public var lastInteraction: Int64
+    public var lastInteraction: Int64
     /// The last command run, as a `CommandSpec.id` (a name would cost a retain per command).
-    @exclusivity(unchecked) public var lastCommandID = -1
+    public var lastCommandID = -1
     public var queryBufferLength = 0
     public var pendingOutputLength = 0
 
     /// What the AOF logs for the current command, when not the command as typed.
-    @exclusivity(unchecked) var propagationOverride: [[[UInt8]]]? = nil
+    var propagationOverride: [[[UInt8]]]? = nil
 
     init(id: Int, server: Engine) {
         self.id = id

@@ -71,11 +71,11 @@ public final class CommandSpec {
     public let since: String
     public let complexity: String
     public let handler: CommandHandler
-    @exclusivity(unchecked) public private(set) var subcommands: [CommandSpec] = []
+    public private(set) var subcommands: [CommandSpec] = []
     /// For a subcommand, `container|name`, the form errors and INFO use.
     public private(set) var fullName: String
     /// Position in `CommandTable.all`, which indexes the per-command statistics.
-    @exclusivity(unchecked) public internal(set) var id = -1
+    public internal(set) var id = -1
 
     public init(_ name: String, arity: Int, flags: CommandFlags, keys: KeyPositions = .none,
                 group: String, summary: String, since: String = "1.0.0", complexity: String = "O(1)",

@@ -3,12 +3,12 @@ import Keyspace
 /// The handler map: every command Swirl runs, found by name without
 /// allocating (the name is lowercased into a reused scratch buffer).
 public final class CommandTable {
-    @exclusivity(unchecked) public private(set) var commands: [CommandSpec] = []
+    public private(set) var commands: [CommandSpec] = []
     /// Every command and subcommand, in `id` order.
     public private(set) var all: [CommandSpec] = []
-    @exclusivity(unchecked) private var index = ByteTable<Int>()
-    @exclusivity(unchecked) private var subcommandIndex: [Int: ByteTable<Int>] = [:]
-    @exclusivity(unchecked) private var scratch: [UInt8] = []
+    private var index = ByteTable<Int>()
+    private var subcommandIndex: [Int: ByteTable<Int>] = [:]
+    private var scratch: [UInt8] = []
 
     public init(_ specs: [CommandSpec]) {
         for spec in specs { register(spec) }

@@ -21,26 +21,22 @@ public struct ServerHooks {
 /// The command engine: the keyspace, the command table, the configuration,
 /// and the path every command takes (lookup, arity, run, count, propagate).
 /// It is owned by the loop thread; nothing in it is synchronised.
-///
-/// `@exclusivity(unchecked)` on hot stored properties here and in Client,
-/// Keyspace, Database, CommandTable and the Server layer: runtime exclusivity
-/// checks cost more than half the instructions of a PING, and the one-thread
-/// rule already makes overlapping access impossible.
+/// (Package.swift turns dynamic exclusivity checks off for this reason.)
 public final class Engine {
     public let keyspace: Keyspace
     public let config: Config
     public let table: CommandTable
-    @exclusivity(unchecked) public var stats: ServerStats
-    @exclusivity(unchecked) public var hooks = ServerHooks()
+    public var stats: ServerStats
+    public var hooks = ServerHooks()
     /// Changes since start (Redis's `server.dirty`): a handler that changes data bumps it.
-    @exclusivity(unchecked) public var dirty = 0
+    public var dirty = 0
 
     /// Commands to append to the AOF, RESP-encoded; drained by the AOF writer.
-    @exclusivity(unchecked) public var aofBuffer: [UInt8] = []
+    public var aofBuffer: [UInt8] = []
     /// Bytes ever appended to `aofBuffer`: a position in the AOF stream.
-    @exclusivity(unchecked) public private(set) var aofOffset = 0
+    public private(set) var aofOffset = 0
     /// False while loading the AOF and when `appendonly no`.
-    @exclusivity(unchecked) public var propagating = false
+    public var propagating = false
     /// True while the AOF is replayed: an expiry in the past is then stored, not applied,
     /// because the DEL that followed it is in the file too.
     public var loading = false

@@ -5,9 +5,9 @@
 /// reports it through `Keyspace.onExpired` so the AOF can log a DEL.
 public final class Database {
     public let id: Int
-    @exclusivity(unchecked) public var main = ByteTable<RedisValue>()
+    public var main = ByteTable<RedisValue>()
     /// Absolute expiry times, Unix milliseconds.
-    @exclusivity(unchecked) public var expires = ByteTable<Int64>()
+    public var expires = ByteTable<Int64>()
     /// `unowned(unsafe)`: the keyspace owns its databases and outlives them.
     unowned(unsafe) let keyspace: Keyspace
 

@@ -13,10 +13,10 @@ public struct KeyspaceStats {
 /// All databases of the server, and the clock their expiry reads.
 public final class Keyspace {
     public private(set) var databases: [Database] = []
-    @exclusivity(unchecked) public var stats = KeyspaceStats()
+    public var stats = KeyspaceStats()
     /// The time commands see, in Unix milliseconds. Refreshed once per command,
     /// as Redis caches `mstime` per call, so one command sees one instant.
-    @exclusivity(unchecked) public var now: Int64 = Keyspace.clockMilliseconds()
+    public var now: Int64 = Keyspace.clockMilliseconds()
     /// Called for every key deleted because its TTL passed (to log a DEL in the AOF).
     public var onExpired: ((_ db: Int, _ key: [UInt8]) -> Void)?
 

@@ -12,7 +12,7 @@ final class Connection {
     let handle: UnsafeMutablePointer<uv_tcp_t>
     unowned let server: Server
     let client: Client
-    @exclusivity(unchecked) var decoder: RequestDecoder
+    var decoder: RequestDecoder
     /// True while a `uv_write` holds bytes of ours; at most one at a time, so replies stay in order.
     var writeInFlight = false
     var bytesInFlight = 0

@@ -22,7 +22,7 @@ public final class Server {
     var listeners: [UnsafeMutablePointer<uv_tcp_t>] = []
     var connections: [Int: Connection] = [:]
     /// Connections with reply bytes to send before the loop sleeps.
-    @exclusivity(unchecked) var pendingFlush: [Connection] = []
+    var pendingFlush: [Connection] = []
     var aof: AOFWriter?
     var aofManifest: AOFManifest?
     var maintenance = AOFMaintenanceState()
