@@ -1,5 +1,6 @@
 import Keyspace
 import RESP
+import SwirlBytes
 
 /// A client's command state, independent of sockets: what a handler reads
 /// (its arguments, its database) and writes (its reply). The Server layer
@@ -10,14 +11,16 @@ public final class Client {
     /// unowned reference costs a retain/release pair on every use.
     public unowned(unsafe) let server: Engine
     /// The command being run, name first.
-    public var args: [[UInt8]] = []
+    public var args: [Bytes] = []
     public var reply = ReplyBuffer()
     public private(set) var db: Database
-    public var name: [UInt8]? = nil
-    public var libraryName: [UInt8]? = nil
-    public var libraryVersion: [UInt8]? = nil
+    public var name: Bytes? = nil
+    public var libraryName: Bytes? = nil
+    public var libraryVersion: Bytes? = nil
     /// Set by QUIT and protocol errors: the connection closes once the reply is written.
     public var closeAfterReply = false
+    /// Whether AUTH (or HELLO AUTH) succeeded; only consulted when `requirepass` is set.
+    public var authenticated = false
     /// Replies may not leave before the AOF holds this many bytes (`appendfsync always`).
     public var aofWaitOffset = 0
 
@@ -33,7 +36,7 @@ public final class Client {
     public var pendingOutputLength = 0
 
     /// What the AOF logs for the current command, when not the command as typed.
-    var propagationOverride: [[[UInt8]]]? = nil
+    var propagationOverride: [[Bytes]]? = nil
 
     init(id: Int, server: Engine) {
         self.id = id
@@ -52,7 +55,7 @@ public final class Client {
 
     /// Logs `args` to the AOF instead of the command as typed (Redis's
     /// rewriteClientCommandVector); several calls log several commands.
-    public func propagate(as args: [[UInt8]]) {
+    public func propagate(as args: [Bytes]) {
         if propagationOverride == nil { propagationOverride = [] }
         propagationOverride!.append(args)
     }

@@ -1,5 +1,6 @@
 import Keyspace
 import RESP
+import SwirlBytes
 
 /// CLIENT and its subcommands that concern one connection's identity.
 enum ClientCommands {
@@ -30,7 +31,7 @@ enum ClientCommands {
     }
 
     /// Names may hold no spaces, newlines or bytes outside `!`…`~`.
-    static func validName(_ name: [UInt8]) -> Bool {
+    static func validName(_ name: Bytes) -> Bool {
         name.allSatisfy { $0 >= 0x21 && $0 <= 0x7e }
     }
 

@@ -1,4 +1,5 @@
 import RESP
+import SwirlBytes
 
 /// What COMMAND DOCS says about each command's arguments, by full name
 /// (`set`, `config|get`), written in the notation described on `ArgumentDoc`

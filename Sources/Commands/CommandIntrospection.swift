@@ -1,5 +1,6 @@
 import Keyspace
 import RESP
+import SwirlBytes
 
 /// COMMAND and its subcommands, answered from the command table.
 enum CommandIntrospection {
@@ -45,10 +46,10 @@ enum CommandIntrospection {
             }
             let value = c.args[4]
             if c.argument(3, is: "PATTERN") {
-                names = names.filter { Glob.matches(value, Array($0.utf8), caseInsensitive: true) }
+                names = names.filter { Glob.matches(value, Bytes($0), caseInsensitive: true) }
             } else if c.argument(3, is: "ACLCAT") {
                 let category = "@" + Text.lowercased(value)
-                names = names.filter { c.server.table.find(fullName: Array($0.utf8))?.aclCategories.contains(category) ?? false }
+                names = names.filter { c.server.table.find(fullName: Bytes($0))?.aclCategories.contains(category) ?? false }
             } else if c.argument(3, is: "MODULE") {
                 names = []
             } else {

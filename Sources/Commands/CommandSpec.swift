@@ -1,3 +1,4 @@
+import SwirlBytes
 /// Command flags, as Redis's command table names them.
 public struct CommandFlags: OptionSet, Sendable {
     public let rawValue: UInt32

@@ -1,3 +1,4 @@
+import SwirlBytes
 /// A command's arguments as COMMAND DOCS describes them, and a parser that
 /// builds them from the command's syntax written down in its documented form.
 ///

@@ -1,5 +1,6 @@
 import Keyspace
 import RESP
+import SwirlBytes
 
 /// Every configuration parameter, defined once: the config file, the command
 /// line, CONFIG GET/SET and INFO all read this table.
@@ -154,6 +155,7 @@ public final class Config {
     private func flag(_ name: String) -> Bool { values[name] == "yes" }
 
     public var port: Int { integer("port") }
+    public var requiresPassword: Bool { !(values["requirepass"] ?? "").isEmpty }
     public var bind: [String] { (values["bind"] ?? "").split(separator: " ").map(String.init) }
     public var dir: String { values["dir"] ?? "." }
     public var databases: Int { integer("databases") }

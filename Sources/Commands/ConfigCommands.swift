@@ -3,6 +3,7 @@ import Glibc
 #endif
 import Keyspace
 import RESP
+import SwirlBytes
 
 /// CONFIG GET/SET/RESETSTAT/REWRITE/HELP.
 enum ConfigCommands {

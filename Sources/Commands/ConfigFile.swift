@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import RESP
+import SwirlBytes
 
 /// redis.conf syntax: one directive per line, arguments split like inline
 /// commands, `#` comments. Command-line `--name value` pairs become lines too.

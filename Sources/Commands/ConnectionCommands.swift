@@ -1,5 +1,6 @@
 import Keyspace
 import RESP
+import SwirlBytes
 
 /// PING, ECHO, QUIT, SELECT, HELLO, RESET.
 enum ConnectionCommands {
@@ -67,7 +68,7 @@ enum ConnectionCommands {
             version = Int(requested)
             index = 2
         }
-        var newName: [UInt8]? = nil
+        var newName: Bytes? = nil
         while index < c.args.count {
             let remaining = c.args.count - index - 1
             if c.argument(index, is: "AUTH") && remaining >= 2 {
@@ -76,6 +77,7 @@ enum ConnectionCommands {
                     c.reply.error("WRONGPASS invalid username-password pair or user is disabled.")
                     return
                 }
+                c.authenticated = true
                 index += 3
             } else if c.argument(index, is: "SETNAME") && remaining >= 1 {
                 guard ClientCommands.validName(c.args[index + 1]) else {
@@ -88,6 +90,10 @@ enum ConnectionCommands {
                 c.reply.error("ERR Syntax error in HELLO option '\(Text.truncated(c.args[index], 128))'")
                 return
             }
+        }
+        if c.server.config.requiresPassword && !c.authenticated {
+            c.reply.error("NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time")
+            return
         }
         if let newName { c.name = newName.isEmpty ? nil : newName }
         c.reply.protocolVersion = version
@@ -111,8 +117,9 @@ enum ConnectionCommands {
             c.reply.error("ERR AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?")
             return
         }
-        let user = c.args.count == 3 ? c.args[1] : Array("default".utf8)
+        let user: Bytes = c.args.count == 3 ? c.args[1] : "default"
         if authenticate(c.server, user: user, password: c.args[c.args.count - 1]) {
+            c.authenticated = true
             c.reply.ok()
         } else {
             c.reply.error("WRONGPASS invalid username-password pair or user is disabled.")
@@ -120,10 +127,10 @@ enum ConnectionCommands {
     }
 
     /// The default user: any password when `requirepass` is empty, as Redis's nopass user.
-    static func authenticate(_ server: Engine, user: [UInt8], password: [UInt8]) -> Bool {
-        guard user == Array("default".utf8) else { return false }
+    static func authenticate(_ server: Engine, user: Bytes, password: Bytes) -> Bool {
+        guard user == "default" else { return false }
         let required = server.config["requirepass"] ?? ""
-        return required.isEmpty || Array(required.utf8) == password
+        return required.isEmpty || Bytes(required) == password
     }
 
     static func reset(_ c: Client) {

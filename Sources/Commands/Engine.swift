@@ -1,5 +1,6 @@
 import Keyspace
 import RESP
+import SwirlBytes
 
 /// What the Server layer does on the engine's behalf.
 public struct ServerHooks {
@@ -63,7 +64,7 @@ public final class Engine {
         self.table = CommandTable(Self.allCommands())
         stats.commands = Array(repeating: CommandStat(), count: table.all.count)
         keyspace.onExpired = { [unowned self] db, key in
-            self.propagate(db: db, [Array("DEL".utf8), key])
+            self.propagate(db: db, ["DEL", key])
         }
         HashValue.maxCompactEntries = config.hashMaxListpackEntries
         HashValue.maxCompactValueLength = config.hashMaxListpackValue
@@ -97,12 +98,15 @@ public final class Engine {
     /// A client not listed anywhere (AOF loading, tests).
     public func makeClient() -> Client {
         defer { nextClientID += 1 }
-        return Client(id: nextClientID, server: self)
+        let client = Client(id: nextClientID, server: self)
+        // As in Redis: a connection made while the default user needs no password stays authenticated.
+        client.authenticated = !config.requiresPassword
+        return client
     }
 
     /// The counters of a command or `container|sub`, by name (INFO, tests).
     public func commandStat(_ fullName: String) -> CommandStat? {
-        table.find(fullName: Array(fullName.utf8)).map { stats.commands[$0.id] }
+        table.find(fullName: Bytes(fullName)).map { stats.commands[$0.id] }
     }
 
     // MARK: - Running commands
@@ -132,6 +136,11 @@ public final class Engine {
         if (spec.arity > 0 && args.count != spec.arity) || args.count < -spec.arity {
             stats.commands[spec.id].rejectedCalls += 1
             reject(client, Errors.wrongArity(spec.fullName))
+            return
+        }
+        // As in Redis: unknown command and arity errors come before the authentication check.
+        if !client.authenticated && !spec.flags.contains(.noAuth) && config.requiresPassword {
+            reject(client, "NOAUTH Authentication required.")
             return
         }
         call(spec, client, started: started)
@@ -172,11 +181,11 @@ public final class Engine {
     // MARK: - Propagation
 
     /// Appends a command to the AOF stream, preceded by SELECT when the database changes.
-    public func propagate(db: Int, _ args: [[UInt8]]) {
+    public func propagate(db: Int, _ args: [Bytes]) {
         guard propagating else { return }
         let before = aofBuffer.count
         if db != aofSelectedDB {
-            CommandEncoder.append([Array("SELECT".utf8), ByteNumbers.decimal(Int64(db))], to: &aofBuffer)
+            CommandEncoder.append(["SELECT", ByteNumbers.decimal(Int64(db))], to: &aofBuffer)
             aofSelectedDB = db
         }
         CommandEncoder.append(args, to: &aofBuffer)

@@ -1,3 +1,4 @@
+import SwirlBytes
 /// Redis 7.0's error replies, word for word, in one place.
 public enum Errors {
     public static let syntax = "ERR syntax error"
@@ -27,12 +28,12 @@ public enum Errors {
         "ERR invalid expire time in '\(command)' command"
     }
 
-    public static func unknownSubcommand(_ name: [UInt8], container: String) -> String {
+    public static func unknownSubcommand(_ name: Bytes, container: String) -> String {
         "ERR unknown subcommand '\(Text.truncated(name, 128))'. Try \(container.uppercased()) HELP."
     }
 
     /// `ERR unknown command 'x', with args beginning with: 'a' 'b' `, capped as Redis caps it.
-    public static func unknownCommand(_ args: [[UInt8]]) -> String {
+    public static func unknownCommand(_ args: [Bytes]) -> String {
         var list = ""
         var index = 1
         while index < args.count && list.utf8.count < 128 {
@@ -46,15 +47,15 @@ public enum Errors {
 /// Turning argument bytes into text for error messages and logs.
 public enum Text {
     /// At most `limit` bytes of `bytes`, cut at a NUL as C's `%s` would, decoded leniently.
-    public static func truncated(_ bytes: [UInt8], _ limit: Int) -> String {
+    public static func truncated<C: Collection>(_ bytes: C, _ limit: Int) -> String where C.Element == UInt8 {
         var slice = bytes.prefix(max(0, limit))
         if let nul = slice.firstIndex(of: 0) { slice = slice[..<nul] }
         return String(decoding: slice, as: UTF8.self)
     }
 
-    public static func string(_ bytes: [UInt8]) -> String { String(decoding: bytes, as: UTF8.self) }
+    public static func string<C: Collection>(_ bytes: C) -> String where C.Element == UInt8 { String(decoding: Array(bytes), as: UTF8.self) }
 
-    public static func equalsIgnoringCase(_ bytes: [UInt8], _ word: StaticString) -> Bool {
+    public static func equalsIgnoringCase(_ bytes: Bytes, _ word: StaticString) -> Bool {
         guard bytes.count == word.utf8CodeUnitCount else { return false }
         return word.withUTF8Buffer { expected in
             for i in 0..<bytes.count {
@@ -68,7 +69,7 @@ public enum Text {
         }
     }
 
-    public static func lowercased(_ bytes: [UInt8]) -> String {
+    public static func lowercased<C: Collection>(_ bytes: C) -> String where C.Element == UInt8 {
         String(decoding: bytes.map { $0 >= 0x41 && $0 <= 0x5a ? $0 | 0x20 : $0 }, as: UTF8.self)
     }
 }

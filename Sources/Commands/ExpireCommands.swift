@@ -1,5 +1,6 @@
 import Keyspace
 import RESP
+import SwirlBytes
 
 /// EXPIRE and friends, TTL and friends, PERSIST.
 enum ExpireCommands {
@@ -93,11 +94,11 @@ enum ExpireCommands {
         // An expiry in the past deletes now, except while loading the AOF (the DEL follows it there).
         if when <= c.server.keyspace.now && !c.server.loading {
             c.db.delete(key)
-            c.propagate(as: [Array("DEL".utf8), key])
+            c.propagate(as: ["DEL", key])
         } else {
             c.db.setExpire(key, at: when)
             if !(unit == .milliseconds && !relative) {
-                c.propagate(as: [Array("PEXPIREAT".utf8), key, ByteNumbers.decimal(when)])
+                c.propagate(as: ["PEXPIREAT", key, ByteNumbers.decimal(when)])
             }
         }
         c.server.dirty += 1

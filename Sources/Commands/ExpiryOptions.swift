@@ -1,5 +1,6 @@
 import Keyspace
 import RESP
+import SwirlBytes
 
 /// The options SET and GETEX share (Redis's parseExtendedStringArgumentsOrReply).
 struct StringSetOptions {
@@ -16,7 +17,7 @@ struct StringSetOptions {
     /// Parses `c.args[from...]`; nil after replying the error.
     static func parse(_ c: Client, from start: Int, for command: Command) -> StringSetOptions? {
         var options = StringSetOptions()
-        var expireArg: (Unit, [UInt8])? = nil
+        var expireArg: (Unit, Bytes)? = nil
         var keepTTL = false, persist = false
         var index = start
         while index < c.args.count {
@@ -59,7 +60,7 @@ struct StringSetOptions {
     }
 
     /// Turns an expire argument into Unix milliseconds, refusing what Redis refuses.
-    static func absoluteMilliseconds(_ c: Client, _ text: [UInt8], _ unit: Unit, commandName: String) -> Int64? {
+    static func absoluteMilliseconds(_ c: Client, _ text: Bytes, _ unit: Unit, commandName: String) -> Int64? {
         guard let value = ByteNumbers.parseInt64(text) else {
             c.reply.error(Errors.notInteger)
             return nil

@@ -1,5 +1,6 @@
 import Keyspace
 import RESP
+import SwirlBytes
 
 /// The hash group. HRANDFIELD and HSCAN are in HashRandomCommands.swift.
 enum HashCommands {
@@ -196,10 +197,10 @@ enum HashCommands {
             return
         }
         guard let hash = c.writableHash(c.args[1]) else { return }
-        let text = ByteNumbers.formatLongDouble(sum)
+        let text = Bytes(ByteNumbers.formatLongDouble(sum))
         hash.set(c.args[2], text)
         c.server.dirty += 1
         c.reply.bulk(text)
-        c.propagate(as: [Array("HSET".utf8), c.args[1], c.args[2], text])
+        c.propagate(as: ["HSET", c.args[1], c.args[2], text])
     }
 }

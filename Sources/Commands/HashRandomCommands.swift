@@ -1,5 +1,6 @@
 import Keyspace
 import RESP
+import SwirlBytes
 
 /// HRANDFIELD and HSCAN: reading a hash in pieces.
 enum HashRandomCommands {
@@ -68,7 +69,7 @@ enum HashRandomCommands {
         case .wrongType: c.wrongType(); return
         }
         guard let options = ScanOptions.parse(c, from: 3, allowType: false) else { return }
-        var elements: [[UInt8]] = []
+        var elements: [Bytes] = []
         let next = hash.scan(cursor: cursor, count: options.count) { field, value in
             if options.matches(field) {
                 elements.append(field)

@@ -3,6 +3,7 @@ import Glibc
 #endif
 import Keyspace
 import RESP
+import SwirlBytes
 
 /// Versions Swirl reports. `redis_version` is the Redis release whose
 /// behaviour Swirl follows, so clients that check it enable the right features.

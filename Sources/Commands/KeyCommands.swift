@@ -1,5 +1,6 @@
 import Keyspace
 import RESP
+import SwirlBytes
 
 /// The generic group: keys of any type. Expiry is in ExpireCommands.swift,
 /// iteration (KEYS, SCAN, RANDOMKEY) in KeyIterationCommands.swift.

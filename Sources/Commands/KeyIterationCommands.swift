@@ -1,5 +1,6 @@
 import Keyspace
 import RESP
+import SwirlBytes
 
 /// KEYS, SCAN and RANDOMKEY: walking the keyspace, never showing an expired key.
 enum KeyIterationCommands {
@@ -14,16 +15,16 @@ enum KeyIterationCommands {
         ]
     }
 
-    private static func isLive(_ db: Database, _ key: [UInt8], now: Int64) -> Bool {
+    private static func isLive(_ db: Database, _ key: Bytes, now: Int64) -> Bool {
         guard let when = db.expireTime(of: key) else { return true }
         return now <= when
     }
 
     static func keys(_ c: Client) {
         let pattern = c.args[1]
-        let everything = pattern == [UInt8(ascii: "*")]
+        let everything = pattern == "*"
         let now = c.server.keyspace.now
-        var found: [[UInt8]] = []
+        var found: [Bytes] = []
         // Expired keys are skipped, not deleted: KEYS stays a read-only command, as in Redis.
         c.db.main.forEach { key, _ in
             if (everything || Glob.matches(pattern, key)) && isLive(c.db, key, now: now) { found.append(key) }
@@ -35,7 +36,7 @@ enum KeyIterationCommands {
     static func scan(_ c: Client) {
         guard let cursor = ScanOptions.parseCursor(c, c.args[1]),
               let options = ScanOptions.parse(c, from: 2, allowType: true) else { return }
-        var candidates: [[UInt8]] = []
+        var candidates: [Bytes] = []
         var next = cursor
         var budget = options.count * 10
         let table = c.db.main
@@ -43,7 +44,7 @@ enum KeyIterationCommands {
             next = table.scan(cursor: next) { position in candidates.append(table.key(at: position)) }
             budget -= 1
         } while next != 0 && budget > 0 && candidates.count < options.count
-        var elements: [[UInt8]] = []
+        var elements: [Bytes] = []
         for key in candidates where options.matches(key) {
             guard let value = c.db.lookup(key) else { continue }  // expired: deleted now, not returned
             if let wanted = options.typeName, Text.lowercased(wanted) != value.typeName { continue }

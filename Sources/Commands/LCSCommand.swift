@@ -1,5 +1,6 @@
 import Keyspace
 import RESP
+import SwirlBytes
 
 /// LCS key1 key2 [LEN] [IDX] [MINMATCHLEN len] [WITHMATCHLEN]
 enum LCSCommand {
@@ -8,7 +9,7 @@ enum LCSCommand {
         func bytes(_ value: RedisValue?) -> [UInt8]? {
             switch value {
             case nil: return []
-            case .string(let bytes)?: return bytes
+            case .string(let bytes)?: return bytes.array
             case .some: return nil
             }
         }

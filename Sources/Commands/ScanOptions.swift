@@ -1,14 +1,15 @@
 import Keyspace
 import RESP
+import SwirlBytes
 
 /// The cursor and options shared by SCAN, HSCAN (and later SSCAN, ZSCAN).
 struct ScanOptions {
     var count = 10
-    var pattern: [UInt8]? = nil
-    var typeName: [UInt8]? = nil
+    var pattern: Bytes? = nil
+    var typeName: Bytes? = nil
 
     /// Redis parses cursors with `strtoul`: a sign is accepted and a negative wraps.
-    static func parseCursor(_ c: Client, _ text: [UInt8]) -> UInt64? {
+    static func parseCursor(_ c: Client, _ text: Bytes) -> UInt64? {
         var digits = text[...]
         var negative = false
         if let first = digits.first, first == UInt8(ascii: "-") || first == UInt8(ascii: "+") {
@@ -51,7 +52,7 @@ struct ScanOptions {
                 options.count = Int(clamping: count)
             } else if c.argument(index, is: "MATCH") && hasValue {
                 let pattern = c.args[index + 1]
-                options.pattern = pattern == [UInt8(ascii: "*")] ? nil : pattern
+                options.pattern = pattern == "*" ? nil : pattern
             } else if allowType && c.argument(index, is: "TYPE") && hasValue {
                 options.typeName = c.args[index + 1]
             } else {
@@ -63,13 +64,13 @@ struct ScanOptions {
         return options
     }
 
-    func matches(_ element: [UInt8]) -> Bool {
+    func matches(_ element: Bytes) -> Bool {
         guard let pattern else { return true }
         return Glob.matches(pattern, element)
     }
 
     /// The reply: the next cursor as a bulk string, then the elements.
-    static func reply(_ c: Client, cursor: UInt64, elements: [[UInt8]]) {
+    static func reply(_ c: Client, cursor: UInt64, elements: [Bytes]) {
         c.reply.array(2)
         c.reply.bulk(Array(String(cursor).utf8))
         c.reply.array(elements.count)

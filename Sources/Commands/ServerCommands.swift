@@ -3,6 +3,7 @@ import Glibc
 #endif
 import Keyspace
 import RESP
+import SwirlBytes
 
 /// The server group: TIME, LASTSAVE, DEBUG, SHUTDOWN, and the containers
 /// COMMAND (CommandIntrospection.swift), CONFIG (ConfigCommands.swift) and INFO (InfoCommand.swift).
@@ -18,7 +19,7 @@ enum ServerCommands {
             CommandSpec("shutdown", arity: -1, flags: [.admin, .noscript, .loading, .stale, .noMulti, .allowBusy],
                         group: "server", summary: "Synchronously saves the database(s) to disk and shuts down the Redis server.",
                         complexity: "O(N)", handler: shutdown),
-            CommandSpec("bgrewriteaof", arity: 1, flags: [.admin, .noscript, .noAuth], group: "server",
+            CommandSpec("bgrewriteaof", arity: 1, flags: [.admin, .noscript], group: "server",
                         summary: "Asynchronously rewrites the append-only file to disk.", complexity: "O(1)",
                         handler: bgrewriteaof),
             InfoCommand.spec(),

@@ -1,3 +1,4 @@
+import SwirlBytes
 /// Per-command counters for INFO commandstats.
 public struct CommandStat {
     public var calls = 0

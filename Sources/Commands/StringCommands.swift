@@ -1,5 +1,6 @@
 import Keyspace
 import RESP
+import SwirlBytes
 
 /// The string group: reading and writing whole values and ranges.
 /// Counters are in StringCounterCommands.swift, LCS in LCSCommand.swift.
@@ -48,7 +49,7 @@ enum StringCommands {
     }
 
     /// Redis's setGenericCommand: the conditions, GET, the store and its AOF form.
-    static func store(_ c: Client, key: [UInt8], value: [UInt8], _ options: StringSetOptions,
+    static func store(_ c: Client, key: Bytes, value: Bytes, _ options: StringSetOptions,
                       replyInteger: Bool = false) {
         let current = c.db.lookup(key)
         if options.get {
@@ -69,7 +70,7 @@ enum StringCommands {
         if case .at(let when, let unit) = options.expiry {
             c.db.setExpire(key, at: when)
             if unit != .unixMilliseconds {
-                c.propagate(as: [Array("SET".utf8), key, value, Array("PXAT".utf8), ByteNumbers.decimal(when)])
+                c.propagate(as: ["SET", key, value, "PXAT", ByteNumbers.decimal(when)])
             }
         }
         if replyInteger { c.reply.integer(1) } else if !options.get { c.reply.ok() }
@@ -100,7 +101,7 @@ enum StringCommands {
         }
         c.db.set(key, .string(c.args[2]))
         c.server.dirty += 1
-        c.propagate(as: [Array("SET".utf8), key, c.args[2]])
+        c.propagate(as: ["SET", key, c.args[2]])
     }
 
     static func getdel(_ c: Client) {
@@ -110,7 +111,7 @@ enum StringCommands {
             c.reply.bulk(value)
             c.db.delete(key)
             c.server.dirty += 1
-            c.propagate(as: [Array("DEL".utf8), key])
+            c.propagate(as: ["DEL", key])
         case .missing: c.reply.null()
         case .wrongType: c.wrongType()
         }
@@ -119,7 +120,7 @@ enum StringCommands {
     static func getex(_ c: Client) {
         let key = c.args[1]
         // Redis looks the key up before it reads the options.
-        let value: [UInt8]
+        let value: Bytes
         switch c.readString(key) {
         case .found(let found): value = found
         case .missing: c.reply.null(); return
@@ -131,15 +132,15 @@ enum StringCommands {
         case .at(let when, let unit):
             if (unit == .unixSeconds || unit == .unixMilliseconds) && when <= c.server.keyspace.now && !c.server.loading {
                 c.db.delete(key)
-                c.propagate(as: [Array("DEL".utf8), key])
+                c.propagate(as: ["DEL", key])
             } else {
                 c.db.setExpire(key, at: when)
-                c.propagate(as: [Array("PEXPIREAT".utf8), key, ByteNumbers.decimal(when)])
+                c.propagate(as: ["PEXPIREAT", key, ByteNumbers.decimal(when)])
             }
             c.server.dirty += 1
         case .persist:
             if c.db.persist(key) {
-                c.propagate(as: [Array("PERSIST".utf8), key])
+                c.propagate(as: ["PERSIST", key])
                 c.server.dirty += 1
             }
         case .none, .keepTTL:
@@ -191,7 +192,7 @@ enum StringCommands {
             }
             let length = c.db.modify(key) { value -> Int in
                 guard case .string(var bytes) = value else { return 0 }
-                value = .string([])  // release the stored copy so `bytes` is unique and grows in place
+                value = .string(Bytes())  // release the stored copy so `bytes` is unique and grows in place
                 bytes.append(contentsOf: suffix)
                 value = .string(bytes)
                 return bytes.count
@@ -214,7 +215,7 @@ enum StringCommands {
 
     static func getrange(_ c: Client) {
         guard var start = c.integer(at: 2), var end = c.integer(at: 3) else { return }
-        let value: [UInt8]
+        let value: Bytes
         switch c.readString(c.args[1]) {
         case .found(let found): value = found
         case .missing: c.reply.bulk([UInt8]()); return
@@ -252,7 +253,7 @@ enum StringCommands {
             bytes = []
         case .string(let existing)?:
             if patch.isEmpty { c.reply.integer(existing.count); return }
-            bytes = existing
+            bytes = existing.array
         case .some:
             c.wrongType()
             return
@@ -264,7 +265,7 @@ enum StringCommands {
         let start = Int(offset), end = start + patch.count
         if bytes.count < end { bytes.append(contentsOf: repeatElement(0, count: end - bytes.count)) }
         bytes.replaceSubrange(start..<end, with: patch)
-        c.db.set(key, .string(bytes), keepTTL: true)
+        c.db.set(key, .string(Bytes(bytes)), keepTTL: true)
         c.server.dirty += 1
         c.reply.integer(bytes.count)
     }

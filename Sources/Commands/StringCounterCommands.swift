@@ -1,5 +1,6 @@
 import Keyspace
 import RESP
+import SwirlBytes
 
 /// INCR, DECR, INCRBY, DECRBY, INCRBYFLOAT: numbers stored as decimal strings.
 enum StringCounterCommands {
@@ -90,11 +91,11 @@ enum StringCounterCommands {
             c.reply.error(Errors.nanOrInfinity)
             return
         }
-        let text = ByteNumbers.formatLongDouble(sum)
+        let text = Bytes(ByteNumbers.formatLongDouble(sum))
         if exists { c.db.set(key, .string(text), keepTTL: true) } else { c.db.add(key, .string(text)) }
         c.server.dirty += 1
         c.reply.bulk(text)
         // Replaying the increment could round differently: log the result, as Redis does.
-        c.propagate(as: [Array("SET".utf8), key, text, Array("KEEPTTL".utf8)])
+        c.propagate(as: ["SET", key, text, "KEEPTTL"])
     }
 }

@@ -1,4 +1,5 @@
 import Keyspace
+import SwirlBytes
 
 /// The value of a key seen as one type: found, absent, or of another type.
 enum Typed<T> {
@@ -9,7 +10,7 @@ enum Typed<T> {
 
 extension Client {
     /// The string at `key`, counting a keyspace hit or miss as Redis's lookupKeyRead does.
-    func readString(_ key: [UInt8]) -> Typed<[UInt8]> {
+    func readString(_ key: Bytes) -> Typed<Bytes> {
         switch db.lookup(key) {
         case .none:
             server.keyspace.stats.keyspaceMisses += 1
@@ -23,7 +24,7 @@ extension Client {
         }
     }
 
-    func readHash(_ key: [UInt8]) -> Typed<HashValue> {
+    func readHash(_ key: Bytes) -> Typed<HashValue> {
         switch db.lookup(key) {
         case .none:
             server.keyspace.stats.keyspaceMisses += 1
@@ -38,7 +39,7 @@ extension Client {
     }
 
     /// The hash at `key` for writing, created empty if absent; nil after replying WRONGTYPE.
-    func writableHash(_ key: [UInt8]) -> HashValue? {
+    func writableHash(_ key: Bytes) -> HashValue? {
         switch db.lookup(key) {
         case .none:
             let hash = HashValue()

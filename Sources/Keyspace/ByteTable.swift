@@ -1,3 +1,5 @@
+import SwirlBytes
+
 /// A hash table from byte-string keys to values, the keyspace's dictionary and
 /// the large form of hashes.
 ///
@@ -14,11 +16,11 @@
 public struct ByteTable<Value> {
     @usableFromInline
     struct Entry {
-        @usableFromInline var key: [UInt8]
+        @usableFromInline var key: Bytes
         @usableFromInline var value: Value
         @usableFromInline var hash: UInt64
         @usableFromInline var next: Int32
-        @usableFromInline init(key: [UInt8], value: Value, hash: UInt64, next: Int32) {
+        @usableFromInline init(key: Bytes, value: Value, hash: UInt64, next: Int32) {
             self.key = key
             self.value = value
             self.hash = hash
@@ -42,7 +44,7 @@ public struct ByteTable<Value> {
 
     /// The position of `key`, valid until the next insertion or removal.
     @inlinable
-    public func index(of key: [UInt8]) -> Int? {
+    public func index(of key: Bytes) -> Int? {
         if buckets.isEmpty { return nil }
         let hash = ByteHash.hash(key, seed: seed)
         var position = Int(buckets[Int(hash & UInt64(buckets.count - 1))])
@@ -54,12 +56,12 @@ public struct ByteTable<Value> {
     }
 
     @inlinable
-    public subscript(key: [UInt8]) -> Value? {
+    public subscript(key: Bytes) -> Value? {
         guard let position = index(of: key) else { return nil }
         return entries[position].value
     }
 
-    public func key(at position: Int) -> [UInt8] { entries[position].key }
+    public func key(at position: Int) -> Bytes { entries[position].key }
     public func value(at position: Int) -> Value { entries[position].value }
 
     /// Mutates a value in place, without a copy of it.
@@ -73,17 +75,17 @@ public struct ByteTable<Value> {
     }
 
     /// Keys and values in storage order (not stable across removals).
-    public func forEach(_ body: (_ key: [UInt8], _ value: Value) throws -> Void) rethrows {
+    public func forEach(_ body: (_ key: Bytes, _ value: Value) throws -> Void) rethrows {
         for entry in entries { try body(entry.key, entry.value) }
     }
 
-    public var keys: [[UInt8]] { entries.map(\.key) }
+    public var keys: [Bytes] { entries.map(\.key) }
 
     // MARK: - Update
 
     /// Inserts or replaces; returns true when the key was new.
     @discardableResult
-    public mutating func set(_ key: [UInt8], _ value: Value) -> Bool {
+    public mutating func set(_ key: Bytes, _ value: Value) -> Bool {
         if let position = index(of: key) {
             entries[position].value = value
             return false
@@ -93,7 +95,7 @@ public struct ByteTable<Value> {
     }
 
     /// Inserts a key known to be absent.
-    public mutating func insertNew(_ key: [UInt8], _ value: Value) {
+    public mutating func insertNew(_ key: Bytes, _ value: Value) {
         if entries.count >= buckets.count { resize(to: max(4, buckets.count * 2)) }
         let hash = ByteHash.hash(key, seed: seed)
         let bucket = Int(hash & UInt64(buckets.count - 1))
@@ -102,7 +104,7 @@ public struct ByteTable<Value> {
     }
 
     @discardableResult
-    public mutating func remove(_ key: [UInt8]) -> Value? {
+    public mutating func remove(_ key: Bytes) -> Value? {
         guard let position = index(of: key) else { return nil }
         return remove(at: position)
     }

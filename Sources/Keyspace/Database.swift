@@ -1,3 +1,5 @@
+import SwirlBytes
+
 /// One numbered database: the keys and their expiry times.
 ///
 /// Invariant: every key of `expires` is a key of `main`. A key whose time has
@@ -21,21 +23,21 @@ public final class Database {
     // MARK: - Reading
 
     /// The live value of `key`, deleting it first if it has expired.
-    public func lookup(_ key: [UInt8]) -> RedisValue? {
+    public func lookup(_ key: Bytes) -> RedisValue? {
         guard let position = main.index(of: key) else { return nil }
         if !expires.isEmpty, expireIfNeeded(key) { return nil }
         return main.value(at: position)
     }
 
-    public func exists(_ key: [UInt8]) -> Bool { lookup(key) != nil }
+    public func exists(_ key: Bytes) -> Bool { lookup(key) != nil }
 
     /// Milliseconds since the epoch at which `key` expires, nil without a TTL.
-    public func expireTime(of key: [UInt8]) -> Int64? {
+    public func expireTime(of key: Bytes) -> Int64? {
         expires.isEmpty ? nil : expires[key]
     }
 
     /// Runs `body` on the live value of `key` in place (for APPEND, HSET …).
-    public func modify<R>(_ key: [UInt8], _ body: (inout RedisValue) throws -> R) rethrows -> R? {
+    public func modify<R>(_ key: Bytes, _ body: (inout RedisValue) throws -> R) rethrows -> R? {
         if !expires.isEmpty { _ = expireIfNeeded(key) }
         guard let position = main.index(of: key) else { return nil }
         return try main.modifyValue(at: position, body)
@@ -44,7 +46,7 @@ public final class Database {
     // MARK: - Writing
 
     /// Stores `value`, removing any TTL unless `keepTTL` (Redis's setKey).
-    public func set(_ key: [UInt8], _ value: RedisValue, keepTTL: Bool = false) {
+    public func set(_ key: Bytes, _ value: RedisValue, keepTTL: Bool = false) {
         if !expires.isEmpty {
             _ = expireIfNeeded(key)
             if !keepTTL { expires.remove(key) }
@@ -53,24 +55,24 @@ public final class Database {
     }
 
     /// Adds a key known to be absent (checked by a `lookup` in the same command).
-    public func add(_ key: [UInt8], _ value: RedisValue) {
+    public func add(_ key: Bytes, _ value: RedisValue) {
         main.insertNew(key, value)
     }
 
     @discardableResult
-    public func delete(_ key: [UInt8]) -> Bool {
+    public func delete(_ key: Bytes) -> Bool {
         guard main.remove(key) != nil else { return false }
         if !expires.isEmpty { expires.remove(key) }
         return true
     }
 
     /// Sets an absolute expiry on an existing key.
-    public func setExpire(_ key: [UInt8], at milliseconds: Int64) {
+    public func setExpire(_ key: Bytes, at milliseconds: Int64) {
         expires.set(key, milliseconds)
     }
 
     @discardableResult
-    public func persist(_ key: [UInt8]) -> Bool {
+    public func persist(_ key: Bytes) -> Bool {
         expires.remove(key) != nil
     }
 
@@ -83,14 +85,14 @@ public final class Database {
 
     /// Deletes `key` if its time has passed; true when it did.
     @discardableResult
-    public func expireIfNeeded(_ key: [UInt8]) -> Bool {
+    public func expireIfNeeded(_ key: Bytes) -> Bool {
         // Expired only once the time has passed (Redis's `now > when`), not at the instant itself.
         guard let when = expires[key], keyspace.now > when else { return false }
         deleteExpired(key)
         return true
     }
 
-    func deleteExpired(_ key: [UInt8]) {
+    func deleteExpired(_ key: Bytes) {
         main.remove(key)
         expires.remove(key)
         keyspace.stats.expiredKeys += 1

@@ -1,6 +1,12 @@
+import SwirlBytes
+
 /// Redis's glob matching (KEYS, SCAN MATCH, CONFIG GET, pub/sub patterns):
 /// `*`, `?`, `[abc]`, `[^a-z]`, and `\` escapes, on bytes.
 public enum Glob {
+    public static func matches(_ pattern: Bytes, _ string: Bytes, caseInsensitive: Bool = false) -> Bool {
+        matches(pattern.array, string.array, caseInsensitive: caseInsensitive)
+    }
+
     public static func matches(_ pattern: [UInt8], _ string: [UInt8], caseInsensitive: Bool = false) -> Bool {
         var budget = 1_000_000  // bounds pathological patterns such as many stars
         return match(pattern[...], string[...], caseInsensitive, &budget)

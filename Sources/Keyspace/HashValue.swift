@@ -1,3 +1,5 @@
+import SwirlBytes
+
 /// A Redis hash. Small hashes are a flat array of pairs in insertion order,
 /// like Redis's listpack (so HGETALL order matches Redis byte for byte); past
 /// `hash-max-listpack-entries` entries or `hash-max-listpack-value` bytes it
@@ -6,15 +8,15 @@ public final class HashValue {
     public nonisolated(unsafe) static var maxCompactEntries = 128
     public nonisolated(unsafe) static var maxCompactValueLength = 64
 
-    private var pairs: [(field: [UInt8], value: [UInt8])] = []
-    private var table: ByteTable<[UInt8]>? = nil
+    private var pairs: [(field: Bytes, value: Bytes)] = []
+    private var table: ByteTable<Bytes>? = nil
 
     public init() {}
 
     public var isCompact: Bool { table == nil }
     public var count: Int { table?.count ?? pairs.count }
 
-    public func get(_ field: [UInt8]) -> [UInt8]? {
+    public func get(_ field: Bytes) -> Bytes? {
         if let table { return table[field] }
         for pair in pairs where pair.field == field { return pair.value }
         return nil
@@ -22,7 +24,7 @@ public final class HashValue {
 
     /// Sets a field; true when it was new.
     @discardableResult
-    public func set(_ field: [UInt8], _ value: [UInt8]) -> Bool {
+    public func set(_ field: Bytes, _ value: Bytes) -> Bool {
         if table == nil {
             if let position = pairs.firstIndex(where: { $0.field == field }) {
                 pairs[position].value = value
@@ -37,7 +39,7 @@ public final class HashValue {
     }
 
     @discardableResult
-    public func remove(_ field: [UInt8]) -> Bool {
+    public func remove(_ field: Bytes) -> Bool {
         if table != nil { return table!.remove(field) != nil }
         guard let position = pairs.firstIndex(where: { $0.field == field }) else { return false }
         pairs.remove(at: position)
@@ -45,7 +47,7 @@ public final class HashValue {
     }
 
     /// Field/value pairs, in insertion order while compact.
-    public func forEach(_ body: ([UInt8], [UInt8]) -> Void) {
+    public func forEach(_ body: (Bytes, Bytes) -> Void) {
         if let table {
             table.forEach(body)
         } else {
@@ -54,13 +56,13 @@ public final class HashValue {
     }
 
     /// The pair at a position in `0..<count` (for random picks).
-    public func pair(at position: Int) -> ([UInt8], [UInt8]) {
+    public func pair(at position: Int) -> (Bytes, Bytes) {
         if let table { return (table.key(at: position), table.value(at: position)) }
         return pairs[position]
     }
 
     /// One HSCAN step: compact hashes return everything at cursor 0, as Redis does.
-    public func scan(cursor: UInt64, count: Int, _ visit: ([UInt8], [UInt8]) -> Void) -> UInt64 {
+    public func scan(cursor: UInt64, count: Int, _ visit: (Bytes, Bytes) -> Void) -> UInt64 {
         guard let table else {
             forEach(visit)
             return 0
@@ -83,11 +85,11 @@ public final class HashValue {
         return copy
     }
 
-    private func convertIfTooLarge(_ field: [UInt8], _ value: [UInt8]) {
+    private func convertIfTooLarge(_ field: Bytes, _ value: Bytes) {
         guard pairs.count > Self.maxCompactEntries
             || field.count > Self.maxCompactValueLength
             || value.count > Self.maxCompactValueLength else { return }
-        var converted = ByteTable<[UInt8]>()
+        var converted = ByteTable<Bytes>()
         for pair in pairs { converted.set(pair.field, pair.value) }
         table = converted
         pairs = []

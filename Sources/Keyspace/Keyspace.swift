@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import SwirlBytes
 
 /// Counters the keyspace keeps for INFO.
 public struct KeyspaceStats {
@@ -18,7 +19,7 @@ public final class Keyspace {
     /// as Redis caches `mstime` per call, so one command sees one instant.
     public var now: Int64 = Keyspace.clockMilliseconds()
     /// Called for every key deleted because its TTL passed (to log a DEL in the AOF).
-    public var onExpired: ((_ db: Int, _ key: [UInt8]) -> Void)?
+    public var onExpired: ((_ db: Int, _ key: Bytes) -> Void)?
 
     public init(databaseCount: Int = 16) {
         databases = (0..<databaseCount).map { Database(id: $0, keyspace: self) }

@@ -1,7 +1,9 @@
+import SwirlBytes
+
 /// A value in the keyspace. Aggregates are classes so a handler mutates them
 /// in place, never copying a whole collection on write.
 public enum RedisValue {
-    case string([UInt8])
+    case string(Bytes)
     case hash(HashValue)
 
     /// The name TYPE reports.
@@ -35,7 +37,8 @@ public enum RedisValue {
 /// The small part of number parsing the keyspace needs, kept here so the
 /// module depends on nothing.
 enum ByteNumbersLite {
-    static func isCanonicalInt64(_ bytes: [UInt8]) -> Bool {
+    static func isCanonicalInt64(_ value: Bytes) -> Bool {
+        let bytes = value.array
         guard let first = bytes.first else { return false }
         if bytes == [UInt8(ascii: "0")] { return true }
         var digits = bytes[...]

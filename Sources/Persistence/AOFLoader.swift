@@ -1,6 +1,7 @@
 import Commands
 import Keyspace
 import RESP
+import SwirlBytes
 
 /// Replays the AOF through the command table at start-up.
 ///
@@ -57,10 +58,10 @@ public struct AOFLoader {
         decoder.allowsInline = false
         decoder.append(contentsOf: bytes)
         let client = engine.makeClient()
-        var transaction: [[[UInt8]]]? = nil
+        var transaction: [[Bytes]]? = nil
         var transactionStart = 0
         while true {
-            let command: [[UInt8]]?
+            let command: [Bytes]?
             do {
                 command = try decoder.next()
             } catch {
@@ -103,14 +104,14 @@ public struct AOFLoader {
         result.truncatedFiles.append(name)
     }
 
-    private func run(_ command: [[UInt8]], _ client: Client, _ result: inout Result) {
+    private func run(_ command: [Bytes], _ client: Client, _ result: inout Result) {
         client.args = command
         engine.execute(client)
         client.reply.bytes.removeAll(keepingCapacity: true)
         result.commands += 1
     }
 
-    private func encodedLength(_ command: [[UInt8]]) -> Int {
+    private func encodedLength(_ command: [Bytes]) -> Int {
         var bytes: [UInt8] = []
         CommandEncoder.append(command, to: &bytes)
         return bytes.count

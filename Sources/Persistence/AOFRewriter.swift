@@ -1,5 +1,6 @@
 import Keyspace
 import RESP
+import SwirlBytes
 
 /// Turns the keyspace into the shortest commands that rebuild it: the body
 /// of a new AOF base file (BGREWRITEAOF, or AOF switched on at runtime).
@@ -10,25 +11,25 @@ public enum AOFRewriter {
     public static func snapshot(_ keyspace: Keyspace) -> [UInt8] {
         var out: [UInt8] = []
         for db in keyspace.databases where db.count > 0 {
-            CommandEncoder.append([Array("SELECT".utf8), ByteNumbers.decimal(Int64(db.id))], to: &out)
+            CommandEncoder.append(["SELECT", ByteNumbers.decimal(Int64(db.id))], to: &out)
             db.main.forEach { key, value in
                 append(key, value, to: &out)
                 if let when = db.expireTime(of: key) {
-                    CommandEncoder.append([Array("PEXPIREAT".utf8), key, ByteNumbers.decimal(when)], to: &out)
+                    CommandEncoder.append(["PEXPIREAT", key, ByteNumbers.decimal(when)], to: &out)
                 }
             }
         }
         return out
     }
 
-    static func append(_ key: [UInt8], _ value: RedisValue, to out: inout [UInt8]) {
+    static func append(_ key: Bytes, _ value: RedisValue, to out: inout [UInt8]) {
         switch value {
         case .string(let bytes):
-            CommandEncoder.append([Array("SET".utf8), key, bytes], to: &out)
+            CommandEncoder.append(["SET", key, bytes], to: &out)
         case .hash(let hash):
-            var command: [[UInt8]] = []
+            var command: [Bytes] = []
             hash.forEach { field, value in
-                if command.isEmpty { command = [Array("HSET".utf8), key] }
+                if command.isEmpty { command = ["HSET", key] }
                 command.append(field)
                 command.append(value)
                 if command.count == 2 + itemsPerCommand * 2 {

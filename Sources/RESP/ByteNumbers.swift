@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import SwirlBytes
 
 /// Number parsing and printing with Redis's rules, on bytes (never via `String`).
 ///
@@ -45,6 +46,40 @@ public enum ByteNumbers {
             return value == UInt64(Int64.max) + 1 ? Int64.min : -Int64(value)
         }
         return value > UInt64(Int64.max) ? nil : Int64(value)
+    }
+
+    /// The same rules over raw memory: the decoder's headers and `Bytes` take this path.
+    @inlinable
+    public static func parseInt64(_ raw: UnsafeRawBufferPointer) -> Int64? {
+        let count = raw.count
+        guard count > 0 && count <= 20 else { return nil }
+        var index = 0
+        let negative = raw[0] == UInt8(ascii: "-")
+        if negative { index = 1 }
+        guard index < count else { return nil }
+        let lead = raw[index]
+        if lead == UInt8(ascii: "0") { return (count == 1) ? 0 : nil }  // no leading zeros, no "-0"
+        guard lead >= UInt8(ascii: "1") && lead <= UInt8(ascii: "9") else { return nil }
+        var value: UInt64 = 0
+        while index < count {
+            let digit = raw[index] &- UInt8(ascii: "0")
+            guard digit <= 9 else { return nil }
+            let (times10, o1) = value.multipliedReportingOverflow(by: 10)
+            let (sum, o2) = times10.addingReportingOverflow(UInt64(digit))
+            if o1 || o2 { return nil }
+            value = sum
+            index += 1
+        }
+        if negative {
+            if value > UInt64(Int64.max) + 1 { return nil }
+            return value == UInt64(Int64.max) + 1 ? Int64.min : -Int64(value)
+        }
+        return value > UInt64(Int64.max) ? nil : Int64(value)
+    }
+
+    @inlinable
+    public static func parseInt64(_ bytes: Bytes) -> Int64? {
+        bytes.withUnsafeBytes { parseInt64($0) }
     }
 
     @inlinable
@@ -122,10 +157,23 @@ public enum ByteNumbers {
         }
     }
 
-    public static func decimal(_ value: Int64) -> [UInt8] {
-        var out: [UInt8] = []
-        appendDecimal(value, to: &out)
-        return out
+    /// The decimal form as a string value (inline: no allocation).
+    public static func decimal(_ value: Int64) -> Bytes {
+        var magnitude = value.magnitude
+        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // 24 bytes of scratch: at most 20 are used
+        var start = 24
+        return withUnsafeMutableBytes(of: &digits) { scratch -> Bytes in
+            repeat {
+                start -= 1
+                scratch[start] = UInt8(ascii: "0") &+ UInt8(magnitude % 10)
+                magnitude /= 10
+            } while magnitude > 0
+            if value < 0 {
+                start -= 1
+                scratch[start] = UInt8(ascii: "-")
+            }
+            return Bytes(copying: UnsafeRawBufferPointer(rebasing: scratch[start...]))
+        }
     }
 
     /// Redis's `%.17g` double form, with `inf`/`-inf` spelled as Redis spells them.

@@ -1,3 +1,5 @@
+import SwirlBytes
+
 /// A client's pending reply bytes, encoded in RESP2 or RESP3.
 ///
 /// Handlers describe replies by type (map, set, double, null …); this type
@@ -56,6 +58,12 @@ public struct ReplyBuffer: Sendable {
     }
 
     public mutating func bulk(_ text: String) { bulk(Array(text.utf8)) }
+
+    public mutating func bulk(_ value: Bytes) {
+        header(UInt8(ascii: "$"), value.count)
+        value.withUnsafeBytes { bytes.append(contentsOf: $0) }
+        crlf()
+    }
 
     /// The null bulk string (RESP2 `$-1`, RESP3 `_`).
     public mutating func null() {
@@ -135,6 +143,19 @@ public struct ReplyBuffer: Sendable {
 
 /// Encodes a command as a RESP multibulk frame, the form the AOF stores.
 public enum CommandEncoder {
+    public static func append(_ args: [Bytes], to out: inout [UInt8]) {
+        out.append(UInt8(ascii: "*"))
+        ByteNumbers.appendDecimal(Int64(args.count), to: &out)
+        out.append(0x0d); out.append(0x0a)
+        for arg in args {
+            out.append(UInt8(ascii: "$"))
+            ByteNumbers.appendDecimal(Int64(arg.count), to: &out)
+            out.append(0x0d); out.append(0x0a)
+            arg.withUnsafeBytes { out.append(contentsOf: $0) }
+            out.append(0x0d); out.append(0x0a)
+        }
+    }
+
     public static func append<C: Collection>(_ args: [C], to out: inout [UInt8]) where C.Element == UInt8 {
         out.append(UInt8(ascii: "*"))
         ByteNumbers.appendDecimal(Int64(args.count), to: &out)

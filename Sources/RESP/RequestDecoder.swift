@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import SwirlBytes
+
 /// Why a client's input cannot be decoded. The text follows Redis's
 /// `Protocol error: ` prefix and is sent back before the connection closes.
 public struct ProtocolError: Error, Equatable, Sendable {
@@ -28,7 +33,7 @@ public struct RequestDecoder: Sendable {
     private var readIndex = 0
     private var argsExpected = 0       // arguments still missing in the current multibulk
     private var bulkLength = -1        // length of the bulk being read, -1 before its header
-    private var partialArgs: [[UInt8]] = []
+    private var partialArgs: [Bytes] = []
     private var droppedCount = 0       // bytes removed from the front of `buffer` so far
     /// Whether a line not starting with `*` is an inline command (clients) or an error (the AOF).
     public var allowsInline = true
@@ -55,8 +60,8 @@ public struct RequestDecoder: Sendable {
     }
 
     /// The next complete command, or nil when more bytes are needed.
-    public mutating func next() throws(ProtocolError) -> [[UInt8]]? {
-        var command: [[UInt8]] = []
+    public mutating func next() throws(ProtocolError) -> [Bytes]? {
+        var command: [Bytes] = []
         return try next(into: &command) ? command : nil
     }
 
@@ -64,7 +69,7 @@ public struct RequestDecoder: Sendable {
     /// contents, reusing its storage); false when more bytes are needed.
     /// A connection passes the same array every time, so the argument list
     /// costs no allocation per command.
-    public mutating func next(into command: inout [[UInt8]]) throws(ProtocolError) -> Bool {
+    public mutating func next(into command: inout [Bytes]) throws(ProtocolError) -> Bool {
         while true {
             if argsExpected == 0 {
                 guard readIndex < buffer.count else { return false }
@@ -100,7 +105,7 @@ public struct RequestDecoder: Sendable {
             return false
         }
         guard lineEnd + 1 < buffer.count else { return false }
-        let count = ByteNumbers.parseInt64(buffer[(readIndex + 1)..<lineEnd])
+        let count = number(from: readIndex + 1, to: lineEnd)
         guard let count, count <= Int64(Int32.max) else { throw ProtocolError("invalid multibulk length") }
         readIndex = lineEnd + 2
         argsExpected = max(0, Int(count))
@@ -123,7 +128,7 @@ public struct RequestDecoder: Sendable {
                 guard marker == UInt8(ascii: "$") else {
                     throw ProtocolError("expected '$', got '\(Character(Unicode.Scalar(marker)))'")
                 }
-                let length = ByteNumbers.parseInt64(buffer[(readIndex + 1)..<lineEnd])
+                let length = number(from: readIndex + 1, to: lineEnd)
                 guard let length, length >= 0, length <= Int64(limits.maxBulkLength) else {
                     throw ProtocolError("invalid bulk length")
                 }
@@ -137,7 +142,8 @@ public struct RequestDecoder: Sendable {
                 }
             }
             guard bufferedCount >= bulkLength + 2 else { return false }
-            partialArgs.append(Array(buffer[readIndex..<(readIndex + bulkLength)]))
+            let start = readIndex, length = bulkLength
+            partialArgs.append(buffer.withUnsafeBytes { Bytes(copying: UnsafeRawBufferPointer(rebasing: $0[start..<(start + length)])) })
             readIndex += bulkLength + 2
             bulkLength = -1
             argsExpected -= 1
@@ -148,7 +154,7 @@ public struct RequestDecoder: Sendable {
     // MARK: - Inline
 
     /// Reads one inline command line; nil when the newline has not arrived.
-    private mutating func readInlineLine() throws(ProtocolError) -> [[UInt8]]? {
+    private mutating func readInlineLine() throws(ProtocolError) -> [Bytes]? {
         guard let newline = buffer[readIndex...].firstIndex(of: UInt8(ascii: "\n")) else {
             if bufferedCount > limits.maxInlineLength { throw ProtocolError("too big inline request") }
             return nil
@@ -160,14 +166,21 @@ public struct RequestDecoder: Sendable {
         guard let args = InlineSplitter.split(line) else {
             throw ProtocolError("unbalanced quotes in request")
         }
-        return args
+        return args.map { Bytes($0) }
     }
 
     // MARK: - Buffer
 
     private func findCR(from start: Int) -> Int? {
         guard start < buffer.count else { return nil }
-        return buffer[start...].firstIndex(of: UInt8(ascii: "\r"))
+        return buffer.withUnsafeBytes { raw -> Int? in
+            guard let found = memchr(raw.baseAddress! + start, 0x0d, raw.count - start) else { return nil }
+            return raw.baseAddress!.distance(to: UnsafeRawPointer(found))
+        }
+    }
+
+    private func number(from start: Int, to end: Int) -> Int64? {
+        buffer.withUnsafeBytes { ByteNumbers.parseInt64(UnsafeRawBufferPointer(rebasing: $0[start..<end])) }
     }
 
     /// Drops consumed bytes; cheap because it runs only when they dominate the buffer.

@@ -10,7 +10,8 @@ import RESP
 /// dropped in the close callback, after libuv is done with the handle.
 final class Connection {
     let handle: UnsafeMutablePointer<uv_tcp_t>
-    unowned let server: Server
+    /// `unowned(unsafe)`: the server outlives every connection (it frees them in close callbacks).
+    unowned(unsafe) let server: Server
     let client: Client
     var decoder: RequestDecoder
     /// True while a `uv_write` holds bytes of ours; at most one at a time, so replies stay in order.

@@ -1,6 +1,7 @@
 import XCTest
 @testable import Commands
 import RESP
+import SwirlBytes
 
 /// What a write appends to the AOF: Redis's deterministic rewritten forms,
 /// with SELECT whenever the database changes.
@@ -156,7 +157,7 @@ final class AOFPropagationTests: CommandTestCase {
         run("SELECT", "0")
         run("SET", "other", "v")
         _ = logged()
-        engine.keyspace[2].setExpire(Array("k".utf8), at: nowMilliseconds() - 1)
+        engine.keyspace[2].setExpire(Bytes("k"), at: nowMilliseconds() - 1)
         run("SELECT", "2")
         XCTAssertEqual(run("GET", "k"), null)
         XCTAssertEqual(logged(), [["SELECT", "2"], ["DEL", "k"]])

@@ -2,6 +2,7 @@ import XCTest
 @testable import Commands
 import Keyspace
 import RESP
+import SwirlBytes
 
 /// A fresh engine and one in-process client per test, and `run` to send a
 /// command and read its reply as text (RESP bytes, decoded as UTF-8).
@@ -24,12 +25,12 @@ class CommandTestCase: XCTestCase {
     /// Runs one command and returns its whole reply, leaving the reply buffer empty.
     @discardableResult
     func run(_ words: String...) -> String {
-        run(args: words.map { Array($0.utf8) }, on: client)
+        run(args: words.map { Bytes($0) }, on: client)
     }
 
     /// Runs one command with binary arguments on a given client.
     @discardableResult
-    func run(args: [[UInt8]], on client: Client) -> String {
+    func run(args: [Bytes], on client: Client) -> String {
         client.args = args
         engine.execute(client)
         return String(decoding: client.reply.take(), as: UTF8.self)
@@ -38,7 +39,7 @@ class CommandTestCase: XCTestCase {
     /// Runs several commands, failing the test if any reply differs from `expected`.
     func expect(_ pairs: [(command: [String], reply: String)], file: StaticString = #filePath, line: UInt = #line) {
         for (command, reply) in pairs {
-            let got = run(args: command.map { Array($0.utf8) }, on: client)
+            let got = run(args: command.map { Bytes($0) }, on: client)
             XCTAssertEqual(got, reply, command.joined(separator: " "), file: file, line: line)
         }
     }

@@ -1,5 +1,6 @@
 import XCTest
 @testable import Commands
+import SwirlBytes
 
 /// PING, ECHO, SELECT, HELLO, RESET, QUIT and CLIENT ID/SETNAME/GETNAME.
 final class ConnectionCommandTests: CommandTestCase {
@@ -114,7 +115,7 @@ final class ConnectionCommandTests: CommandTestCase {
         let invalid = error("ERR Client names cannot contain spaces, newlines or special characters.")
         XCTAssertEqual(run("CLIENT", "SETNAME", "my name"), invalid)
         XCTAssertEqual(run("CLIENT", "SETNAME", "a\nb"), invalid)
-        XCTAssertEqual(run(args: [Array("CLIENT".utf8), Array("SETNAME".utf8), [0x61, 0x7f]], on: client), invalid)
+        XCTAssertEqual(run(args: [Bytes("CLIENT"), Bytes("SETNAME"), Bytes([0x61, 0x7f])], on: client), invalid)
         XCTAssertEqual(run("CLIENT", "GETNAME"), null)
     }
 }

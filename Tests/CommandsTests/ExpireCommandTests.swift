@@ -1,5 +1,6 @@
 import XCTest
 @testable import Commands
+import SwirlBytes
 
 /// EXPIRE, PEXPIRE, EXPIREAT, PEXPIREAT with NX/XX/GT/LT; TTL, PTTL,
 /// EXPIRETIME, PEXPIRETIME; PERSIST. `execute` reads the real clock, so the
@@ -70,7 +71,7 @@ final class ExpireCommandTests: CommandTestCase {
     }
 
     func testKeyExpiresOnItsOwnOnceItsTimeHasPassed() {
-        engine.keyspace[0].setExpire(Array("k".utf8), at: nowMilliseconds() - 1)
+        engine.keyspace[0].setExpire(Bytes("k"), at: nowMilliseconds() - 1)
         XCTAssertEqual(run("GET", "k"), null)
         XCTAssertEqual(run("TTL", "k"), int(-2))
         XCTAssertEqual(engine.keyspace.stats.expiredKeys, 1)
@@ -132,7 +133,7 @@ final class ExpireCommandTests: CommandTestCase {
         run("HSET", "h", "f", "v")
         XCTAssertEqual(run("EXPIRE", "h", "100"), int(1))
         XCTAssertEqual(run("TTL", "h"), int(100))
-        engine.keyspace[0].setExpire(Array("h".utf8), at: nowMilliseconds() - 1)
+        engine.keyspace[0].setExpire(Bytes("h"), at: nowMilliseconds() - 1)
         XCTAssertEqual(run("HGETALL", "h"), "*0\r\n")
     }
 }

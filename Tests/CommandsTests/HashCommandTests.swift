@@ -1,5 +1,6 @@
 import XCTest
 @testable import Commands
+import SwirlBytes
 
 /// HSET, HMSET, HSETNX, HGET, HMGET, HGETALL, HKEYS, HVALS, HDEL, HEXISTS,
 /// HLEN, HSTRLEN, HINCRBY, HINCRBYFLOAT.
@@ -112,7 +113,7 @@ final class HashCommandTests: CommandTestCase {
                         ["HGETALL", "str"], ["HKEYS", "str"], ["HVALS", "str"], ["HDEL", "str", "a"], ["HEXISTS", "str", "a"],
                         ["HLEN", "str"], ["HSTRLEN", "str", "a"], ["HINCRBY", "str", "a", "1"],
                         ["HINCRBYFLOAT", "str", "a", "1"], ["HRANDFIELD", "str"], ["HSCAN", "str", "0"]] {
-            XCTAssertEqual(run(args: command.map { Array($0.utf8) }, on: client), wrongType, command.joined(separator: " "))
+            XCTAssertEqual(run(args: command.map { Bytes($0) }, on: client), wrongType, command.joined(separator: " "))
         }
         XCTAssertEqual(run("GET", "str"), bulk("x"))
     }

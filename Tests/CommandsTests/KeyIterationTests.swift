@@ -1,5 +1,6 @@
 import XCTest
 @testable import Commands
+import SwirlBytes
 
 /// KEYS, SCAN and RANDOMKEY.
 final class KeyIterationTests: CommandTestCase {
@@ -9,7 +10,7 @@ final class KeyIterationTests: CommandTestCase {
         var cursor = "0"
         var calls = 0
         repeat {
-            let reply = run(args: (["SCAN", cursor] + options).map { Array($0.utf8) }, on: client)
+            let reply = run(args: (["SCAN", cursor] + options).map { Bytes($0) }, on: client)
             var reader = ReplyReader(Array(reply.utf8))
             guard let (next, elements) = reader.readScan() else {
                 XCTFail("malformed SCAN reply \(reply.debugDescription)")
@@ -36,7 +37,7 @@ final class KeyIterationTests: CommandTestCase {
     func testKeysHidesExpiredKeysWithoutDeletingThem() {
         run("SET", "live", "v")
         run("SET", "dead", "v", "PX", "100000")
-        engine.keyspace[0].setExpire(Array("dead".utf8), at: nowMilliseconds() - 1_000)
+        engine.keyspace[0].setExpire(Bytes("dead"), at: nowMilliseconds() - 1_000)
         XCTAssertEqual(run("KEYS", "*"), "*1\r\n\(bulk("live"))")
         XCTAssertEqual(run("DBSIZE"), int(2))
         XCTAssertEqual(run("SCAN", "0"), "*2\r\n$1\r\n0\r\n*1\r\n\(bulk("live"))")
@@ -93,7 +94,7 @@ final class KeyIterationTests: CommandTestCase {
 
     func testScanNeverReturnsExpiredKeys() {
         for n in 0..<20 { run("SET", "k\(n)", "v") }
-        for n in 0..<10 { engine.keyspace[0].setExpire(Array("k\(n)".utf8), at: nowMilliseconds() - 1) }
+        for n in 0..<10 { engine.keyspace[0].setExpire(Bytes("k\(n)"), at: nowMilliseconds() - 1) }
         let (keys, _) = scanAll(["COUNT", "100"])
         XCTAssertEqual(Set(keys), Set((10..<20).map { "k\($0)" }))
     }
@@ -132,14 +133,14 @@ final class KeyIterationTests: CommandTestCase {
         run("SET", "live", "v")
         for n in 0..<20 {
             run("SET", "dead\(n)", "v")
-            engine.keyspace[0].setExpire(Array("dead\(n)".utf8), at: nowMilliseconds() - 1)
+            engine.keyspace[0].setExpire(Bytes("dead\(n)"), at: nowMilliseconds() - 1)
         }
         for _ in 0..<20 { XCTAssertEqual(run("RANDOMKEY"), bulk("live")) }
     }
 
     func testRandomKeyOfOnlyExpiredKeysIsNull() {
         run("SET", "dead", "v")
-        engine.keyspace[0].setExpire(Array("dead".utf8), at: nowMilliseconds() - 1)
+        engine.keyspace[0].setExpire(Bytes("dead"), at: nowMilliseconds() - 1)
         XCTAssertEqual(run("RANDOMKEY"), null)
     }
 }

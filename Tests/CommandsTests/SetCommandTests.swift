@@ -1,5 +1,6 @@
 import XCTest
 @testable import Commands
+import SwirlBytes
 
 /// SET and its options, and the older SETNX / SETEX / PSETEX / GETSET.
 final class SetCommandTests: CommandTestCase {
@@ -13,8 +14,8 @@ final class SetCommandTests: CommandTestCase {
 
     func testSetIsBinarySafe() {
         let value: [UInt8] = [0, 13, 10, 255]
-        XCTAssertEqual(run(args: [Array("SET".utf8), [0, 1], value], on: client), ok)
-        client.args = [Array("GET".utf8), [0, 1]]
+        XCTAssertEqual(run(args: [Bytes("SET"), Bytes([0, 1]), Bytes(value)], on: client), ok)
+        client.args = [Bytes("GET"), Bytes([0, 1])]
         engine.execute(client)
         XCTAssertEqual(client.reply.take(), Array("$4\r\n".utf8) + value + [13, 10])
     }
@@ -85,7 +86,7 @@ final class SetCommandTests: CommandTestCase {
     func testSyntaxErrors() {
         for args in [["EX", "10", "PX", "100"], ["NX", "XX"], ["XX", "NX"], ["KEEPTTL", "EX", "10"], ["EX", "10", "KEEPTTL"],
                      ["foo"], ["EX"], ["PERSIST"], ["GET", "GET", "EXAT"]] {
-            XCTAssertEqual(run(args: (["SET", "k", "v"] + args).map { Array($0.utf8) }, on: client), syntaxError,
+            XCTAssertEqual(run(args: (["SET", "k", "v"] + args).map { Bytes($0) }, on: client), syntaxError,
                            args.joined(separator: " "))
         }
         XCTAssertEqual(run("EXISTS", "k"), int(0))

@@ -1,5 +1,6 @@
 import XCTest
 @testable import Commands
+import SwirlBytes
 
 /// GETEX, GETDEL, APPEND, STRLEN, GETRANGE, SETRANGE, MGET, MSET, MSETNX.
 final class StringCommandTests: CommandTestCase {
@@ -36,7 +37,7 @@ final class StringCommandTests: CommandTestCase {
     func testGetExSyntaxErrors() {
         run("SET", "k", "v")
         for args in [["PX", "5000", "EX", "10"], ["EX", "10", "PERSIST"], ["PERSIST", "EX", "10"], ["KEEPTTL"], ["NX"], ["GET"], ["EX"]] {
-            XCTAssertEqual(run(args: (["GETEX", "k"] + args).map { Array($0.utf8) }, on: client), syntaxError,
+            XCTAssertEqual(run(args: (["GETEX", "k"] + args).map { Bytes($0) }, on: client), syntaxError,
                            args.joined(separator: " "))
         }
     }

@@ -130,7 +130,8 @@ def _ping_ok(port):
     try:
         with RespClient(port, timeout=1.0) as c:
             # A server still loading its AOF answers -LOADING: keep waiting.
-            return c.call_raw("PING") == b"+PONG\r\n"
+            # One with requirepass answers -NOAUTH: it is up.
+            return c.call_raw("PING") in (b"+PONG\r\n", b"-NOAUTH Authentication required.\r\n")
     except OSError:
         return False
 

@@ -126,3 +126,16 @@ def test_bad_config_fails_to_start(servers, swirl_bin):
     with pytest.raises(harness.ServerFailedToStart, match=r"exit code [1-9]"):
         servers.start(swirl_bin, "--appendonly", "no", "--no-such-option", "1",
                       ready_timeout=5)
+
+
+def test_requirepass_is_enforced(swirl_bin):
+    """A client must AUTH before any command but AUTH, HELLO, QUIT and RESET."""
+    server = harness.start_server(swirl_bin, "--appendonly", "no", "--requirepass", "s3cret")
+    try:
+        client = server.client()
+        assert client.call_raw("PING") == b"-NOAUTH Authentication required.\r\n"
+        assert client.call_raw("AUTH", "nope").startswith(b"-WRONGPASS")
+        assert client.call_raw("AUTH", "s3cret") == b"+OK\r\n"
+        assert client.call_raw("PING") == b"+PONG\r\n"
+    finally:
+        server.stop()

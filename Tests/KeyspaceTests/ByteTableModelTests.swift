@@ -1,14 +1,15 @@
 import XCTest
 @testable import Keyspace
+import SwirlBytes
 
 /// ByteTable against a Swift Dictionary doing the same operations: removal
 /// moves the last entry into the hole, so every index and chain must stay right.
 final class ByteTableModelTests: XCTestCase {
-    private func key(_ n: Int) -> [UInt8] { Array("key:\(n)".utf8) }
+    private func key(_ n: Int) -> Bytes { Bytes("key:\(n)") }
 
     /// Every key of the model is found at a position holding that key and its value,
     /// and the table holds nothing else.
-    private func assertMatches(_ table: ByteTable<Int>, _ model: [[UInt8]: Int],
+    private func assertMatches(_ table: ByteTable<Int>, _ model: [Bytes: Int],
                                file: StaticString = #filePath, line: UInt = #line) {
         XCTAssertEqual(table.count, model.count, "count", file: file, line: line)
         for (key, value) in model {
@@ -20,7 +21,7 @@ final class ByteTableModelTests: XCTestCase {
             XCTAssertEqual(table.value(at: position), value, file: file, line: line)
             XCTAssertEqual(table[key], value, file: file, line: line)
         }
-        var seen: [[UInt8]: Int] = [:]
+        var seen: [Bytes: Int] = [:]
         table.forEach { key, value in
             XCTAssertNil(seen[key], "duplicate entry", file: file, line: line)
             seen[key] = value
@@ -48,9 +49,38 @@ final class ByteTableModelTests: XCTestCase {
 
     func testEmptyAndBinaryKeysAreDistinct() {
         var table = ByteTable<Int>()
-        let keys: [[UInt8]] = [[], [0], [0, 0], [0xff], Array("a".utf8), Array("a\0".utf8), Array(0...255)]
+        let keys: [Bytes] = ([[], [0], [0, 0], [0xff], Array("a".utf8), Array("a\0".utf8), Array(0...255)] as [[UInt8]]).map { Bytes($0) }
         for (index, key) in keys.enumerated() { table.set(key, index) }
         for (index, key) in keys.enumerated() { XCTAssertEqual(table[key], index) }
+    }
+
+    /// ByteHash hashes inline keys (up to 23 bytes) by their words and longer ones
+    /// by their bytes: keys on both sides of that boundary, however they were built,
+    /// must land in the same place as an equal key built another way.
+    func testKeysAroundTheInlineBoundaryAreFoundHoweverBuilt() {
+        var table = ByteTable<Int>()
+        var model: [Bytes: Int] = [:]
+        for length in 0...40 {
+            for fill: UInt8 in [0x00, 0x61] {
+                let array = [UInt8](repeating: fill, count: length)
+                table.set(Bytes(array), length * 2 + Int(fill & 1))
+                model[Bytes(array)] = length * 2 + Int(fill & 1)
+            }
+        }
+        XCTAssertEqual(table.count, 40 * 2 + 1, "the two empty keys are one key")
+        for length in 0...40 {
+            for fill: UInt8 in [0x00, 0x61] {
+                let array = [UInt8](repeating: fill, count: length)
+                var appended = Bytes()
+                for byte in array { appended.append(contentsOf: [byte]) }
+                let copied = array.withUnsafeBytes { Bytes(copying: $0) }
+                for key in [appended, copied, Bytes(array[...])] {
+                    XCTAssertEqual(table[key], model[Bytes(array)], "\(length) bytes of \(fill)")
+                    XCTAssertNotNil(table.index(of: key), "\(length) bytes of \(fill)")
+                }
+            }
+        }
+        assertMatches(table, model)
     }
 
     func testRemoveReturnsTheValueOnce() {
@@ -65,7 +95,7 @@ final class ByteTableModelTests: XCTestCase {
     func testRemovingEveryPositionInTurnKeepsTheRestReachable() {
         for victim in 0..<20 {
             var table = ByteTable<Int>()
-            var model: [[UInt8]: Int] = [:]
+            var model: [Bytes: Int] = [:]
             for n in 0..<20 { table.set(key(n), n); model[key(n)] = n }
             let removedKey = table.key(at: victim)
             table.remove(at: victim)
@@ -77,7 +107,7 @@ final class ByteTableModelTests: XCTestCase {
     func testThousandsOfRandomOperationsMatchADictionary() {
         var generator = SplitMix(seed: 0x5eed)
         var table = ByteTable<Int>()
-        var model: [[UInt8]: Int] = [:]
+        var model: [Bytes: Int] = [:]
         for step in 0..<20_000 {
             let k = key(Int(generator.next() % 600))
             switch generator.next() % 10 {
@@ -107,7 +137,7 @@ final class ByteTableModelTests: XCTestCase {
 
     func testGrowsInPowersOfTwoAndShrinksWhenMostlyEmpty() {
         var table = ByteTable<Int>()
-        var model: [[UInt8]: Int] = [:]
+        var model: [Bytes: Int] = [:]
         for n in 0..<5_000 {
             table.set(key(n), n)
             model[key(n)] = n

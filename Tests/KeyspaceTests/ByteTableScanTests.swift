@@ -1,15 +1,16 @@
 import XCTest
 @testable import Keyspace
+import SwirlBytes
 
 /// SCAN's guarantee (Redis dict.c): an element present in the table for the
 /// whole iteration is returned at least once, even when the table grows or
 /// shrinks between two scan calls.
 final class ByteTableScanTests: XCTestCase {
-    private func key(_ prefix: String, _ n: Int) -> [UInt8] { Array("\(prefix):\(n)".utf8) }
+    private func key(_ prefix: String, _ n: Int) -> Bytes { Bytes("\(prefix):\(n)") }
 
     /// Runs a full scan, calling `between` after every step; returns every key visited.
-    private func fullScan(_ table: inout ByteTable<Int>, between: (inout ByteTable<Int>, Int) -> Void) -> [[UInt8]] {
-        var visited: [[UInt8]] = []
+    private func fullScan(_ table: inout ByteTable<Int>, between: (inout ByteTable<Int>, Int) -> Void) -> [Bytes] {
+        var visited: [Bytes] = []
         var cursor: UInt64 = 0
         var step = 0
         repeat {
@@ -80,7 +81,7 @@ final class ByteTableScanTests: XCTestCase {
             var table = ByteTable<Int>()
             let stable = (0..<100).map { key("stable", $0) }
             for (n, k) in stable.enumerated() { table.set(k, n) }
-            var churn: [[UInt8]] = []
+            var churn: [Bytes] = []
             var next = 0
             var sizes = Set<Int>()
             let visited = fullScan(&table) { table, _ in

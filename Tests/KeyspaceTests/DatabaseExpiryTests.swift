@@ -1,5 +1,6 @@
 import XCTest
 @testable import Keyspace
+import SwirlBytes
 
 /// Lazy expiry: a key whose time has passed is deleted when touched, counted,
 /// and reported through `onExpired` (so the AOF can log a DEL). Time is
@@ -19,7 +20,7 @@ final class DatabaseExpiryTests: XCTestCase {
         keyspace.onExpired = { [unowned self] db, key in self.expired.append((db, String(decoding: key, as: UTF8.self))) }
     }
 
-    private func b(_ text: String) -> [UInt8] { Array(text.utf8) }
+    private func b(_ text: String) -> Bytes { Bytes(text) }
 
     private func string(_ value: RedisValue?) -> String? {
         guard case .string(let bytes)? = value else { return nil }

@@ -1,10 +1,17 @@
 import XCTest
 @testable import Keyspace
+import SwirlBytes
 
 /// Redis's stringmatchlen rules (util.c), used by KEYS, SCAN MATCH and CONFIG GET.
 final class GlobTests: XCTestCase {
-    private func match(_ pattern: String, _ string: String, nocase: Bool = false) -> Bool {
-        Glob.matches(Array(pattern.utf8), Array(string.utf8), caseInsensitive: nocase)
+    /// Matches through the `Bytes` overload (what KEYS and SCAN call), checking
+    /// that the `[UInt8]` overload agrees.
+    private func match(_ pattern: String, _ string: String, nocase: Bool = false,
+                       file: StaticString = #filePath, line: UInt = #line) -> Bool {
+        let result = Glob.matches(Bytes(pattern), Bytes(string), caseInsensitive: nocase)
+        XCTAssertEqual(Glob.matches(Array(pattern.utf8), Array(string.utf8), caseInsensitive: nocase), result,
+                       "[UInt8] and Bytes overloads disagree on \(pattern) / \(string)", file: file, line: line)
+        return result
     }
 
     private func assertMatches(_ pattern: String, _ yes: [String], _ no: [String],
@@ -82,6 +89,8 @@ final class GlobTests: XCTestCase {
     func testBinarySafe() {
         XCTAssertTrue(Glob.matches([0x00, UInt8(ascii: "*")], [0x00, 0xff, 0x01]))
         XCTAssertFalse(Glob.matches([0x00, UInt8(ascii: "?")], [0x01, 0xff]))
+        XCTAssertTrue(Glob.matches(Bytes([0x00, UInt8(ascii: "*")]), Bytes([0x00, 0xff, 0x01])))
+        XCTAssertFalse(Glob.matches(Bytes([0x00, UInt8(ascii: "?")]), Bytes([0x01, 0xff])))
     }
 
     func testPathologicalPatternFinishes() {

@@ -1,5 +1,6 @@
 import XCTest
 @testable import Keyspace
+import SwirlBytes
 
 /// Small hashes keep insertion order (like Redis's listpack); past the
 /// thresholds they convert to a table.
@@ -21,7 +22,7 @@ final class HashValueTests: XCTestCase {
         super.tearDown()
     }
 
-    private func b(_ text: String) -> [UInt8] { Array(text.utf8) }
+    private func b(_ text: String) -> Bytes { Bytes(text) }
 
     private func pairs(_ hash: HashValue) -> [String] {
         var out: [String] = []
@@ -63,19 +64,19 @@ final class HashValueTests: XCTestCase {
 
     func testConvertsWhenAFieldOrValueIsTooLong() {
         let longValue = HashValue()
-        longValue.set(b("f"), [UInt8](repeating: 0x61, count: 64))
+        longValue.set(b("f"), Bytes([UInt8](repeating: 0x61, count: 64)))
         XCTAssertTrue(longValue.isCompact, "64 bytes still fit")
-        longValue.set(b("g"), [UInt8](repeating: 0x61, count: 65))
+        longValue.set(b("g"), Bytes([UInt8](repeating: 0x61, count: 65)))
         XCTAssertFalse(longValue.isCompact)
         XCTAssertEqual(longValue.get(b("f"))?.count, 64)
 
         let longField = HashValue()
-        longField.set([UInt8](repeating: 0x62, count: 65), b("v"))
+        longField.set(Bytes([UInt8](repeating: 0x62, count: 65)), b("v"))
         XCTAssertFalse(longField.isCompact)
 
         let updated = HashValue()
         updated.set(b("f"), b("short"))
-        updated.set(b("f"), [UInt8](repeating: 0x61, count: 100))
+        updated.set(b("f"), Bytes([UInt8](repeating: 0x61, count: 100)))
         XCTAssertFalse(updated.isCompact, "an update past the limit converts too")
         XCTAssertEqual(updated.count, 1)
     }
@@ -104,7 +105,7 @@ final class HashValueTests: XCTestCase {
         for size in [5, 300] {
             let hash = HashValue()
             for n in 0..<size { hash.set(b("f\(n)"), b("v\(n)")) }
-            var fields = Set<[UInt8]>()
+            var fields = Set<Bytes>()
             for position in 0..<hash.count {
                 let (field, value) = hash.pair(at: position)
                 XCTAssertEqual(hash.get(field), value)
@@ -117,7 +118,7 @@ final class HashValueTests: XCTestCase {
     func testCompactScanReturnsEverythingAtCursorZero() {
         let hash = HashValue()
         for field in ["x", "y", "z"] { hash.set(b(field), b("1")) }
-        var visited: [[UInt8]] = []
+        var visited: [Bytes] = []
         let next = hash.scan(cursor: 0, count: 1) { field, _ in visited.append(field) }
         XCTAssertEqual(next, 0)
         XCTAssertEqual(visited, [b("x"), b("y"), b("z")])

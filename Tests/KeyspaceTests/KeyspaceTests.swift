@@ -1,9 +1,10 @@
 import XCTest
 @testable import Keyspace
+import SwirlBytes
 
 /// The whole keyspace: numbered databases, SWAPDB, FLUSHALL and the active expire cycle.
 final class KeyspaceTests: XCTestCase {
-    private func b(_ text: String) -> [UInt8] { Array(text.utf8) }
+    private func b(_ text: String) -> Bytes { Bytes(text) }
 
     func testDatabasesAreNumberedAndSeparate() {
         let keyspace = Keyspace(databaseCount: 4)
@@ -69,7 +70,7 @@ final class KeyspaceTests: XCTestCase {
     /// The cycle reads the real clock, so these TTLs are real times in the past or future.
     func testActiveExpireCycleClearsADatabaseWhereEveryTTLHasPassed() {
         let keyspace = Keyspace()
-        var reported: [(Int, [UInt8])] = []
+        var reported: [(Int, Bytes)] = []
         keyspace.onExpired = { db, key in reported.append((db, key)) }
         let past = Keyspace.clockMilliseconds() - 10_000
         for n in 0..<500 {
@@ -90,7 +91,7 @@ final class KeyspaceTests: XCTestCase {
     /// expired keys for a later cycle; but live keys are never touched.
     func testActiveExpireCycleDeletesOnlyExpiredKeysFromAMixedDatabase() {
         let keyspace = Keyspace()
-        var reported: [[UInt8]] = []
+        var reported: [Bytes] = []
         keyspace.onExpired = { _, key in reported.append(key) }
         let past = Keyspace.clockMilliseconds() - 10_000
         let future = Keyspace.clockMilliseconds() + 3_600_000

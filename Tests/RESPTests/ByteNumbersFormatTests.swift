@@ -1,5 +1,6 @@
 import XCTest
 @testable import RESP
+import SwirlBytes
 
 /// Printing numbers the way Redis 7.0 prints them.
 final class ByteNumbersFormatTests: XCTestCase {
@@ -13,7 +14,7 @@ final class ByteNumbersFormatTests: XCTestCase {
             (Int64.max, "9223372036854775807"), (Int64.min, "-9223372036854775808"),
         ]
         for (value, expected) in cases {
-            XCTAssertEqual(text(ByteNumbers.decimal(value)), expected)
+            XCTAssertEqual(text(ByteNumbers.decimal(value).array), expected)
         }
     }
 

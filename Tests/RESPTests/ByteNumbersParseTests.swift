@@ -1,9 +1,17 @@
 import XCTest
 @testable import RESP
+import SwirlBytes
 
 /// Parsing numbers from bytes with Redis's strictness (string2ll, string2d, string2ld).
 final class ByteNumbersParseTests: XCTestCase {
-    private func int(_ text: String) -> Int64? { ByteNumbers.parseInt64(Array(text.utf8)) }
+    /// Parses through the `Bytes` overload (what handlers call on arguments), checking
+    /// that the generic collection overload agrees.
+    private func int(_ text: String, file: StaticString = #filePath, line: UInt = #line) -> Int64? {
+        let result = ByteNumbers.parseInt64(Bytes(text))
+        XCTAssertEqual(ByteNumbers.parseInt64(Array(text.utf8)), result,
+                       "[UInt8] and Bytes overloads disagree on \(text.debugDescription)", file: file, line: line)
+        return result
+    }
     private func double(_ text: String) -> Double? { ByteNumbers.parseDouble(Array(text.utf8)) }
     private func longDouble(_ text: String) -> Float80? { ByteNumbers.parseLongDouble(Array(text.utf8)) }
 

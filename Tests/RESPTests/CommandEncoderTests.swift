@@ -1,5 +1,6 @@
 import XCTest
 @testable import RESP
+import SwirlBytes
 
 final class CommandEncoderTests: XCTestCase {
     func testEncodesAMultibulkFrame() {
@@ -31,7 +32,7 @@ final class CommandEncoderTests: XCTestCase {
         var decoder = RequestDecoder()
         decoder.allowsInline = false
         let decoded = try decode([stream], decoder: &decoder).get()
-        XCTAssertEqual(decoded, commands)
+        XCTAssertEqual(decoded, commands.map { $0.map { Bytes($0) } })
         XCTAssertEqual(decoder.endOfLastCommand, stream.count)
     }
 

@@ -1,18 +1,19 @@
 import XCTest
 @testable import RESP
+import SwirlBytes
 
 /// Bytes of a string literal, so frames read as they appear on the wire.
 func bytes(_ text: String) -> [UInt8] { Array(text.utf8) }
 
 /// Commands as strings, for readable assertions (test data is ASCII or UTF-8).
-func words(_ commands: [[[UInt8]]]) -> [[String]] {
-    commands.map { $0.map { String(decoding: $0, as: UTF8.self) } }
+func words(_ commands: [[Bytes]]) -> [[String]] {
+    commands.map { $0.map { String(decoding: $0.array, as: UTF8.self) } }
 }
 
 /// Feeds `pieces` one after the other, draining the decoder after each append.
 /// Returns the commands in order, or the first protocol error.
-func decode(_ pieces: [[UInt8]], decoder: inout RequestDecoder) -> Result<[[[UInt8]]], ProtocolError> {
-    var commands: [[[UInt8]]] = []
+func decode(_ pieces: [[UInt8]], decoder: inout RequestDecoder) -> Result<[[Bytes]], ProtocolError> {
+    var commands: [[Bytes]] = []
     for piece in pieces {
         decoder.append(contentsOf: piece)
         do {
@@ -24,7 +25,7 @@ func decode(_ pieces: [[UInt8]], decoder: inout RequestDecoder) -> Result<[[[UIn
     return .success(commands)
 }
 
-func decode(_ pieces: [UInt8]..., limits: RequestDecoder.Limits = .init()) -> Result<[[[UInt8]]], ProtocolError> {
+func decode(_ pieces: [UInt8]..., limits: RequestDecoder.Limits = .init()) -> Result<[[Bytes]], ProtocolError> {
     var decoder = RequestDecoder(limits: limits)
     return decode(pieces, decoder: &decoder)
 }

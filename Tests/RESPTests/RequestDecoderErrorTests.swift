@@ -1,5 +1,6 @@
 import XCTest
 @testable import RESP
+import SwirlBytes
 
 /// Malformed input gets Redis's `Protocol error:` texts (networking.c), and the
 /// length limits apply where Redis applies them.
@@ -83,7 +84,7 @@ final class RequestDecoderErrorTests: XCTestCase {
         var decoder = RequestDecoder()
         decoder.allowsInline = false
         decoder.append(contentsOf: bytes("*1\r\n$4\r\nPING\r\nPING\r\n"))
-        XCTAssertEqual(try decoder.next(), [bytes("PING")])
+        XCTAssertEqual(try decoder.next(), [Bytes("PING")])
         XCTAssertThrowsError(try decoder.next()) { error in
             XCTAssertTrue((error as? ProtocolError)?.message.hasPrefix("expected '*'") ?? false, "\(error)")
         }

@@ -1,5 +1,6 @@
 import XCTest
 @testable import RESP
+import SwirlBytes
 
 /// One input of each frame kind the decoder accepts, with the commands Redis reads from it.
 /// Shared with RequestDecoderSplitTests, which replays each at every split point.
@@ -32,7 +33,7 @@ final class RequestDecoderFrameTests: XCTestCase {
         var frame = bytes("*2\r\n$4\r\nECHO\r\n$256\r\n")
         frame += payload + bytes("\r\n")
         let commands = try decode(frame).get()
-        XCTAssertEqual(commands, [[bytes("ECHO"), payload]])
+        XCTAssertEqual(commands, [[Bytes("ECHO"), Bytes(payload)]])
     }
 
     func testIncompleteFrameWaitsForMoreBytes() throws {
@@ -50,7 +51,7 @@ final class RequestDecoderFrameTests: XCTestCase {
         decoder.append(contentsOf: bytes("PING"))
         XCTAssertNil(try decoder.next())
         decoder.append(contentsOf: bytes("\r\n"))
-        XCTAssertEqual(try decoder.next(), [bytes("PING")])
+        XCTAssertEqual(try decoder.next(), [Bytes("PING")])
     }
 
     func testManyPipelinedCommandsInOneAppend() throws {
@@ -91,7 +92,7 @@ final class RequestDecoderFrameTests: XCTestCase {
         stream += bytes("\r\n*1\r\n$4\r\nPING\r\n")
 
         var decoder = RequestDecoder()
-        var commands: [[[UInt8]]] = []
+        var commands: [[Bytes]] = []
         var offset = 0
         let chunk = 64 * 1024
         while offset < stream.count {
@@ -103,10 +104,10 @@ final class RequestDecoderFrameTests: XCTestCase {
         }
         XCTAssertEqual(commands.count, 2)
         XCTAssertEqual(commands[0].count, 3)
-        XCTAssertEqual(commands[0][1], bytes("big"))
+        XCTAssertEqual(commands[0][1], Bytes("big"))
         XCTAssertEqual(commands[0][2].count, size)
-        XCTAssertTrue(commands[0][2] == payload, "payload bytes differ")
-        XCTAssertEqual(commands[1], [bytes("PING")])
+        XCTAssertTrue(commands[0][2] == Bytes(payload), "payload bytes differ")
+        XCTAssertEqual(commands[1], [Bytes("PING")])
         XCTAssertEqual(decoder.endOfLastCommand, stream.count)
     }
 }
