@@ -7,7 +7,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PORT ?= 6379
 ARGS ?=
 
-.PHONY: all build release run test test-unit test-integration lint deps test-deps bench clean
+.PHONY: all build release run test test-unit test-integration test-container lint deps test-deps bench clean
 
 all: build
 
@@ -42,6 +42,13 @@ test-integration: build
 
 lint:
 	hadolint Dockerfile
+
+# Builds the Dockerfile with podman (local base images, made once and cached) and
+# runs the image: commands, volume, SIGTERM, restart, user, healthcheck, size.
+# Installs podman, runc, debootstrap when missing; needs root (sudo otherwise).
+test-container:
+	$(SUDO) env SWIFT_ROOT="$${SWIFT_ROOT:-$$(dirname "$$(dirname "$$(dirname "$$(readlink -f "$$(command -v $(SWIFT))")")")")}" \
+		bash scripts/container-test.sh
 
 bench: release
 	scripts/bench.sh --quick
