@@ -123,10 +123,15 @@ def print_row(row, a, b):
           f"{rb['cpu_us'] / ra['cpu_us']:.2f} |", flush=True)
 
 
-def memory_per_key(server, keys):
+def memory_per_key(server, keys, ttl=False):
+    """RSS growth per key after SETs of `keys` random 16-byte keys with 16-byte values."""
     empty = server.rss()
-    argv = ["taskset", "-c", "1", "redis-benchmark", "-p", str(server.port), "-t", "set", "-n", str(keys * 3),
-            "-r", str(keys), "-d", "16", "-P", "64", "-q"]
+    if ttl:
+        workload = ["SET", "key:__rand_int__", "v" * 16, "EX", "100000"]
+    else:
+        workload = ["-t", "set", "-d", "16"]
+    argv = ["taskset", "-c", "1", "redis-benchmark", "-p", str(server.port), "-n", str(keys * 3),
+            "-r", str(keys), "-P", "64", "-q"] + workload
     subprocess.run(argv, capture_output=True, timeout=900)
     dbsize = int(server.call("DBSIZE")[1:])
     used = server.rss() - empty
@@ -164,12 +169,13 @@ def main():
         print(f"\n# Memory: RSS growth after SETs of {keys} distinct 16-byte keys and values, fresh servers\n")
         for name, argv in (("redis", [args.redis, "--save", "", "--appendonly", "no"]),
                            ("swirl", [args.swirl, "--appendonly", "no"])):
-            server = ServerProcess(name, argv, free_port())
-            try:
-                dbsize, per_key = memory_per_key(server, keys)
-                print(f"- {name}: DBSIZE {dbsize}, {per_key:.0f} B/key")
-            finally:
-                server.stop()
+            for ttl in (False, True):
+                server = ServerProcess(name, argv, free_port())
+                try:
+                    dbsize, per_key = memory_per_key(server, keys, ttl)
+                    print(f"- {name}{' (keys with a TTL)' if ttl else ''}: DBSIZE {dbsize}, {per_key:.0f} B/key")
+                finally:
+                    server.stop()
     if not args.no_aof:
         plain = ServerProcess("swirl", [args.swirl, "--appendonly", "no"], free_port())
         logged = ServerProcess("swirl-aof", [args.swirl, "--appendonly", "yes", "--appendfsync", "everysec"], free_port())

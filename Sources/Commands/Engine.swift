@@ -40,7 +40,10 @@ public final class Engine {
     public var propagating = false
     /// True while the AOF is replayed: an expiry in the past is then stored, not applied,
     /// because the DEL that followed it is in the file too.
-    public var loading = false
+    public var loading: Bool {
+        get { keyspace.loading }
+        set { keyspace.loading = newValue }
+    }
     private var aofSelectedDB = -1
 
     /// DEBUG SET-ACTIVE-EXPIRE: whether the cron samples keys with a TTL.

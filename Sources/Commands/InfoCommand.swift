@@ -130,7 +130,7 @@ enum InfoCommand {
             }
         case "keyspace":
             return server.keyspace.databases.filter { $0.count > 0 }.map { db in
-                ("db\(db.id)", "keys=\(db.count),expires=\(db.expires.count),avg_ttl=0")
+                ("db\(db.id)", "keys=\(db.count),expires=\(db.volatileCount),avg_ttl=0")
             }
         default:
             return nil

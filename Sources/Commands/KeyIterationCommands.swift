@@ -15,19 +15,15 @@ enum KeyIterationCommands {
         ]
     }
 
-    private static func isLive(_ db: Database, _ key: Bytes, now: Int64) -> Bool {
-        guard let when = db.expireTime(of: key) else { return true }
-        return now <= when
-    }
-
     static func keys(_ c: Client) {
         let pattern = c.args[1]
         let everything = pattern == "*"
         let now = c.server.keyspace.now
         var found: [Bytes] = []
         // Expired keys are skipped, not deleted: KEYS stays a read-only command, as in Redis.
-        c.db.main.forEach { key, _ in
-            if (everything || Glob.matches(pattern, key)) && isLive(c.db, key, now: now) { found.append(key) }
+        c.db.forEachKey { key, slot in
+            let live = !slot.hasExpiry || now <= slot.expireAt
+            if live && (everything || Glob.matches(pattern, key)) { found.append(key) }
         }
         c.reply.array(found.count)
         for key in found { c.reply.bulk(key) }

@@ -1,15 +1,32 @@
 import SwirlBytes
 
-/// One numbered database: the keys and their expiry times.
+/// A key's value and its expiry, stored together: one lookup reads both, and
+/// a key with a TTL costs no more memory than one without.
+public struct Slot {
+    public var value: RedisValue
+    /// Unix milliseconds, or `Slot.persistent`.
+    public var expireAt: Int64
+
+    /// No expiry. Int64.min because any other value can be a real expiry time
+    /// (negative ones included, while the AOF replays).
+    public static let persistent = Int64.min
+
+    public var hasExpiry: Bool { expireAt != Slot.persistent }
+}
+
+/// One numbered database: its keys, their values and expiry times.
 ///
-/// Invariant: every key of `expires` is a key of `main`. A key whose time has
-/// passed is never returned: `lookup` deletes it first (lazy expiry) and
-/// reports it through `Keyspace.onExpired` so the AOF can log a DEL.
+/// A key whose time has passed is never returned: `lookup` deletes it first
+/// (lazy expiry) and reports it through `Keyspace.onExpired` so the AOF can
+/// log a DEL; the cron's sweep (`sweepExpired`) reclaims the ones nobody reads.
+/// Invariant: `volatileCount` is the number of slots with an expiry.
 public final class Database {
     public let id: Int
-    public var main = ByteTable<RedisValue>()
-    /// Absolute expiry times, Unix milliseconds.
-    public var expires = ByteTable<Int64>()
+    public internal(set) var main = ByteTable<Slot>()
+    /// Keys with a TTL (INFO's `expires=`).
+    public internal(set) var volatileCount = 0
+    /// Where the active-expiry sweep goes on next time.
+    var sweepCursor = 0
     /// `unowned(unsafe)`: the keyspace owns its databases and outlives them.
     unowned(unsafe) let keyspace: Keyspace
 
@@ -22,63 +39,98 @@ public final class Database {
 
     // MARK: - Reading
 
-    /// The live value of `key`, deleting it first if it has expired.
-    public func lookup(_ key: Bytes) -> RedisValue? {
+    /// The position of the live `key`, deleting it first if it has expired.
+    func livePosition(_ key: Bytes) -> Int? {
         guard let position = main.index(of: key) else { return nil }
-        if !expires.isEmpty, expireIfNeeded(key) { return nil }
-        return main.value(at: position)
+        let slot = main.value(at: position)
+        if slot.hasExpiry && keyspace.now > slot.expireAt && !keyspace.loading {
+            deleteExpired(at: position)
+            return nil
+        }
+        return position
     }
 
-    public func exists(_ key: Bytes) -> Bool { lookup(key) != nil }
+    /// The live value of `key`.
+    public func lookup(_ key: Bytes) -> RedisValue? {
+        livePosition(key).map { main.value(at: $0).value }
+    }
 
-    /// Milliseconds since the epoch at which `key` expires, nil without a TTL.
+    public func exists(_ key: Bytes) -> Bool { livePosition(key) != nil }
+
+    /// Milliseconds since the epoch at which the live `key` expires, nil without a TTL.
     public func expireTime(of key: Bytes) -> Int64? {
-        expires.isEmpty ? nil : expires[key]
+        guard let position = livePosition(key) else { return nil }
+        let slot = main.value(at: position)
+        return slot.hasExpiry ? slot.expireAt : nil
     }
 
     /// Runs `body` on the live value of `key` in place (for APPEND, HSET …).
     public func modify<R>(_ key: Bytes, _ body: (inout RedisValue) throws -> R) rethrows -> R? {
-        if !expires.isEmpty { _ = expireIfNeeded(key) }
-        guard let position = main.index(of: key) else { return nil }
-        return try main.modifyValue(at: position, body)
+        guard let position = livePosition(key) else { return nil }
+        return try main.modifyValue(at: position) { try body(&$0.value) }
+    }
+
+    /// Keys in storage order, live or not (KEYS filters, SCAN looks each up).
+    public func forEachKey(_ body: (Bytes, Slot) -> Void) {
+        main.forEach(body)
     }
 
     // MARK: - Writing
 
     /// Stores `value`, removing any TTL unless `keepTTL` (Redis's setKey).
     public func set(_ key: Bytes, _ value: RedisValue, keepTTL: Bool = false) {
-        if !expires.isEmpty {
-            _ = expireIfNeeded(key)
-            if !keepTTL { expires.remove(key) }
+        guard let position = livePosition(key) else {
+            main.insertNew(key, Slot(value: value, expireAt: Slot.persistent))
+            return
         }
-        main.set(key, value)
+        main.modifyValue(at: position) { slot in
+            slot.value = value
+            if !keepTTL && slot.hasExpiry {
+                slot.expireAt = Slot.persistent
+                volatileCount -= 1
+            }
+        }
     }
 
     /// Adds a key known to be absent (checked by a `lookup` in the same command).
     public func add(_ key: Bytes, _ value: RedisValue) {
-        main.insertNew(key, value)
+        main.insertNew(key, Slot(value: value, expireAt: Slot.persistent))
     }
 
     @discardableResult
     public func delete(_ key: Bytes) -> Bool {
-        guard main.remove(key) != nil else { return false }
-        if !expires.isEmpty { expires.remove(key) }
+        guard let position = main.index(of: key) else { return false }
+        remove(at: position)
         return true
     }
 
     /// Sets an absolute expiry on an existing key.
     public func setExpire(_ key: Bytes, at milliseconds: Int64) {
-        expires.set(key, milliseconds)
+        guard let position = main.index(of: key) else { return }
+        main.modifyValue(at: position) { slot in
+            if !slot.hasExpiry { volatileCount += 1 }
+            slot.expireAt = milliseconds
+        }
     }
 
+    /// Removes the TTL of `key`; true when it had one.
     @discardableResult
     public func persist(_ key: Bytes) -> Bool {
-        expires.remove(key) != nil
+        guard let position = main.index(of: key), main.value(at: position).hasExpiry else { return false }
+        main.modifyValue(at: position) { $0.expireAt = Slot.persistent }
+        volatileCount -= 1
+        return true
     }
 
     public func removeAll() {
         main.removeAll()
-        expires.removeAll()
+        volatileCount = 0
+        sweepCursor = 0
+    }
+
+    private func remove(at position: Int) {
+        if main.value(at: position).hasExpiry { volatileCount -= 1 }
+        main.remove(at: position)
     }
 
     // MARK: - Expiry
@@ -86,31 +138,34 @@ public final class Database {
     /// Deletes `key` if its time has passed; true when it did.
     @discardableResult
     public func expireIfNeeded(_ key: Bytes) -> Bool {
-        // Expired only once the time has passed (Redis's `now > when`), not at the instant itself.
-        guard let when = expires[key], keyspace.now > when else { return false }
-        deleteExpired(key)
-        return true
+        main.index(of: key) != nil && livePosition(key) == nil
     }
 
-    func deleteExpired(_ key: Bytes) {
-        main.remove(key)
-        expires.remove(key)
+    private func deleteExpired(at position: Int) {
+        let key = main.key(at: position)
+        remove(at: position)
         keyspace.stats.expiredKeys += 1
         keyspace.onExpired?(id, key)
     }
 
-    /// One round of active expiry: samples up to `samples` keys with a TTL and
-    /// deletes the expired ones. Returns how many were sampled and expired.
-    func sampleExpired(samples: Int) -> (sampled: Int, expired: Int) {
-        var sampled = 0, expired = 0
+    /// One step of active expiry: examines up to `limit` slots from where the
+    /// last step stopped, deleting the expired ones, so every key is visited
+    /// once per sweep of the table. Returns how many slots it examined.
+    func sweepExpired(limit: Int) -> Int {
+        guard volatileCount > 0, !keyspace.loading else { return 0 }
         let now = keyspace.now
-        while sampled < samples, let position = expires.randomIndex() {
-            sampled += 1
-            if now > expires.value(at: position) {
-                deleteExpired(expires.key(at: position))
-                expired += 1
+        var examined = 0
+        while examined < limit && !main.isEmpty {
+            if sweepCursor >= main.count { sweepCursor = 0 }
+            let slot = main.value(at: sweepCursor)
+            examined += 1
+            if slot.hasExpiry && now > slot.expireAt {
+                // Removal moves the last slot here: look at this position again.
+                deleteExpired(at: sweepCursor)
+            } else {
+                sweepCursor += 1
             }
         }
-        return (sampled, expired)
+        return examined
     }
 }

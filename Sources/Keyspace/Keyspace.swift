@@ -20,6 +20,9 @@ public final class Keyspace {
     public var now: Int64 = Keyspace.clockMilliseconds()
     /// Called for every key deleted because its TTL passed (to log a DEL in the AOF).
     public var onExpired: ((_ db: Int, _ key: Bytes) -> Void)?
+    /// True while the AOF replays: nothing expires then, because the DELs that
+    /// followed expiries are in the file too (Redis's `server.loading`).
+    public var loading = false
 
     public init(databaseCount: Int = 16) {
         databases = (0..<databaseCount).map { Database(id: $0, keyspace: self) }
@@ -50,24 +53,28 @@ public final class Keyspace {
     public func swap(_ a: Int, _ b: Int) {
         let first = databases[a], second = databases[b]
         (first.main, second.main) = (second.main, first.main)
-        (first.expires, second.expires) = (second.expires, first.expires)
+        (first.volatileCount, second.volatileCount) = (second.volatileCount, first.volatileCount)
+        first.sweepCursor = 0
+        second.sweepCursor = 0
     }
 
     public var totalKeys: Int { databases.reduce(0) { $0 + $1.count } }
 
-    /// Redis's active expire cycle, simplified: per database, sample 20 keys
-    /// with a TTL and repeat while more than 10% of them had expired,
-    /// within a time budget so a burst of expiries never stalls the loop.
-    public func activeExpireCycle(budgetMicroseconds: Int64) {
+    /// Active expiry, called `hz` times a second: each database with keys that
+    /// have a TTL is swept a slice at a time (Database.sweepExpired), sized so
+    /// that a full pass takes about a second, within a time budget so a burst
+    /// of expiries never stalls the loop. Unlike Redis's random sampling, a
+    /// sweep visits every key, so no expired key outlives a pass.
+    public func activeExpireCycle(budgetMicroseconds: Int64, hz: Int) {
         refreshClock()
         let deadline = Self.clockMicroseconds() + budgetMicroseconds
-        for db in databases where !db.expires.isEmpty {
-            var rounds = 0
-            while true {
-                let (sampled, expired) = db.sampleExpired(samples: 20)
-                rounds += 1
-                if sampled == 0 || expired * 10 <= sampled { break }
-                if rounds % 16 == 0 && Self.clockMicroseconds() > deadline { return }
+        for db in databases where db.volatileCount > 0 {
+            var quota = max(1024, db.count / max(1, hz))
+            while quota > 0 {
+                let examined = db.sweepExpired(limit: min(quota, 1024))
+                if examined == 0 { break }
+                quota -= examined
+                if Self.clockMicroseconds() > deadline { return }
             }
         }
     }

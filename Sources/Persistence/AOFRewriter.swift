@@ -12,10 +12,10 @@ public enum AOFRewriter {
         var out: [UInt8] = []
         for db in keyspace.databases where db.count > 0 {
             CommandEncoder.append(["SELECT", ByteNumbers.decimal(Int64(db.id))], to: &out)
-            db.main.forEach { key, value in
-                append(key, value, to: &out)
-                if let when = db.expireTime(of: key) {
-                    CommandEncoder.append(["PEXPIREAT", key, ByteNumbers.decimal(when)], to: &out)
+            db.forEachKey { key, slot in
+                append(key, slot.value, to: &out)
+                if slot.hasExpiry {
+                    CommandEncoder.append(["PEXPIREAT", key, ByteNumbers.decimal(slot.expireAt)], to: &out)
                 }
             }
         }

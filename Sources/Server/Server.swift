@@ -221,7 +221,7 @@ public final class Server {
     func cron() {
         cronTicks += 1
         if engine.activeExpireEnabled {
-            engine.keyspace.activeExpireCycle(budgetMicroseconds: Int64(250_000 / engine.config.hz))
+            engine.keyspace.activeExpireCycle(budgetMicroseconds: Int64(250_000 / engine.config.hz), hz: engine.config.hz)
         }
         let ticksPerSecond = engine.config.hz
         if cronTicks % ticksPerSecond == 0 {

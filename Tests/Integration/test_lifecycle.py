@@ -139,3 +139,16 @@ def test_requirepass_is_enforced(swirl_bin):
         assert client.call_raw("PING") == b"+PONG\r\n"
     finally:
         server.stop()
+
+
+def test_active_expiry_reclaims_keys_nobody_reads(swirl):
+    """Keys whose TTL passed leave DBSIZE without being touched (the cron's sweep)."""
+    client = swirl.client()
+    for n in range(300):
+        client.call_raw("SET", "gone:%d" % n, "v", "PX", "50")
+    client.call_raw("SET", "kept", "v", "EX", "100")
+    deadline = time.time() + 5
+    while time.time() < deadline and client.call_raw("DBSIZE") != b":1\r\n":
+        time.sleep(0.1)
+    assert client.call_raw("DBSIZE") == b":1\r\n"
+    assert b"db0:keys=1,expires=1," in client.call_raw("INFO", "keyspace")

@@ -135,7 +135,7 @@ final class DatabaseExpiryTests: XCTestCase {
         db.setExpire(b("a"), at: t0 + 100)
         XCTAssertTrue(db.delete(b("a")))
         XCTAssertFalse(db.delete(b("a")))
-        XCTAssertEqual(db.expires.count, 0, "a deleted key leaves no TTL behind")
+        XCTAssertEqual(db.volatileCount, 0, "a deleted key leaves no TTL behind")
         XCTAssertEqual(db.count, 1)
     }
 
