@@ -10,6 +10,9 @@ public final class Database {
     public var expires = ByteTable<Int64>()
     /// `unowned(unsafe)`: the keyspace owns its databases and outlives them.
     unowned(unsafe) let keyspace: Keyspace
+    /// Keys some client WATCHes, and the watches on each (WatchedKeys.swift).
+    /// Empty almost always: every writer below checks that first.
+    var watchedKeys = ByteTable<[WatchedKey]>()
 
     init(id: Int, keyspace: Keyspace) {
         self.id = id
@@ -38,6 +41,7 @@ public final class Database {
     public func modify<R>(_ key: [UInt8], _ body: (inout RedisValue) throws -> R) rethrows -> R? {
         if !expires.isEmpty { _ = expireIfNeeded(key) }
         guard let position = main.index(of: key) else { return nil }
+        defer { keyChanged(key) }
         return try main.modifyValue(at: position, body)
     }
 
@@ -50,31 +54,38 @@ public final class Database {
             if !keepTTL { expires.remove(key) }
         }
         main.set(key, value)
+        keyChanged(key)
     }
 
     /// Adds a key known to be absent (checked by a `lookup` in the same command).
     public func add(_ key: [UInt8], _ value: RedisValue) {
         main.insertNew(key, value)
+        keyChanged(key)
     }
 
     @discardableResult
     public func delete(_ key: [UInt8]) -> Bool {
         guard main.remove(key) != nil else { return false }
         if !expires.isEmpty { expires.remove(key) }
+        keyChanged(key)
         return true
     }
 
     /// Sets an absolute expiry on an existing key.
     public func setExpire(_ key: [UInt8], at milliseconds: Int64) {
         expires.set(key, milliseconds)
+        keyChanged(key)
     }
 
     @discardableResult
     public func persist(_ key: [UInt8]) -> Bool {
-        expires.remove(key) != nil
+        guard expires.remove(key) != nil else { return false }
+        keyChanged(key)
+        return true
     }
 
     public func removeAll() {
+        touchAllWatchedKeys(replacement: nil)
         main.removeAll()
         expires.removeAll()
     }
@@ -93,6 +104,7 @@ public final class Database {
     func deleteExpired(_ key: [UInt8]) {
         main.remove(key)
         expires.remove(key)
+        keyChanged(key)
         keyspace.stats.expiredKeys += 1
         keyspace.onExpired?(id, key)
     }
