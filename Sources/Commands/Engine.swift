@@ -41,6 +41,8 @@ public final class Engine {
     /// because the DEL that followed it is in the file too.
     public var loading = false
     private var aofSelectedDB = -1
+    /// While EXEC runs: the commands its transaction propagates, written at its end (TransactionState.swift).
+    var transactionPropagation: [(db: Int, args: [[UInt8]])]? = nil
 
     /// DEBUG SET-ACTIVE-EXPIRE: whether the cron samples keys with a TTL.
     public var activeExpireEnabled = true
@@ -72,6 +74,7 @@ public final class Engine {
     static func allCommands() -> [CommandSpec] {
         ConnectionCommands.specs() + ClientCommands.specs() + StringCommands.specs()
             + HashCommands.specs() + KeyCommands.specs() + ServerCommands.specs()
+            + TransactionCommands.specs()
     }
 
     func configChanged(_ names: [String]) {
@@ -131,9 +134,10 @@ public final class Engine {
         }
         if (spec.arity > 0 && args.count != spec.arity) || args.count < -spec.arity {
             stats.commands[spec.id].rejectedCalls += 1
-            reject(client, Errors.wrongArity(spec.fullName))
+            reject(client, Errors.wrongArity(spec.fullName), command: spec)
             return
         }
+        if client.transaction != nil && queueIfInTransaction(spec, client) { return }
         call(spec, client, started: started)
     }
 
@@ -164,7 +168,9 @@ public final class Engine {
         }
     }
 
-    private func reject(_ client: Client, _ message: String) {
+    /// Refuses a command before it runs (inside MULTI this dooms the transaction).
+    func reject(_ client: Client, _ message: String, command: CommandSpec? = nil) {
+        let message = transactionRejection(client, message, command: command)
         client.reply.error(message)
         stats.recordError(client.reply.bytes[(client.reply.count - message.utf8.count - 3)...])
     }
@@ -174,6 +180,10 @@ public final class Engine {
     /// Appends a command to the AOF stream, preceded by SELECT when the database changes.
     public func propagate(db: Int, _ args: [[UInt8]]) {
         guard propagating else { return }
+        if transactionPropagation != nil {
+            transactionPropagation!.append((db, args))
+            return
+        }
         let before = aofBuffer.count
         if db != aofSelectedDB {
             CommandEncoder.append([Array("SELECT".utf8), ByteNumbers.decimal(Int64(db))], to: &aofBuffer)
