@@ -38,6 +38,11 @@ public final class Client {
     /// What the AOF logs for the current command, when not the command as typed.
     var propagationOverride: [[Bytes]]? = nil
 
+    /// The MULTI block being queued; nil outside MULTI (TransactionState.swift).
+    var transaction: QueuedTransaction? = nil
+    /// The keys this client WATCHes; created by its first WATCH.
+    var watcher: KeyWatcher? = nil
+
     init(id: Int, server: Engine) {
         self.id = id
         self.server = server

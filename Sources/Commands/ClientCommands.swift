@@ -109,13 +109,14 @@ enum ClientCommands {
     /// One CLIENT LIST line, with Redis 7.0's fields in Redis's order.
     static func describe(_ client: Client, now: Int64) -> [UInt8] {
         let name = client.name.map(Text.string) ?? ""
+        let flags = client.transactionFlagLetters
         let fields: [(String, String)] = [
             ("id", "\(client.id)"), ("addr", client.address), ("laddr", client.localAddress),
             ("fd", "\(client.fd)"), ("name", name),
             ("age", "\((now - client.createdAt) / 1000)"), ("idle", "\((now - client.lastInteraction) / 1000)"),
-            ("flags", "N"), ("db", "\(client.dbIndex)"), ("sub", "0"), ("psub", "0"), ("ssub", "0"),
-            ("multi", "-1"), ("qbuf", "\(client.queryBufferLength)"), ("qbuf-free", "0"),
-            ("argv-mem", "0"), ("multi-mem", "0"), ("rbs", "1024"), ("rbp", "0"), ("obl", "0"), ("oll", "0"),
+            ("flags", flags.isEmpty ? "N" : flags), ("db", "\(client.dbIndex)"), ("sub", "0"), ("psub", "0"), ("ssub", "0"),
+            ("multi", "\(client.queuedCommandCount)"), ("qbuf", "\(client.queryBufferLength)"), ("qbuf-free", "0"),
+            ("argv-mem", "0"), ("multi-mem", "\(client.queuedCommandBytes)"), ("rbs", "1024"), ("rbp", "0"), ("obl", "0"), ("oll", "0"),
             ("omem", "\(client.pendingOutputLength)"), ("tot-mem", "\(client.queryBufferLength + client.pendingOutputLength)"),
             ("events", "r"), ("cmd", client.lastCommandID < 0 ? "NULL" : client.server.table.all[client.lastCommandID].fullName), ("user", "default"), ("redir", "-1"),
             ("resp", "\(client.protocolVersion)"),

@@ -121,6 +121,13 @@ enum CommandArguments {
         "shutdown": "[NOSAVE | SAVE] [NOW]@7.0.0 [FORCE]@7.0.0 [ABORT]@7.0.0",
         "swapdb": "index1:integer index2:integer",
         "time": "",
+
+        // transactions
+        "discard": "",
+        "exec": "",
+        "multi": "",
+        "unwatch": "",
+        "watch": "key [key ...]",
     ]
 
     /// The doc flags Redis 7.0 gives a command, and for a deprecated one,

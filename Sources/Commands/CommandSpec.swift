@@ -19,12 +19,13 @@ public struct CommandFlags: OptionSet, Sendable {
     public static let mayReplicate = CommandFlags(rawValue: 1 << 12)
     public static let allowBusy = CommandFlags(rawValue: 1 << 13)
     public static let noMulti = CommandFlags(rawValue: 1 << 14)
+    public static let skipSlowlog = CommandFlags(rawValue: 1 << 15)
 
     /// The names COMMAND INFO reports, in Redis's order.
     static let names: [(CommandFlags, String)] = [
         (.write, "write"), (.readonly, "readonly"), (.denyOOM, "denyoom"), (.admin, "admin"),
         (.pubsub, "pubsub"), (.noscript, "noscript"), (.blocking, "blocking"), (.loading, "loading"),
-        (.stale, "stale"), (.skipMonitor, "skip_monitor"), (.fast, "fast"), (.noAuth, "no_auth"),
+        (.stale, "stale"), (.skipMonitor, "skip_monitor"), (.skipSlowlog, "skip_slowlog"), (.fast, "fast"), (.noAuth, "no_auth"),
         (.mayReplicate, "may_replicate"), (.allowBusy, "allow_busy"), (.noMulti, "no_multi"),
     ]
 

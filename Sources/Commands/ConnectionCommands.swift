@@ -134,6 +134,7 @@ enum ConnectionCommands {
     }
 
     static func reset(_ c: Client) {
+        c.discardTransaction()
         c.select(0)
         c.name = nil
         c.reply.protocolVersion = 2

@@ -45,6 +45,8 @@ public final class Engine {
         set { keyspace.loading = newValue }
     }
     private var aofSelectedDB = -1
+    /// While EXEC runs: the commands its transaction propagates, written at its end (TransactionState.swift).
+    var transactionPropagation: [(db: Int, args: [Bytes])]? = nil
 
     /// DEBUG SET-ACTIVE-EXPIRE: whether the cron samples keys with a TTL.
     public var activeExpireEnabled = true
@@ -76,6 +78,7 @@ public final class Engine {
     static func allCommands() -> [CommandSpec] {
         ConnectionCommands.specs() + ClientCommands.specs() + StringCommands.specs()
             + HashCommands.specs() + KeyCommands.specs() + ServerCommands.specs()
+            + TransactionCommands.specs()
     }
 
     func configChanged(_ names: [String]) {
@@ -138,14 +141,15 @@ public final class Engine {
         }
         if (spec.arity > 0 && args.count != spec.arity) || args.count < -spec.arity {
             stats.commands[spec.id].rejectedCalls += 1
-            reject(client, Errors.wrongArity(spec.fullName))
+            reject(client, Errors.wrongArity(spec.fullName), command: spec)
             return
         }
         // As in Redis: unknown command and arity errors come before the authentication check.
         if !client.authenticated && !spec.flags.contains(.noAuth) && config.requiresPassword {
-            reject(client, "NOAUTH Authentication required.")
+            reject(client, "NOAUTH Authentication required.", command: spec)
             return
         }
+        if client.transaction != nil && queueIfInTransaction(spec, client) { return }
         call(spec, client, started: started)
     }
 
@@ -176,7 +180,9 @@ public final class Engine {
         }
     }
 
-    private func reject(_ client: Client, _ message: String) {
+    /// Refuses a command before it runs (inside MULTI this dooms the transaction).
+    func reject(_ client: Client, _ message: String, command: CommandSpec? = nil) {
+        let message = transactionRejection(client, message, command: command)
         client.reply.error(message)
         stats.recordError(client.reply.bytes[(client.reply.count - message.utf8.count - 3)...])
     }
@@ -186,6 +192,10 @@ public final class Engine {
     /// Appends a command to the AOF stream, preceded by SELECT when the database changes.
     public func propagate(db: Int, _ args: [Bytes]) {
         guard propagating else { return }
+        if transactionPropagation != nil {
+            transactionPropagation!.append((db, args))
+            return
+        }
         let before = aofBuffer.count
         if db != aofSelectedDB {
             CommandEncoder.append(["SELECT", ByteNumbers.decimal(Int64(db))], to: &aofBuffer)

@@ -120,6 +120,7 @@ enum HashCommands {
                     break
                 }
             }
+            if removed > 0 { c.db.signalModifiedKey(key) }  // fields removed in place: tell WATCH
             c.server.dirty += removed
             c.reply.integer(removed)
         case .missing: c.reply.integer(0)

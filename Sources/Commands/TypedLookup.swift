@@ -46,6 +46,8 @@ extension Client {
             db.add(key, .hash(hash))
             return hash
         case .hash(let hash)?:
+            // The caller mutates it in place, past the database's own signal.
+            db.signalModifiedKey(key)
             return hash
         case .some:
             wrongType()

@@ -29,6 +29,9 @@ public final class Database {
     var sweepCursor = 0
     /// `unowned(unsafe)`: the keyspace owns its databases and outlives them.
     unowned(unsafe) let keyspace: Keyspace
+    /// Keys some client WATCHes, and the watches on each (WatchedKeys.swift).
+    /// Empty almost always: every writer below checks that first.
+    var watchedKeys = ByteTable<[WatchedKey]>()
 
     init(id: Int, keyspace: Keyspace) {
         self.id = id
@@ -57,6 +60,13 @@ public final class Database {
 
     public func exists(_ key: Bytes) -> Bool { livePosition(key) != nil }
 
+    /// The stored expiry of `key`, even a passed one: never deletes (Redis's getExpire).
+    func storedExpireTime(of key: Bytes) -> Int64? {
+        guard let position = main.index(of: key) else { return nil }
+        let slot = main.value(at: position)
+        return slot.hasExpiry ? slot.expireAt : nil
+    }
+
     /// Milliseconds since the epoch at which the live `key` expires, nil without a TTL.
     public func expireTime(of key: Bytes) -> Int64? {
         guard let position = livePosition(key) else { return nil }
@@ -67,6 +77,7 @@ public final class Database {
     /// Runs `body` on the live value of `key` in place (for APPEND, HSET …).
     public func modify<R>(_ key: Bytes, _ body: (inout RedisValue) throws -> R) rethrows -> R? {
         guard let position = livePosition(key) else { return nil }
+        defer { keyChanged(key) }
         return try main.modifyValue(at: position) { try body(&$0.value) }
     }
 
@@ -79,6 +90,7 @@ public final class Database {
 
     /// Stores `value`, removing any TTL unless `keepTTL` (Redis's setKey).
     public func set(_ key: Bytes, _ value: RedisValue, keepTTL: Bool = false) {
+        defer { keyChanged(key) }
         guard let position = livePosition(key) else {
             main.insertNew(key, Slot(value: value, expireAt: Slot.persistent))
             return
@@ -95,12 +107,14 @@ public final class Database {
     /// Adds a key known to be absent (checked by a `lookup` in the same command).
     public func add(_ key: Bytes, _ value: RedisValue) {
         main.insertNew(key, Slot(value: value, expireAt: Slot.persistent))
+        keyChanged(key)
     }
 
     @discardableResult
     public func delete(_ key: Bytes) -> Bool {
         guard let position = main.index(of: key) else { return false }
         remove(at: position)
+        keyChanged(key)
         return true
     }
 
@@ -111,6 +125,7 @@ public final class Database {
             if !slot.hasExpiry { volatileCount += 1 }
             slot.expireAt = milliseconds
         }
+        keyChanged(key)
     }
 
     /// Removes the TTL of `key`; true when it had one.
@@ -119,10 +134,12 @@ public final class Database {
         guard let position = main.index(of: key), main.value(at: position).hasExpiry else { return false }
         main.modifyValue(at: position) { $0.expireAt = Slot.persistent }
         volatileCount -= 1
+        keyChanged(key)
         return true
     }
 
     public func removeAll() {
+        touchAllWatchedKeys(replacement: nil)
         main.removeAll()
         volatileCount = 0
         sweepCursor = 0
@@ -144,6 +161,7 @@ public final class Database {
     private func deleteExpired(at position: Int) {
         let key = main.key(at: position)
         remove(at: position)
+        keyChanged(key)
         keyspace.stats.expiredKeys += 1
         keyspace.onExpired?(id, key)
     }

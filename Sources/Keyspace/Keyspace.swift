@@ -52,6 +52,9 @@ public final class Keyspace {
     /// SWAPDB: the two databases exchange contents, keeping their numbers.
     public func swap(_ a: Int, _ b: Int) {
         let first = databases[a], second = databases[b]
+        // Watches stay with the database number, so their keys change if either side holds them.
+        first.touchAllWatchedKeys(replacement: second)
+        second.touchAllWatchedKeys(replacement: first)
         (first.main, second.main) = (second.main, first.main)
         (first.volatileCount, second.volatileCount) = (second.volatileCount, first.volatileCount)
         first.sweepCursor = 0
