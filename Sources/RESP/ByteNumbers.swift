@@ -8,47 +8,17 @@ import SwirlBytes
 /// Redis is strict where Swift's parsers are lenient: no leading `+`, no spaces,
 /// no leading zeros, and overflow is an error rather than a wrap.
 public enum ByteNumbers {
-    /// Parses a signed 64-bit decimal the way Redis's `string2ll` does.
+    /// Parses a signed 64-bit decimal the way Redis's `string2ll` does:
+    /// no `+`, no spaces, no leading zeros, no `-0`, overflow is an error.
     @inlinable
     public static func parseInt64<C: Collection>(_ bytes: C) -> Int64? where C.Element == UInt8 {
-        var count = 0
-        var negative = false
-        var value: UInt64 = 0
-        var first = true
-        for byte in bytes {
-            count += 1
-            if count > 20 { return nil }
-            if first {
-                first = false
-                if byte == UInt8(ascii: "-") { negative = true; continue }
-                if byte == UInt8(ascii: "0") {
-                    if bytes.count == 1 { return 0 }
-                    return nil
-                }
-                guard byte >= UInt8(ascii: "1"), byte <= UInt8(ascii: "9") else { return nil }
-                value = UInt64(byte - UInt8(ascii: "0"))
-                continue
-            }
-            if negative && count == 2 {
-                guard byte >= UInt8(ascii: "1"), byte <= UInt8(ascii: "9") else { return nil }
-                value = UInt64(byte - UInt8(ascii: "0"))
-                continue
-            }
-            guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { return nil }
-            let (times10, o1) = value.multipliedReportingOverflow(by: 10)
-            let (sum, o2) = times10.addingReportingOverflow(UInt64(byte - UInt8(ascii: "0")))
-            if o1 || o2 { return nil }
-            value = sum
+        if let parsed = bytes.withContiguousStorageIfAvailable({ parseInt64(UnsafeRawBufferPointer($0)) }) {
+            return parsed
         }
-        if count == 0 || (negative && count == 1) { return nil }
-        if negative {
-            if value > UInt64(Int64.max) + 1 { return nil }
-            return value == UInt64(Int64.max) + 1 ? Int64.min : -Int64(value)
-        }
-        return value > UInt64(Int64.max) ? nil : Int64(value)
+        return Array(bytes).withUnsafeBytes { parseInt64($0) }
     }
 
-    /// The same rules over raw memory: the decoder's headers and `Bytes` take this path.
+    /// The rules over raw memory: every other form ends here.
     @inlinable
     public static func parseInt64(_ raw: UnsafeRawBufferPointer) -> Int64? {
         let count = raw.count
