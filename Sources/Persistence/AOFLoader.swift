@@ -50,13 +50,14 @@ public struct AOFLoader {
     private func loadFile(path: String, name: String, isLast: Bool, into result: inout Result) throws(Failure) {
         let bytes: [UInt8]
         do { bytes = try FileIO.read(path) } catch { throw Failure(description: error.description) }
+        var commandsStart = 0
         if bytes.starts(with: Array("REDIS".utf8)) {
-            throw Failure(description: "The AOF file \(name) starts with an RDB preamble, which Swirl cannot load "
-                          + "(set aof-use-rdb-preamble no in Redis before sharing its AOF)")
+            // Redis's base files (and old preamble AOFs) are RDB; AOF commands may follow the RDB part.
+            commandsStart = try loadRDB(bytes, name: name, into: &result)
         }
         var decoder = RequestDecoder()
         decoder.allowsInline = false
-        decoder.append(contentsOf: bytes)
+        decoder.append(contentsOf: bytes[commandsStart...])
         let client = engine.makeClient()
         var transaction: [[Bytes]]? = nil
         var transactionStart = 0
@@ -87,9 +88,9 @@ public struct AOFLoader {
         }
         // Bytes past the last complete command mean the file was cut mid-command
         // (the decoder may already have consumed the header lines of that command).
-        let incompleteTail = decoder.endOfLastCommand < bytes.count
+        let incompleteTail = commandsStart + decoder.endOfLastCommand < bytes.count
         guard incompleteTail || transaction != nil else { return }
-        let validLength = transaction != nil ? transactionStart : decoder.endOfLastCommand
+        let validLength = commandsStart + (transaction != nil ? transactionStart : decoder.endOfLastCommand)
         guard isLast && engine.config.aofLoadTruncated else {
             throw Failure(description: "Unexpected end of file reading the append only file \(name) at offset "
                           + "\(validLength). You can enable aof-load-truncated to load it anyway")
@@ -102,6 +103,32 @@ public struct AOFLoader {
         }
         log(true, "AOF \(name) loaded anyway because aof-load-truncated is enabled")
         result.truncatedFiles.append(name)
+    }
+
+    /// Loads the RDB part of a file; returns where the AOF commands after it start.
+    private func loadRDB(_ bytes: [UInt8], name: String, into result: inout Result) throws(Failure) -> Int {
+        var reader = RDBReader(bytes)
+        do {
+            try reader.read { entry in
+                guard entry.db < engine.keyspace.count else {
+                    throw RDBReader.Failure("a key in database \(entry.db), beyond `databases`")
+                }
+                let db = engine.keyspace[entry.db]
+                switch entry.value {
+                case .string(let value):
+                    db.set(entry.key, .string(value))
+                case .hash(let pairs):
+                    let hash = HashValue()
+                    for (field, value) in pairs { hash.set(field, value) }
+                    db.set(entry.key, .hash(hash))
+                }
+                if let when = entry.expireAt { db.setExpire(entry.key, at: when) }
+                result.commands += 1
+            }
+        } catch {
+            throw Failure(description: "Can't load the RDB part of \(name) at offset \(reader.position): \(error)")
+        }
+        return min(bytes.count, reader.position + 8)  // the 8-byte checksum after EOF
     }
 
     private func run(_ command: [Bytes], _ client: Client, _ result: inout Result) {

@@ -272,12 +272,46 @@ def test_swirl_aof_loads_in_redis(servers, swirl_bin, redis_bin):
 
 def test_redis_aof_loads_in_swirl(servers, swirl_bin, redis_bin):
     d = servers.new_dir()
-    # A RESP base file (no RDB preamble), since Swirl reads no RDB yet.
+    # A RESP base file (no RDB preamble); the RDB base is the next test.
     r = servers.start(redis_bin, *AOF_ON, "--aof-use-rdb-preamble", "no", dir=d)
     write_dataset(r.client())
     before = snapshot(r)
     check_dataset(before)
     assert r.stop() == 0
+    s = servers.start(swirl_bin, *AOF_ON, dir=d)
+    assert_same_data(before, snapshot(s))
+
+
+def test_redis_rdb_base_file_loads_in_swirl(servers, swirl_bin, redis_bin):
+    """Redis's default AOF: an RDB base file (after a rewrite) plus RESP
+    increments. The base holds every encoding Swirl reads: int-encoded,
+    short, long (LZF-compressed) and binary strings, listpack and hashtable
+    hashes, expiry times, several databases."""
+    d = servers.new_dir()
+    r = servers.start(redis_bin, *AOF_ON, "--aof-use-rdb-preamble", "yes", dir=d)
+    c = r.client()
+    write_dataset(c)
+    c.call("SET", "int:small", "12")
+    c.call("SET", "int:neg", "-70000")
+    c.call("SET", "int:big", "9000000000")
+    c.call("SET", "long", "abc" * 300)  # compressible: stored LZF-compressed
+    c.call("SET", "bin", bytes(range(256)))
+    c.call("HSET", "h:small", "f1", "1", "f2", "-5000", "f3", "v" * 100)
+    c.call("HSET", "h:wide", *[x for n in range(300) for x in ("field%d" % n, "value%d" % n)])
+    c.call("SET", "ttl", "v", "EX", "1000")
+    c.call("SELECT", "7")
+    c.call("SET", "in7", "seven")
+    c.call("BGREWRITEAOF")
+    deadline = time.time() + 10
+    while b"aof_rewrite_in_progress:0" not in c.call_raw("INFO", "persistence") and time.time() < deadline:
+        time.sleep(0.05)
+    time.sleep(0.2)
+    c.call("SELECT", "0")
+    c.call("SET", "after:rewrite", "incr")  # lands in the new incremental file
+    before = snapshot(r)
+    assert r.stop() == 0
+    names = os.listdir(aof_dir(d))
+    assert any(name.endswith(".base.rdb") for name in names), names
     s = servers.start(swirl_bin, *AOF_ON, dir=d)
     assert_same_data(before, snapshot(s))
 

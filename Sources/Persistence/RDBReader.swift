@@ -1,0 +1,174 @@
+import SwirlBytes
+
+/// Reads the RDB format (version 10 and earlier) that Redis 7 writes as the
+/// base file of its AOF (`aof-use-rdb-preamble yes`, the default), so a Redis
+/// AOF directory loads in Swirl. It reads the types Swirl has: strings and
+/// hashes (plain, ziplist and listpack encodings); other types stop the load
+/// with a clear message rather than losing them silently.
+///
+/// The byte-level pieces: lengths (6, 14, 32 or 64 bits), strings (raw,
+/// integer-encoded or LZF-compressed), listpacks and ziplists.
+public struct RDBReader {
+    public struct Failure: Error, CustomStringConvertible {
+        public let description: String
+        init(_ description: String) { self.description = description }
+    }
+
+    /// What a loaded key carries.
+    public struct Entry {
+        public let db: Int
+        public let key: Bytes
+        public let value: Value
+        /// Unix milliseconds, or nil.
+        public let expireAt: Int64?
+    }
+
+    public enum Value {
+        case string(Bytes)
+        case hash([(Bytes, Bytes)])
+    }
+
+    let bytes: [UInt8]
+    /// How far the reader got: just past the EOF opcode once `read` returns.
+    public private(set) var position = 0
+
+    public init(_ bytes: [UInt8]) {
+        self.bytes = bytes
+    }
+
+    /// Every key of the file, in order, handed to `body`.
+    public mutating func read(_ body: (Entry) throws -> Void) throws {
+        guard bytes.count >= 9, bytes.starts(with: Array("REDIS".utf8)),
+              let version = Int(String(decoding: bytes[5..<9], as: UTF8.self)), version <= 10 else {
+            throw Failure("not an RDB file of version 10 or earlier")
+        }
+        position = 9
+        var db = 0
+        var expireAt: Int64? = nil
+        while true {
+            let opcode = try byte()
+            switch opcode {
+            case 0xFF:  // EOF, then an 8-byte checksum we do not verify (Redis may write zero)
+                return
+            case 0xFE:
+                db = try length()
+            case 0xFB:
+                _ = try length(); _ = try length()  // RESIZEDB: size hints
+            case 0xFA:
+                _ = try string(); _ = try string()  // AUX field
+            case 0xFC:
+                expireAt = Int64(bitPattern: try littleEndian(8))
+            case 0xFD:
+                expireAt = Int64(try littleEndian(4)) * 1000
+            case 0xF8:
+                _ = try length()  // IDLE (LRU)
+            case 0xF9:
+                _ = try byte()  // FREQ (LFU)
+            case 0xF5, 0xF6, 0xF7:
+                throw Failure("the RDB holds functions or module data, which Swirl does not support")
+            default:
+                let key = try string()
+                let value = try self.value(type: opcode)
+                try body(Entry(db: db, key: key, value: value, expireAt: expireAt))
+                expireAt = nil
+            }
+        }
+    }
+
+    // MARK: - Values
+
+    private mutating func value(type: UInt8) throws -> Value {
+        switch type {
+        case 0:
+            return .string(try string())
+        case 4:  // hash as a hashtable: field and value strings
+            let count = try length()
+            var pairs: [(Bytes, Bytes)] = []
+            for _ in 0..<count { pairs.append((try string(), try string())) }
+            return .hash(pairs)
+        case 13:  // hash as a ziplist
+            return .hash(try pairs(Ziplist.elements(try string().array)))
+        case 16:  // hash as a listpack
+            return .hash(try pairs(Listpack.elements(try string().array)))
+        default:
+            throw Failure("the RDB holds a value of type \(type) (lists, sets, sorted sets, streams and modules are not supported yet)")
+        }
+    }
+
+    private func pairs(_ elements: [Bytes]) throws -> [(Bytes, Bytes)] {
+        guard elements.count % 2 == 0 else { throw Failure("a hash with an odd number of elements") }
+        return stride(from: 0, to: elements.count, by: 2).map { (elements[$0], elements[$0 + 1]) }
+    }
+
+    // MARK: - Primitives
+
+    private mutating func byte() throws -> UInt8 {
+        guard position < bytes.count else { throw Failure("unexpected end of the RDB file") }
+        defer { position += 1 }
+        return bytes[position]
+    }
+
+    private mutating func take(_ count: Int) throws -> ArraySlice<UInt8> {
+        guard count >= 0, position + count <= bytes.count else { throw Failure("unexpected end of the RDB file") }
+        defer { position += count }
+        return bytes[position..<(position + count)]
+    }
+
+    private mutating func littleEndian(_ count: Int) throws -> UInt64 {
+        var value: UInt64 = 0
+        for (shift, byte) in try take(count).enumerated() { value |= UInt64(byte) << (8 * UInt64(shift)) }
+        return value
+    }
+
+    private mutating func bigEndian(_ count: Int) throws -> UInt64 {
+        var value: UInt64 = 0
+        for byte in try take(count) { value = value << 8 | UInt64(byte) }
+        return value
+    }
+
+    /// A length, or for strings the special encodings (returned as `encoding`).
+    private mutating func lengthOrEncoding() throws -> (length: Int, encoding: UInt8?) {
+        let first = try byte()
+        switch first >> 6 {
+        case 0: return (Int(first & 0x3F), nil)
+        case 1: return (Int(first & 0x3F) << 8 | Int(try byte()), nil)
+        case 3: return (0, first & 0x3F)
+        default:
+            switch first {
+            case 0x80: return (Int(try bigEndian(4)), nil)
+            case 0x81:
+                let value = try bigEndian(8)
+                guard value <= UInt64(Int.max) else { throw Failure("a length out of range") }
+                return (Int(value), nil)
+            default: throw Failure("an unknown length encoding \(first)")
+            }
+        }
+    }
+
+    private mutating func length() throws -> Int {
+        let (length, encoding) = try lengthOrEncoding()
+        guard encoding == nil else { throw Failure("a string encoding where a length belongs") }
+        return length
+    }
+
+    private mutating func string() throws -> Bytes {
+        let (count, encoding) = try lengthOrEncoding()
+        switch encoding {
+        case nil:
+            return Bytes(Array(try take(count)))
+        case 0:
+            return decimal(Int64(Int8(bitPattern: try byte())))
+        case 1:
+            return decimal(Int64(Int16(truncatingIfNeeded: try littleEndian(2))))
+        case 2:
+            return decimal(Int64(Int32(truncatingIfNeeded: try littleEndian(4))))
+        case 3:
+            let compressed = try length(), original = try length()
+            return Bytes(try LZF.decompress(Array(try take(compressed)), length: original))
+        default:
+            throw Failure("an unknown string encoding \(encoding!)")
+        }
+    }
+
+    private func decimal(_ value: Int64) -> Bytes { Bytes(String(value)) }
+}

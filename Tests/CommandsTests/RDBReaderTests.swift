@@ -1,0 +1,101 @@
+import XCTest
+@testable import Persistence
+import SwirlBytes
+
+/// The RDB reader on a base file redis-server 7.0.15 wrote (BGREWRITEAOF with
+/// aof-use-rdb-preamble yes) and on hand-built compact encodings.
+final class RDBReaderTests: XCTestCase {
+    /// SET s1 hello; SET n1 12345; SET big <300 x> (LZF); HSET h a 1 b 2 (listpack);
+    /// SET e v EX 1000; SELECT 3; SET d3 x — as redis-server 7.0.15 wrote it.
+    static let redisBase: [UInt8] = [
+        0x52, 0x45, 0x44, 0x49, 0x53, 0x30, 0x30, 0x31, 0x30, 0xfa, 0x09, 0x72, 0x65, 0x64, 0x69, 0x73,
+        0x2d, 0x76, 0x65, 0x72, 0x06, 0x37, 0x2e, 0x30, 0x2e, 0x31, 0x35, 0xfa, 0x0a, 0x72, 0x65, 0x64,
+        0x69, 0x73, 0x2d, 0x62, 0x69, 0x74, 0x73, 0xc0, 0x40, 0xfa, 0x05, 0x63, 0x74, 0x69, 0x6d, 0x65,
+        0xc2, 0xdf, 0xfc, 0x06, 0x6b, 0xfa, 0x08, 0x75, 0x73, 0x65, 0x64, 0x2d, 0x6d, 0x65, 0x6d, 0xc2,
+        0x88, 0x1d, 0x0f, 0x00, 0xfa, 0x08, 0x61, 0x6f, 0x66, 0x2d, 0x62, 0x61, 0x73, 0x65, 0xc0, 0x01,
+        0xfe, 0x00, 0xfb, 0x05, 0x01, 0x10, 0x01, 0x68, 0x11, 0x11, 0x00, 0x00, 0x00, 0x04, 0x00, 0x81,
+        0x61, 0x02, 0x01, 0x01, 0x81, 0x62, 0x02, 0x02, 0x01, 0xff, 0x00, 0x02, 0x6e, 0x31, 0xc1, 0x39,
+        0x30, 0xfc, 0x05, 0x0c, 0x5b, 0x13, 0xa2, 0x01, 0x00, 0x00, 0x00, 0x01, 0x65, 0x01, 0x76, 0x00,
+        0x03, 0x62, 0x69, 0x67, 0xc3, 0x0c, 0x41, 0x2c, 0x01, 0x78, 0x78, 0xe0, 0xff, 0x00, 0xe0, 0x17,
+        0x00, 0x01, 0x78, 0x78, 0x00, 0x02, 0x73, 0x31, 0x05, 0x68, 0x65, 0x6c, 0x6c, 0x6f, 0xfe, 0x03,
+        0xfb, 0x01, 0x00, 0x00, 0x02, 0x64, 0x33, 0x01, 0x78, 0xff, 0x91, 0xb9, 0xba, 0xde, 0x4a, 0x82,
+        0x0b, 0x14,
+    ]
+
+    private func entries(_ bytes: [UInt8]) throws -> [RDBReader.Entry] {
+        var reader = RDBReader(bytes)
+        var all: [RDBReader.Entry] = []
+        try reader.read { all.append($0) }
+        return all
+    }
+
+    private func string(_ value: RDBReader.Value) -> String? {
+        if case .string(let bytes) = value { return bytes.description }
+        return nil
+    }
+
+    func testReadsEveryKeyOfARedisBaseFile() throws {
+        let all = try entries(Self.redisBase)
+        let byKey = Dictionary(uniqueKeysWithValues: all.map { ($0.key.description, $0) })
+        XCTAssertEqual(Set(byKey.keys), ["s1", "n1", "big", "h", "e", "d3"])
+        XCTAssertEqual(string(byKey["s1"]!.value), "hello")
+        XCTAssertEqual(string(byKey["n1"]!.value), "12345", "an int-encoded string comes back as its decimal text")
+        XCTAssertEqual(string(byKey["big"]!.value), String(repeating: "x", count: 300), "LZF-compressed")
+        guard case .hash(let pairs) = byKey["h"]!.value else { return XCTFail("h is not a hash") }
+        XCTAssertEqual(pairs.map { "\($0.0)=\($0.1)" }, ["a=1", "b=2"], "listpack order is kept")
+        XCTAssertNotNil(byKey["e"]!.expireAt)
+        XCTAssertNil(byKey["s1"]!.expireAt)
+        XCTAssertEqual(byKey["d3"]!.db, 3)
+        XCTAssertEqual(byKey["s1"]!.db, 0)
+    }
+
+    func testATruncatedFileFails() {
+        for cut in [9, 40, 100, Self.redisBase.count - 9] {
+            XCTAssertThrowsError(try entries(Array(Self.redisBase.prefix(cut))), "cut at \(cut)")
+        }
+    }
+
+    func testRefusesOtherFilesAndLaterVersions() {
+        XCTAssertThrowsError(try entries(Array("*1\r\n$4\r\nPING\r\n".utf8)))
+        XCTAssertThrowsError(try entries(Array("REDIS0011".utf8) + [0xFF]))
+    }
+
+    func testUnsupportedTypesAreNamed() {
+        // Type 14 (quicklist) after SELECTDB 0: a list, not loaded yet.
+        let bytes = Array("REDIS0010".utf8) + [0xFE, 0x00, 14, 0x01, UInt8(ascii: "l"), 0x00]
+        XCTAssertThrowsError(try entries(bytes)) { error in
+            XCTAssertTrue("\(error)".contains("type 14"), "\(error)")
+        }
+    }
+
+    func testListpackEncodings() throws {
+        // 7-bit uint 5; 6-bit string "ab"; 13-bit int -3; 16-bit int 1000; 12-bit string of 70 bytes; end.
+        var body: [UInt8] = [0x05, 0x01]
+        body += [0x82, UInt8(ascii: "a"), UInt8(ascii: "b"), 0x03]
+        body += [0xDF, 0xFD, 0x02]           // 13-bit: 0x1FFD = 8189 -> -3
+        body += [0xF1, 0xE8, 0x03, 0x03]     // int16 1000
+        let long = [UInt8](repeating: UInt8(ascii: "z"), count: 70)
+        body += [0xE0, 70] + long + [72]     // 12-bit length 70, back-length 72
+        let blob = [0, 0, 0, 0, 5, 0] + body + [0xFF]
+        let elements = try Listpack.elements(blob)
+        XCTAssertEqual(elements.map(\.description), ["5", "ab", "-3", "1000", String(repeating: "z", count: 70)])
+    }
+
+    func testZiplistEncodings() throws {
+        // prevlen 0, str "ab"; prevlen, int16 -2; prevlen, immediate 7; prevlen, int8 100; end.
+        var body: [UInt8] = [0x00, 0x02, UInt8(ascii: "a"), UInt8(ascii: "b")]
+        body += [0x04, 0xC0, 0xFE, 0xFF]
+        body += [0x04, 0xF8]
+        body += [0x02, 0xFE, 100]
+        let blob = [UInt8](repeating: 0, count: 10) + body + [0xFF]
+        XCTAssertEqual(try Ziplist.elements(blob).map(\.description), ["ab", "-2", "7", "100"])
+    }
+
+    func testLZFLiteralsAndBackReferences() throws {
+        // "abcabcabc": 3 literals, then a back reference of length 6 at distance 3.
+        let compressed: [UInt8] = [0x02, UInt8(ascii: "a"), UInt8(ascii: "b"), UInt8(ascii: "c"), 0x80, 0x02]
+        XCTAssertEqual(try LZF.decompress(compressed, length: 9), Array("abcabcabc".utf8))
+        XCTAssertThrowsError(try LZF.decompress(compressed, length: 10))
+        XCTAssertThrowsError(try LZF.decompress([0x80, 0x05], length: 3), "a reference before any output")
+    }
+}
