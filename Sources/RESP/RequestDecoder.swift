@@ -155,18 +155,47 @@ public struct RequestDecoder: Sendable {
 
     /// Reads one inline command line; nil when the newline has not arrived.
     private mutating func readInlineLine() throws(ProtocolError) -> [Bytes]? {
-        guard let newline = buffer[readIndex...].firstIndex(of: UInt8(ascii: "\n")) else {
+        let start = readIndex
+        let newline = buffer.withUnsafeBytes { raw -> Int? in
+            guard let found = memchr(raw.baseAddress! + start, 0x0a, raw.count - start) else { return nil }
+            return raw.baseAddress!.distance(to: UnsafeRawPointer(found))
+        }
+        guard let newline else {
             if bufferedCount > limits.maxInlineLength { throw ProtocolError("too big inline request") }
             return nil
         }
         var end = newline
-        if end > readIndex && buffer[end - 1] == UInt8(ascii: "\r") { end -= 1 }
-        let line = buffer[readIndex..<end]
+        if end > start && buffer[end - 1] == UInt8(ascii: "\r") { end -= 1 }
         readIndex = newline + 1
-        guard let args = InlineSplitter.split(line) else {
+        // Most inline commands (PING, redis-benchmark's inline tests) have no
+        // quotes or unusual bytes: split them on blanks straight from the buffer.
+        let plain = !buffer[start..<end].contains {
+            $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "'") || $0 == 0x00 || $0 == 0x0b || $0 == 0x0c
+        }
+        if plain { return splitPlain(start, end) }
+        guard let args = InlineSplitter.split(buffer[start..<end]) else {
             throw ProtocolError("unbalanced quotes in request")
         }
         return args.map { Bytes($0) }
+    }
+
+    /// The words of a line without quotes, NUL, VT or FF, split where `sdssplitargs` splits.
+    private func splitPlain(_ start: Int, _ end: Int) -> [Bytes] {
+        buffer.withUnsafeBytes { raw -> [Bytes] in
+            var words: [Bytes] = []
+            var index = start
+            while index < end {
+                while index < end && Self.isSeparator(raw[index]) { index += 1 }
+                let wordStart = index
+                while index < end && !Self.isSeparator(raw[index]) { index += 1 }
+                if index > wordStart { words.append(Bytes(copying: UnsafeRawBufferPointer(rebasing: raw[wordStart..<index]))) }
+            }
+            return words
+        }
+    }
+
+    private static func isSeparator(_ byte: UInt8) -> Bool {
+        byte == 0x20 || byte == 0x09 || byte == 0x0a || byte == 0x0d
     }
 
     // MARK: - Buffer
