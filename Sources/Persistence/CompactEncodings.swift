@@ -33,19 +33,29 @@ enum LZF {
     }
 }
 
+/// What listpacks and ziplists share: bounds checks and little-endian signed integers.
+enum CompactBlob {
+    static func need(_ count: Int, at index: Int, in blob: [UInt8], _ kind: String) throws {
+        if index + count > blob.count { throw RDBReader.Failure("a truncated \(kind)") }
+    }
+
+    /// The `count`-byte little-endian two's-complement integer at `start`, sign-extended.
+    static func signedLittleEndian(_ blob: [UInt8], _ start: Int, _ count: Int) -> Int64 {
+        var value: UInt64 = 0
+        for i in 0..<count { value |= UInt64(blob[start + i]) << (8 * UInt64(i)) }
+        let shift = UInt64(64 - 8 * count)
+        return Int64(bitPattern: value << shift) >> Int64(shift)
+    }
+}
+
 /// Listpack, the compact encoding of small hashes (and later lists, sets, sorted sets) in RDB 10.
 enum Listpack {
     static func elements(_ blob: [UInt8]) throws -> [Bytes] {
         guard blob.count >= 7 else { throw RDBReader.Failure("a listpack too short") }
         var index = 6  // total bytes (4) and element count (2)
         var elements: [Bytes] = []
-        func need(_ n: Int) throws { if index + n > blob.count { throw RDBReader.Failure("a truncated listpack") } }
-        func int(_ start: Int, _ count: Int) -> Int64 {
-            var value: UInt64 = 0
-            for i in 0..<count { value |= UInt64(blob[start + i]) << (8 * UInt64(i)) }
-            let shift = UInt64(64 - 8 * count)
-            return Int64(bitPattern: value << shift) >> Int64(shift)  // sign-extend
-        }
+        func need(_ n: Int) throws { try CompactBlob.need(n, at: index, in: blob, "listpack") }
+        func int(_ start: Int, _ count: Int) -> Int64 { CompactBlob.signedLittleEndian(blob, start, count) }
         while true {
             try need(1)
             let first = blob[index]
@@ -101,13 +111,8 @@ enum Ziplist {
         guard blob.count >= 11 else { throw RDBReader.Failure("a ziplist too short") }
         var index = 10  // zlbytes (4), zltail (4), zllen (2)
         var elements: [Bytes] = []
-        func need(_ n: Int) throws { if index + n > blob.count { throw RDBReader.Failure("a truncated ziplist") } }
-        func int(_ start: Int, _ count: Int) -> Int64 {
-            var value: UInt64 = 0
-            for i in 0..<count { value |= UInt64(blob[start + i]) << (8 * UInt64(i)) }
-            let shift = UInt64(64 - 8 * count)
-            return Int64(bitPattern: value << shift) >> Int64(shift)
-        }
+        func need(_ n: Int) throws { try CompactBlob.need(n, at: index, in: blob, "ziplist") }
+        func int(_ start: Int, _ count: Int) -> Int64 { CompactBlob.signedLittleEndian(blob, start, count) }
         while true {
             try need(1)
             if blob[index] == 0xFF { break }
