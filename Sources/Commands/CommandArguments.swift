@@ -97,6 +97,23 @@ enum CommandArguments {
         "hstrlen": "key field",
         "hvals": "key",
 
+        // pubsub
+        "psubscribe": "pattern:<pattern:pattern> ...",
+        "publish": "channel message",
+        "pubsub": "",
+        "pubsub|channels": "[pattern:pattern]",
+        "pubsub|help": "",
+        "pubsub|numpat": "",
+        "pubsub|numsub": "[channel [channel ...]]",
+        "pubsub|shardchannels": "[pattern:pattern]",
+        "pubsub|shardnumsub": "[shardchannel [shardchannel ...]]",
+        "punsubscribe": "[pattern:pattern [pattern ...]]",
+        "spublish": "shardchannel message",
+        "ssubscribe": "shardchannel [shardchannel ...]",
+        "subscribe": "channel [channel ...]",
+        "sunsubscribe": "[shardchannel [shardchannel ...]]",
+        "unsubscribe": "[channel [channel ...]]",
+
         // server
         "bgrewriteaof": "",
         "command": "",

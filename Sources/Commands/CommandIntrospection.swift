@@ -87,7 +87,12 @@ enum CommandIntrospection {
         if spec.keys.first > 0 {
             c.reply.array(1)
             c.reply.map(3)
-            c.reply.bulk("flags"); c.reply.set(0)
+            // The only keys of a pubsub command are shard channels, which Redis flags `not_key`.
+            if spec.flags.contains(.pubsub) {
+                c.reply.bulk("flags"); c.reply.set(1); c.reply.simple("not_key")
+            } else {
+                c.reply.bulk("flags"); c.reply.set(0)
+            }
             c.reply.bulk("begin_search")
             c.reply.map(2)
             c.reply.bulk("type"); c.reply.bulk("index")
@@ -178,7 +183,8 @@ enum CommandIntrospection {
             c.reply.error("ERR Invalid number of arguments specified for command")
             return
         }
-        let keys = spec.keys.first > 0 ? Array(spec.keys.indexes(argumentCount: command.count)) : []
+        // Shard channels are `not_key` key specs, which GETKEYS leaves out as Redis does.
+        let keys = spec.keys.first > 0 && !spec.flags.contains(.pubsub) ? Array(spec.keys.indexes(argumentCount: command.count)) : []
         guard !keys.isEmpty else {
             c.reply.error("ERR The command has no key arguments")
             return

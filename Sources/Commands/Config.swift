@@ -12,6 +12,8 @@ public final class Config {
         case choice([String])
         case string
         case save
+        /// `client-output-buffer-limit`: classes set are merged into the current value (OutputBufferLimits.swift).
+        case outputBufferLimits
     }
 
     public struct Parameter: Sendable {
@@ -49,6 +51,7 @@ public final class Config {
         Parameter(name: "maxmemory", kind: .memory(0...Int64.max), defaultValue: "0", mutable: true),
         Parameter(name: "maxmemory-policy", kind: .choice(["volatile-lru", "volatile-lfu", "volatile-random", "volatile-ttl", "allkeys-lru", "allkeys-lfu", "allkeys-random", "noeviction"]), defaultValue: "noeviction", mutable: true),
         Parameter(name: "proto-max-bulk-len", kind: .memory(1024 * 1024...Int64.max), defaultValue: "536870912", mutable: true),
+        Parameter(name: "client-output-buffer-limit", kind: .outputBufferLimits, defaultValue: OutputBufferLimits.defaultValue, mutable: true),
         Parameter(name: "client-query-buffer-limit", kind: .memory(1024 * 1024...Int64.max), defaultValue: "1073741824", mutable: true),
         Parameter(name: "hash-max-listpack-entries", kind: .integer(0...Int64.max), defaultValue: "128", mutable: true),
         Parameter(name: "hash-max-listpack-value", kind: .integer(0...Int64.max), defaultValue: "64", mutable: true),
@@ -88,6 +91,10 @@ public final class Config {
         switch Self.normalize(value, parameter.kind) {
         case .failure(let reason): return reason
         case .success(let normalized):
+            if case .outputBufferLimits = parameter.kind {
+                values[parameter.name] = OutputBufferLimits.merge(values[parameter.name] ?? "", normalized)
+                return nil
+            }
             // Redis clamps hz into 1…500 when it is set.
             values[parameter.name] = parameter.name == "hz" ? String(min(500, max(1, Int(normalized)!))) : normalized
         }
@@ -133,6 +140,11 @@ public final class Config {
                 return .failure("Invalid save parameters")
             }
             return .success(words.joined(separator: " "))
+        case .outputBufferLimits:
+            switch OutputBufferLimits.parse(value) {
+            case .failure(let error): return .failure(error.reason)
+            case .success: return .success(value)
+            }
         }
     }
 
@@ -173,4 +185,8 @@ public final class Config {
     public var clientQueryBufferLimit: Int { integer("client-query-buffer-limit") }
     public var hashMaxListpackEntries: Int { integer("hash-max-listpack-entries") }
     public var hashMaxListpackValue: Int { integer("hash-max-listpack-value") }
+    /// The output limit of one client class (`normal`, `slave`, `pubsub`).
+    public func outputBufferLimit(_ clientClass: String) -> OutputBufferLimit {
+        OutputBufferLimits.limit(of: clientClass, in: values["client-output-buffer-limit"] ?? "")
+    }
 }

@@ -34,7 +34,7 @@ public enum ConfigFile {
             guard let parameter = Config.parameter(named: name), !values.isEmpty || parameter.name == "save" else {
                 throw Failure(line: lineNumber, text: line, reason: "Bad directive or wrong number of arguments")
             }
-            let isList = parameter.name == "bind" || parameter.name == "save"
+            let isList = parameter.name == "bind" || parameter.name == "save" || parameter.name == "client-output-buffer-limit"
             guard isList || values.count == 1 else {
                 throw Failure(line: lineNumber, text: line, reason: "wrong number of arguments")
             }

@@ -28,6 +28,11 @@ enum ConnectionCommands {
     static func ping(_ c: Client) {
         if c.args.count > 2 {
             c.reply.error(Errors.wrongArity("ping"))
+        } else if c.subscriptions != nil && c.protocolVersion == 2 {
+            // A subscribed RESP2 connection carries arrays only: Redis answers `pong` and the message as one.
+            c.reply.array(2)
+            c.reply.bulk("pong")
+            c.reply.bulk(c.args.count == 2 ? c.args[1] : Bytes())
         } else if c.args.count == 2 {
             c.reply.bulk(c.args[1])
         } else {
@@ -135,6 +140,7 @@ enum ConnectionCommands {
 
     static func reset(_ c: Client) {
         c.discardTransaction()
+        c.server.pubsub.unsubscribeAll(c)
         c.select(0)
         c.name = nil
         c.reply.protocolVersion = 2

@@ -29,6 +29,8 @@ public final class Engine {
     public let table: CommandTable
     public var stats: ServerStats
     public var hooks = ServerHooks()
+    /// Pub/sub subscriptions and message delivery (PubSubRegistry.swift).
+    public let pubsub = PubSubRegistry()
     /// Changes since start (Redis's `server.dirty`): a handler that changes data bumps it.
     public var dirty = 0
 
@@ -73,17 +75,19 @@ public final class Engine {
         }
         HashValue.maxCompactEntries = config.hashMaxListpackEntries
         HashValue.maxCompactValueLength = config.hashMaxListpackValue
+        pubsub.outputLimit = config.outputBufferLimit("pubsub")
     }
 
     static func allCommands() -> [CommandSpec] {
         ConnectionCommands.specs() + ClientCommands.specs() + StringCommands.specs()
             + HashCommands.specs() + KeyCommands.specs() + ServerCommands.specs()
-            + TransactionCommands.specs()
+            + TransactionCommands.specs() + PubSubCommands.specs()
     }
 
     func configChanged(_ names: [String]) {
         HashValue.maxCompactEntries = config.hashMaxListpackEntries
         HashValue.maxCompactValueLength = config.hashMaxListpackValue
+        pubsub.outputLimit = config.outputBufferLimit("pubsub")
         onConfigChange(names)
     }
 
@@ -99,6 +103,7 @@ public final class Engine {
 
     public func disconnect(_ client: Client) {
         clients[client.id] = nil
+        pubsub.unsubscribeAll(client)
     }
 
     /// A client not listed anywhere (AOF loading, tests).
@@ -149,6 +154,7 @@ public final class Engine {
             reject(client, "NOAUTH Authentication required.", command: spec)
             return
         }
+        if client.subscriptions != nil && refusedWhileSubscribed(spec, client) { return }
         if client.transaction != nil && queueIfInTransaction(spec, client) { return }
         call(spec, client, started: started)
     }

@@ -105,7 +105,8 @@ enum InfoCommand {
                 ("rejected_connections", "\(server.stats.rejectedConnections)"),
                 ("expired_keys", "\(server.keyspace.stats.expiredKeys)"), ("evicted_keys", "0"),
                 ("keyspace_hits", "\(hits)"), ("keyspace_misses", "\(misses)"),
-                ("pubsub_channels", "0"), ("pubsub_patterns", "0"),
+                ("pubsub_channels", "\(server.pubsub.channelCount)"), ("pubsub_patterns", "\(server.pubsub.patternCount)"),
+                ("pubsubshard_channels", "\(server.pubsub.shardChannelCount)"),
                 ("total_error_replies", "\(server.stats.totalErrorReplies)"),
             ]
         case "replication":

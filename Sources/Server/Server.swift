@@ -192,7 +192,23 @@ public final class Server {
     func beforeSleep() {
         runScheduledMaintenance()
         aof?.flush()
+        flushPublishedMessages()
         flushWaitingReplies()
+    }
+
+    /// Schedules a flush for every client PUBLISH gave messages to, and closes
+    /// the subscribers that went past their output limit (Redis's
+    /// client-output-buffer-limit), dropping what they had pending.
+    func flushPublishedMessages() {
+        for client in engine.pubsub.takeReceivers() {
+            guard let conn = connections[client.id], !conn.closing else { continue }
+            if client.closeASAP {
+                logger.warning("Client id=\(client.id) addr=\(client.address) closed for overcoming of output buffer limits.")
+                conn.close()
+            } else {
+                scheduleFlush(conn)
+            }
+        }
     }
 
     func flushWaitingReplies() {

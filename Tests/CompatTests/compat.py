@@ -37,9 +37,9 @@ class ScriptError(Exception):
 class Step:
     """One script line: a command (compared or not) or a directive."""
 
-    def __init__(self, lineno, text, args=None, compare=True, sleep=None):
+    def __init__(self, lineno, text, args=None, compare=True, sleep=None, replies=1):
         self.lineno, self.text, self.args = lineno, text, args
-        self.compare, self.sleep = compare, sleep
+        self.compare, self.sleep, self.replies = compare, sleep, replies
 
 
 def _unescape(token, where):
@@ -78,6 +78,15 @@ def parse_script(path):
             where = "%s:%d" % (os.path.basename(path), lineno)
             if text.startswith("@"):
                 word, _, rest = text[1:].partition(" ")
+                if word == "replies":
+                    # A command answered by several frames (SUBSCRIBE a b):
+                    # read that many and compare them together.
+                    count, _, command = rest.partition(" ")
+                    args = split_args(command, where)
+                    if not count.isdigit() or not args:
+                        raise ScriptError("%s: @replies N COMMAND ..." % where)
+                    steps.append(Step(lineno, text, args=args, replies=int(count)))
+                    continue
                 if word != "sleep":
                     raise ScriptError("%s: unknown directive @%s" % (where, word))
                 steps.append(Step(lineno, text, sleep=float(rest)))
@@ -101,11 +110,12 @@ def fresh_connection(port):
     return c
 
 
-def _exchange(client, args):
-    """Send one command; return its raw reply or a readable failure marker."""
+def _exchange(client, args, replies=1):
+    """Send one command; return its raw reply (`replies` frames joined) or a
+    readable failure marker."""
     try:
         client.send_raw(encode_command(*args))
-        return client.read_reply()
+        return b"".join(client.read_reply() for _ in range(replies))
     except socket.timeout:
         return "<no reply within %.0fs>" % REPLY_TIMEOUT
     except (ConnectionError, OSError) as e:
@@ -122,7 +132,7 @@ def run_diff(path, port_a, port_b, name_a="redis", name_b="swirl", max_report=25
             if st.sleep is not None:
                 time.sleep(st.sleep)
                 continue
-            ra, rb = _exchange(a, st.args), _exchange(b, st.args)
+            ra, rb = _exchange(a, st.args, st.replies), _exchange(b, st.args, st.replies)
             broken = isinstance(ra, str) or isinstance(rb, str)
             if st.compare or broken:
                 compared += 1
@@ -149,7 +159,7 @@ def show(path, port):
             time.sleep(st.sleep)
             continue
         print("%4d %s%s\n     -> %r" % (st.lineno, "" if st.compare else "! ",
-                                        st.text, _exchange(c, st.args)))
+                                        st.text, _exchange(c, st.args, st.replies)))
 
 
 if __name__ == "__main__":
