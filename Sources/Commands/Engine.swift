@@ -122,8 +122,11 @@ public final class Engine {
 
     // MARK: - Running commands
 
-    /// Runs `client.args` and appends the reply to `client.reply`.
-    public func execute(_ client: Client) {
+    /// Runs `client.args` and appends the reply to `client.reply`. `frame`, when
+    /// given, is the command exactly as received in canonical RESP (see
+    /// `RequestDecoder.withLastCommandFrame`): the AOF copies it instead of
+    /// encoding `client.args` again. It is read only during this call.
+    public func execute(_ client: Client, encodedAs frame: UnsafeRawBufferPointer? = nil) {
         let args = client.args
         guard !args.isEmpty else { return }
         // One clock read gives both the command's instant (Redis caches mstime per call) and its start.
@@ -156,11 +159,11 @@ public final class Engine {
         }
         if client.subscriptions != nil && refusedWhileSubscribed(spec, client) { return }
         if client.transaction != nil && queueIfInTransaction(spec, client) { return }
-        call(spec, client, started: started)
+        call(spec, client, started: started, frame: frame)
     }
 
     /// Runs a resolved command: the handler, then stats and propagation.
-    func call(_ spec: CommandSpec, _ client: Client, started: Int64) {
+    func call(_ spec: CommandSpec, _ client: Client, started: Int64, frame: UnsafeRawBufferPointer? = nil) {
         let dirtyBefore = dirty
         let replyStart = client.reply.count
         client.propagationOverride = nil
@@ -180,7 +183,7 @@ public final class Engine {
             if let override = client.propagationOverride {
                 for command in override { propagate(db: client.dbIndex, command) }
             } else {
-                propagate(db: client.dbIndex, client.args)
+                propagate(db: client.dbIndex, client.args, encodedAs: frame)
             }
             if propagating { client.aofWaitOffset = aofOffset }
         }
@@ -196,7 +199,8 @@ public final class Engine {
     // MARK: - Propagation
 
     /// Appends a command to the AOF stream, preceded by SELECT when the database changes.
-    public func propagate(db: Int, _ args: [Bytes]) {
+    /// `frame`, when given, is `args` already RESP-encoded (the bytes the client sent).
+    public func propagate(db: Int, _ args: [Bytes], encodedAs frame: UnsafeRawBufferPointer? = nil) {
         guard propagating else { return }
         if transactionPropagation != nil {
             transactionPropagation!.append((db, args))
@@ -207,7 +211,11 @@ public final class Engine {
             CommandEncoder.append(["SELECT", ByteNumbers.decimal(Int64(db))], to: &aofBuffer)
             aofSelectedDB = db
         }
-        CommandEncoder.append(args, to: &aofBuffer)
+        if let frame {
+            aofBuffer.append(contentsOf: frame)
+        } else {
+            CommandEncoder.append(args, to: &aofBuffer)
+        }
         aofOffset += aofBuffer.count - before
     }
 

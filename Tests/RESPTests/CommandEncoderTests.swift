@@ -42,4 +42,21 @@ final class CommandEncoderTests: XCTestCase {
         CommandEncoder.append([source[2..<5]], to: &out)
         XCTAssertEqual(out, bytes("*1\r\n$3\r\nGET\r\n"))
     }
+
+    /// The `[Bytes]` path assembles frames in a 1 KB scratch: frames larger than it, arguments
+    /// just under and over the direct-copy threshold, and many short arguments must all round-trip.
+    func testBytesFramesLargerThanTheScratchMatchTheArrayForm() {
+        let commands: [[[UInt8]]] = [
+            (0..<200).map { Array("field\($0)".utf8) },
+            [bytes("SET"), [UInt8](repeating: 0x61, count: 256), [UInt8](repeating: 0x62, count: 257)],
+            [bytes("SET"), [UInt8](repeating: 0x63, count: 1020), bytes("")],
+            [bytes("MSET")] + (0..<10).map { [UInt8](repeating: UInt8(0x30 + $0), count: 250) },
+        ]
+        for command in commands {
+            var fromArrays: [UInt8] = [], fromBytes: [UInt8] = bytes("prefix")
+            CommandEncoder.append(command, to: &fromArrays)
+            CommandEncoder.append(command.map { Bytes($0) }, to: &fromBytes)
+            XCTAssertEqual(Array(fromBytes.dropFirst(6)), fromArrays, "\(command.count) arguments")
+        }
+    }
 }

@@ -1,0 +1,47 @@
+import XCTest
+@testable import RESP
+import SwirlBytes
+
+/// `withLastCommandFrame` hands the AOF the bytes a command arrived as, only when they are
+/// exactly what `CommandEncoder` would write for its arguments.
+final class LastCommandFrameTests: XCTestCase {
+    private func frames(_ input: String, split: Int? = nil) throws -> [[UInt8]?] {
+        var decoder = RequestDecoder()
+        var result: [[UInt8]?] = []
+        var args: [Bytes] = []
+        let bytes = Array(input.utf8)
+        let pieces = split.map { [Array(bytes[..<$0]), Array(bytes[$0...])] } ?? [bytes]
+        for piece in pieces {
+            decoder.append(contentsOf: piece)
+            while try decoder.next(into: &args) {
+                var frame: [UInt8]? = nil
+                decoder.withLastCommandFrame { frame = $0.map { Array($0) } }
+                if let frame {
+                    var encoded: [UInt8] = []
+                    CommandEncoder.append(args, to: &encoded)
+                    XCTAssertEqual(frame, encoded)
+                }
+                result.append(frame)
+            }
+        }
+        return result
+    }
+
+    func testCanonicalFramesAreHandedOverAsReceived() throws {
+        let input = "*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$0\r\n\r\n*0\r\n*1\r\n$4\r\nPING\r\n"
+        XCTAssertEqual(try frames(input), [Array("*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$0\r\n\r\n".utf8), Array("*1\r\n$4\r\nPING\r\n".utf8)])
+        // Split anywhere: a frame whose start was compacted away before it completed
+        // comes back nil (the AOF encodes it then), any other equals its encoding (checked in `frames`).
+        XCTAssertEqual(try frames(input, split: 2).compactMap { $0 }.count, 2)
+        for split in 1..<input.utf8.count {
+            XCTAssertEqual(try frames(input, split: split).count, 2, "split at \(split)")
+        }
+    }
+
+    func testInlineAndNonCRLFFramesAreNot() throws {
+        XCTAssertEqual(try frames("SET k v\r\n"), [nil])
+        XCTAssertEqual(try frames("*1\r\n$4\r\nPINGxy*1\r\n$4\r\nPING\r\n"), [nil, Array("*1\r\n$4\r\nPING\r\n".utf8)])
+        XCTAssertEqual(try frames("*1\rx$4\r\nPING\r\n"), [nil])
+        XCTAssertEqual(try frames("*1\r\n$4\rxPING\r\n"), [nil])
+    }
+}
