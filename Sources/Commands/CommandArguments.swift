@@ -97,6 +97,25 @@ enum CommandArguments {
         "hstrlen": "key field",
         "hvals": "key",
 
+        // list
+        "lindex": "key index:integer",
+        "linsert": "key where:<BEFORE | AFTER> pivot element",
+        "llen": "key",
+        "lmove": "source:key destination:key wherefrom:<LEFT | RIGHT> whereto:<LEFT | RIGHT>",
+        "lmpop": "numkeys:integer key [key ...] where:<LEFT | RIGHT> [COUNT count:integer]",
+        "lpop": "key [count:integer]@6.2.0",
+        "lpos": "key element [RANK rank:integer] [COUNT num-matches:integer] [MAXLEN len:integer]",
+        "lpush": "key element [element ...]",
+        "lpushx": "key element [element ...]",
+        "lrange": "key start:integer stop:integer",
+        "lrem": "key count:integer element",
+        "lset": "key index:integer element",
+        "ltrim": "key start:integer stop:integer",
+        "rpop": "key [count:integer]@6.2.0",
+        "rpoplpush": "source:key destination:key",
+        "rpush": "key element [element ...]",
+        "rpushx": "key element [element ...]",
+
         // pubsub
         "psubscribe": "pattern:<pattern:pattern> ...",
         "publish": "channel message",

@@ -81,7 +81,7 @@ public final class Engine {
     static func allCommands() -> [CommandSpec] {
         ConnectionCommands.specs() + ClientCommands.specs() + StringCommands.specs()
             + HashCommands.specs() + KeyCommands.specs() + ServerCommands.specs()
-            + TransactionCommands.specs() + PubSubCommands.specs()
+            + TransactionCommands.specs() + PubSubCommands.specs() + ListCommands.specs()
     }
 
     func configChanged(_ names: [String]) {

@@ -54,4 +54,18 @@ extension Client {
             return nil
         }
     }
+
+    func readList(_ key: Bytes) -> Typed<ListValue> {
+        switch db.lookup(key) {
+        case .none:
+            server.keyspace.stats.keyspaceMisses += 1
+            return .missing
+        case .list(let list)?:
+            server.keyspace.stats.keyspaceHits += 1
+            return .found(list)
+        case .some:
+            server.keyspace.stats.keyspaceHits += 1
+            return .wrongType
+        }
+    }
 }

@@ -5,7 +5,7 @@ import SwirlBytes
 /// Turns the keyspace into the shortest commands that rebuild it: the body
 /// of a new AOF base file (BGREWRITEAOF, or AOF switched on at runtime).
 public enum AOFRewriter {
-    /// How many elements one HSET carries, as Redis's AOF_REWRITE_ITEMS_PER_CMD.
+    /// How many elements one HSET or RPUSH carries, as Redis's AOF_REWRITE_ITEMS_PER_CMD.
     static let itemsPerCommand = 64
 
     public static func snapshot(_ keyspace: Keyspace) -> [UInt8] {
@@ -38,6 +38,13 @@ public enum AOFRewriter {
                 }
             }
             if !command.isEmpty { CommandEncoder.append(command, to: &out) }
+        case .list(let list):
+            var start = 0
+            while start < list.count {
+                let end = min(start + itemsPerCommand, list.count)
+                CommandEncoder.append(["RPUSH", key] + list[start..<end], to: &out)
+                start = end
+            }
         }
     }
 }

@@ -1,0 +1,169 @@
+import SwirlBytes
+
+/// A Redis list: a ring buffer of elements (a deque), so pushes and pops at
+/// either end are O(1) amortized and indexing is O(1). Redis 7.0 keeps lists
+/// in a quicklist; the order and every reply are the same. Positions are
+/// 0 (head, LEFT) ..< count (tail, RIGHT).
+public final class ListValue: RandomAccessCollection {
+    /// Storage whose size is 0 or a power of two; unused slots hold an empty `Bytes`.
+    private var ring: [Bytes] = []
+    /// Storage position of element 0.
+    private var head = 0
+    public private(set) var count = 0
+
+    public init() {}
+
+    public init<S: Sequence>(_ elements: S) where S.Element == Bytes {
+        for element in elements { pushBack(element) }
+    }
+
+    public var startIndex: Int { 0 }
+    public var endIndex: Int { count }
+    public var isEmpty: Bool { count == 0 }
+
+    @inline(__always)
+    private func slot(_ position: Int) -> Int { (head + position) & (ring.count - 1) }
+
+    public subscript(position: Int) -> Bytes {
+        get {
+            precondition(position >= 0 && position < count, "list index out of range")
+            return ring[slot(position)]
+        }
+        set {
+            precondition(position >= 0 && position < count, "list index out of range")
+            ring[slot(position)] = newValue
+        }
+    }
+
+    public func pushFront(_ element: Bytes) {
+        growIfFull()
+        head = (head - 1) & (ring.count - 1)
+        ring[head] = element
+        count += 1
+    }
+
+    public func pushBack(_ element: Bytes) {
+        growIfFull()
+        ring[slot(count)] = element
+        count += 1
+    }
+
+    @discardableResult
+    public func popFront() -> Bytes? {
+        guard count > 0 else { return nil }
+        let element = ring[head]
+        ring[head] = Bytes()
+        head = (head + 1) & (ring.count - 1)
+        count -= 1
+        shrinkIfSparse()
+        return element
+    }
+
+    @discardableResult
+    public func popBack() -> Bytes? {
+        guard count > 0 else { return nil }
+        let position = slot(count - 1)
+        let element = ring[position]
+        ring[position] = Bytes()
+        count -= 1
+        shrinkIfSparse()
+        return element
+    }
+
+    /// Inserts `element` so it ends at `position` (0...count), shifting the shorter side.
+    public func insert(_ element: Bytes, at position: Int) {
+        precondition(position >= 0 && position <= count, "list index out of range")
+        if position == 0 { return pushFront(element) }
+        if position == count { return pushBack(element) }
+        if position < count / 2 {
+            pushFront(self[0])
+            for index in 1..<position { self[index] = self[index + 1] }
+            self[position] = element
+        } else {
+            pushBack(self[count - 1])
+            var index = count - 2
+            while index > position {
+                self[index] = self[index - 1]
+                index -= 1
+            }
+            self[position] = element
+        }
+    }
+
+    /// Removes `left` elements from the head and `right` from the tail (LTRIM).
+    public func trim(left: Int, right: Int) {
+        if left + right >= count {
+            removeAll()
+            return
+        }
+        for _ in 0..<left { popFront() }
+        for _ in 0..<right { popBack() }
+    }
+
+    /// Removes up to `limit` elements equal to `element` (0: all), from the
+    /// head, or from the tail when `fromTail`; returns how many (LREM).
+    public func remove(_ element: Bytes, limit: Int, fromTail: Bool) -> Int {
+        var kept: [Bytes] = []
+        kept.reserveCapacity(count)
+        var removed = 0
+        if fromTail {
+            for position in stride(from: count - 1, through: 0, by: -1) {
+                let value = self[position]
+                if value == element && (limit == 0 || removed < limit) { removed += 1 } else { kept.append(value) }
+            }
+            kept.reverse()
+        } else {
+            for value in self {
+                if value == element && (limit == 0 || removed < limit) { removed += 1 } else { kept.append(value) }
+            }
+        }
+        if removed > 0 { replaceAll(with: kept) }
+        return removed
+    }
+
+    public func removeAll() {
+        ring = []
+        head = 0
+        count = 0
+    }
+
+    public func duplicate() -> ListValue {
+        let copy = ListValue()
+        copy.ring = ring
+        copy.head = head
+        copy.count = count
+        return copy
+    }
+
+    private func replaceAll(with elements: [Bytes]) {
+        removeAll()
+        guard !elements.isEmpty else { return }
+        var capacity = 4
+        while capacity < elements.count { capacity <<= 1 }
+        ring = elements + Array(repeating: Bytes(), count: capacity - elements.count)
+        count = elements.count
+    }
+
+    private func growIfFull() {
+        guard count == ring.count else { return }
+        resize(to: Swift.max(4, ring.count * 2))
+    }
+
+    /// Gives memory back once a list drained to an eighth of its storage.
+    private func shrinkIfSparse() {
+        if count == 0 {
+            if ring.count > 64 { removeAll() } else { head = 0 }
+            return
+        }
+        if ring.count > 64 && count * 8 <= ring.count { resize(to: ring.count / 4) }
+    }
+
+    private func resize(to capacity: Int) {
+        var storage: [Bytes] = []
+        storage.reserveCapacity(capacity)
+        for position in 0..<count { storage.append(ring[slot(position)]) }
+        storage.append(contentsOf: repeatElement(Bytes(), count: capacity - count))
+        ring = storage
+        head = 0
+    }
+}

@@ -1,0 +1,106 @@
+"""Lists in the AOF: what Swirl logs and rewrites reloads in Swirl after a
+restart and in redis-server 7.0, with identical contents."""
+import os
+import time
+
+AOF_ON = ("--appendonly", "yes", "--save", "")
+
+
+def list_snapshot(server, dbs=(0, 3)):
+    """{(db, key): (elements, ttl_ms or -1)} for every list in `dbs`."""
+    c = server.client()
+    data = {}
+    for db in dbs:
+        c.call("SELECT", db)
+        cursor = b"0"
+        while True:
+            cursor, keys = c.call("SCAN", cursor, "COUNT", 1000, "TYPE", "list")
+            for key in keys:
+                data[(db, key)] = (c.call("LRANGE", key, 0, -1), c.call("PTTL", key))
+            if cursor == b"0":
+                break
+    return data
+
+
+def assert_same_lists(before, after):
+    assert sorted(before) == sorted(after)
+    for key, (elements, ttl) in before.items():
+        elements2, ttl2 = after[key]
+        assert elements == elements2, key
+        assert (ttl < 0 and ttl2 == ttl) or (0 < ttl2 <= ttl), (key, ttl, ttl2)
+
+
+def rewrite(c):
+    c.call("BGREWRITEAOF")
+    deadline = time.time() + 10
+    while b"aof_rewrite_in_progress:0" not in c.call_raw("INFO", "persistence") and time.time() < deadline:
+        time.sleep(0.05)
+    time.sleep(0.2)
+
+
+def write_lists(c):
+    c.call("RPUSH", "long", *["item%d" % n for n in range(200)])  # several RPUSH batches when rewritten
+    c.call("RPUSH", "bin", b"", bytes(range(256)), b"a\r\nb")
+    c.call("LPUSH", "mixed", "c", "b", "a")
+    c.call("LINSERT", "mixed", "AFTER", "b", "b2")
+    c.call("LSET", "mixed", 0, "A")
+    c.call("RPUSH", "rem", "x", "y", "x", "z", "x")
+    c.call("LREM", "rem", -2, "x")
+    c.call("LTRIM", "long", 5, -5)
+    c.call("RPUSH", "src", "1", "2", "3", "4", "5", "6")
+    c.call("LMOVE", "src", "dst", "LEFT", "RIGHT")
+    c.call("RPOPLPUSH", "src", "dst")
+    c.call("LMPOP", 2, "none", "src", "RIGHT", "COUNT", 2)
+    c.call("LPOP", "src")
+    c.call("RPUSH", "gone", "a")
+    c.call("LMPOP", 1, "gone", "LEFT", "COUNT", 5)  # emptied: deleted
+    c.call("RPUSH", "ttl", "v")
+    c.call("EXPIRE", "ttl", 1000)
+    c.call("SELECT", 3)
+    c.call("RPUSH", "in3", "three")
+
+
+def test_lists_survive_restart_and_rewrite(servers, swirl_bin, redis_bin):
+    d = servers.new_dir()
+    s = servers.start(swirl_bin, *AOF_ON, dir=d)
+    c = s.client()
+    write_lists(c)
+    before = list_snapshot(s)
+    assert before[(0, b"mixed")][0] == [b"A", b"b", b"b2", b"c"]
+    assert (0, b"gone") not in before
+    assert s.stop() == 0
+
+    s2 = servers.start(swirl_bin, *AOF_ON, dir=d)
+    assert_same_lists(before, list_snapshot(s2))
+    c2 = s2.client()
+    rewrite(c2)  # the base file now holds the lists as RPUSH batches
+    aofdir = os.path.join(str(d), "appendonlydir")
+    bases = [n for n in os.listdir(aofdir) if n.endswith(".base.aof")]
+    assert len(bases) == 1, os.listdir(aofdir)
+    with open(os.path.join(aofdir, bases[0]), "rb") as f:
+        base = f.read()
+    # 191 elements: RPUSH batches of 64, 64 and 63, as Redis's AOF_REWRITE_ITEMS_PER_CMD.
+    header = b"$5\r\nRPUSH\r\n$4\r\nlong\r\n"
+    assert base.count(header) == 3, base[:300]
+    assert base.count(b"*66\r\n" + header) == 2 and base.count(b"*65\r\n" + header) == 1
+    c2.call("LPUSH", "after", "rewrite")
+    before2 = list_snapshot(s2)
+    assert s2.stop() == 0
+
+    s3 = servers.start(swirl_bin, *AOF_ON, dir=d)
+    assert_same_lists(before2, list_snapshot(s3))
+    assert s3.stop() == 0
+
+    # Swirl's rewritten base file plus its incremental file load in redis-server too.
+    r = servers.start(redis_bin, *AOF_ON, dir=d)
+    assert_same_lists(before2, list_snapshot(r))
+
+
+def test_swirl_list_aof_loads_in_redis(servers, swirl_bin, redis_bin):
+    d = servers.new_dir()
+    s = servers.start(swirl_bin, *AOF_ON, dir=d)
+    write_lists(s.client())
+    before = list_snapshot(s)
+    assert s.stop() == 0
+    r = servers.start(redis_bin, *AOF_ON, dir=d)
+    assert_same_lists(before, list_snapshot(r))
