@@ -97,6 +97,25 @@ enum CommandArguments {
         "hstrlen": "key field",
         "hvals": "key",
 
+        // set
+        "sadd": "key member [member ...]",
+        "scard": "key",
+        "sdiff": "key [key ...]",
+        "sdiffstore": "destination:key key [key ...]",
+        "sinter": "key [key ...]",
+        "sintercard": "numkeys:integer key [key ...] [LIMIT limit:integer]",
+        "sinterstore": "destination:key key [key ...]",
+        "sismember": "key member",
+        "smembers": "key",
+        "smismember": "key member [member ...]",
+        "smove": "source:key destination:key member",
+        "spop": "key [count:integer]@3.2.0",
+        "srandmember": "key [count:integer]@2.6.0",
+        "srem": "key member [member ...]",
+        "sscan": "key cursor:integer [MATCH pattern:pattern] [COUNT count:integer]",
+        "sunion": "key [key ...]",
+        "sunionstore": "destination:key key [key ...]",
+
         // pubsub
         "psubscribe": "pattern:<pattern:pattern> ...",
         "publish": "channel message",

@@ -5,12 +5,14 @@ import SwirlBytes
 public enum RedisValue {
     case string(Bytes)
     case hash(HashValue)
+    case set(SetValue)
 
     /// The name TYPE reports.
     public var typeName: String {
         switch self {
         case .string: return "string"
         case .hash: return "hash"
+        case .set: return "set"
         }
     }
 
@@ -22,6 +24,8 @@ public enum RedisValue {
             return bytes.count <= 44 ? "embstr" : "raw"
         case .hash(let hash):
             return hash.isCompact ? "listpack" : "hashtable"
+        case .set(let set):
+            return set.encodingName
         }
     }
 
@@ -30,6 +34,7 @@ public enum RedisValue {
         switch self {
         case .string: return self
         case .hash(let hash): return .hash(hash.duplicate())
+        case .set(let set): return .set(set.duplicate())
         }
     }
 }
