@@ -47,7 +47,8 @@ enum SetRandomCommands {
             return
         }
         let count = Int(requested)
-        c.server.dirty += count
+        // Redis adds the requested count; capped here so a huge count cannot overflow.
+        c.server.dirty += min(count, set.count)
         if count >= set.count {
             SetCommands.replyMembers(c, set)
             c.db.delete(key)
