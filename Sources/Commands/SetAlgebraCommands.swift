@@ -45,11 +45,12 @@ enum SetAlgebraCommands {
     }
 
     /// The sets named by `keys` (nil for a missing key), or nil after replying WRONGTYPE.
-    private static func lookupSets(_ c: Client, _ keys: ArraySlice<Bytes>, forWrite: Bool) -> [SetValue?]? {
+    /// Each counts a keyspace hit or miss, the STORE forms too, as in Redis 7.0.
+    private static func lookupSets(_ c: Client, _ keys: ArraySlice<Bytes>) -> [SetValue?]? {
         var sets: [SetValue?] = []
         sets.reserveCapacity(keys.count)
         for key in keys {
-            switch forWrite ? c.lookupSetForWrite(key) : c.readSet(key) {
+            switch c.readSet(key) {
             case .found(let set): sets.append(set)
             case .missing: sets.append(nil)
             case .wrongType:
@@ -62,7 +63,7 @@ enum SetAlgebraCommands {
 
     private static func intersect(_ c: Client, _ keys: ArraySlice<Bytes>, destination: Bytes?,
                                   cardinalityOnly: Bool = false, limit: Int = 0) {
-        guard let found = lookupSets(c, keys, forWrite: destination != nil) else { return }
+        guard let found = lookupSets(c, keys) else { return }
         var sets = found.compactMap { $0 }
         if sets.count < found.count {
             // An intersection with an empty set is empty.
@@ -97,7 +98,7 @@ enum SetAlgebraCommands {
     }
 
     private static func combine(_ c: Client, _ keys: ArraySlice<Bytes>, destination: Bytes?, union: Bool) {
-        guard let sets = lookupSets(c, keys, forWrite: false) else { return }
+        guard let sets = lookupSets(c, keys) else { return }
         let result = SetValue()
         if union {
             for case let set? in sets { set.forEach { result.add($0) } }

@@ -50,6 +50,8 @@ enum SetRandomCommands {
         // Redis adds the requested count; capped here so a huge count cannot overflow.
         c.server.dirty += min(count, set.count)
         if count >= set.count {
+            // Redis replies through SUNION here, whose lookup counts a keyspace hit.
+            c.server.keyspace.stats.keyspaceHits += 1
             SetCommands.replyMembers(c, set)
             c.db.delete(key)
             c.propagate(as: ["DEL", key])
