@@ -1,6 +1,7 @@
 """Sets in the AOF: they survive a Swirl restart (incremental commands, the
 SREMs and DELs SPOP is logged as, and SADD batches from a rewrite), and the
 same directory loads in redis-server 7.0 with identical data."""
+import os
 import time
 
 from resp import decode
@@ -102,3 +103,30 @@ def test_sets_survive_restart_and_load_in_redis(servers, swirl_bin, redis_bin):
 
     r = servers.start(redis_bin, *AOF_ON, dir=d)
     assert_same_sets(before, set_snapshot(r))
+
+
+def test_redis_rdb_base_file_with_sets_loads_in_swirl(servers, swirl_bin, redis_bin):
+    """Redis's default AOF after a rewrite: an RDB base file. Sets are in it
+    as intsets (16-, 32- and 64-bit widths) and hashtables."""
+    d = servers.new_dir()
+    r = servers.start(redis_bin, *AOF_ON, "--aof-use-rdb-preamble", "yes", dir=d)
+    c = r.client()
+    run_all(c, [
+        ("SADD", "i16", 1, -2, 300),
+        ("SADD", "i32", 1, 70000, -70000),
+        ("SADD", "i64", -9223372036854775808, 9223372036854775807, 0),
+        ("SADD", "words", "a", "b", b"\x00\xff"),
+        ("SADD", "big", *range(1000)),
+        ("SADD", "ttl", 1, 2), ("EXPIRE", "ttl", 5000),
+        ("SELECT", 3), ("SADD", "db3", "z"), ("SELECT", 0),
+    ])
+    c.call("BGREWRITEAOF")
+    wait_for_rewrite(c)
+    c.call("SADD", "after", "rewrite")  # in the incremental file
+    before = set_snapshot(r)
+    assert len(before) == 8
+    assert r.stop() == 0
+    names = os.listdir(os.path.join(d, "appendonlydir"))
+    assert any(name.endswith(".base.rdb") for name in names), names
+    s = servers.start(swirl_bin, *AOF_ON, dir=d)
+    assert_same_sets(before, set_snapshot(s))
