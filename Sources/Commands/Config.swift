@@ -55,6 +55,7 @@ public final class Config {
         Parameter(name: "client-query-buffer-limit", kind: .memory(1024 * 1024...Int64.max), defaultValue: "1073741824", mutable: true),
         Parameter(name: "hash-max-listpack-entries", kind: .integer(0...Int64.max), defaultValue: "128", mutable: true),
         Parameter(name: "hash-max-listpack-value", kind: .integer(0...Int64.max), defaultValue: "64", mutable: true),
+        Parameter(name: "set-max-intset-entries", kind: .integer(0...Int64.max), defaultValue: "512", mutable: true),
         Parameter(name: "requirepass", kind: .string, defaultValue: "", mutable: true),
         Parameter(name: "pidfile", kind: .string, defaultValue: "", mutable: false),
         Parameter(name: "supervised", kind: .choice(["upstart", "systemd", "auto", "no"]), defaultValue: "no", mutable: false),
@@ -185,6 +186,7 @@ public final class Config {
     public var clientQueryBufferLimit: Int { integer("client-query-buffer-limit") }
     public var hashMaxListpackEntries: Int { integer("hash-max-listpack-entries") }
     public var hashMaxListpackValue: Int { integer("hash-max-listpack-value") }
+    public var setMaxIntsetEntries: Int { integer("set-max-intset-entries") }
     /// The output limit of one client class (`normal`, `slave`, `pubsub`).
     public func outputBufferLimit(_ clientClass: String) -> OutputBufferLimit {
         OutputBufferLimits.limit(of: clientClass, in: values["client-output-buffer-limit"] ?? "")

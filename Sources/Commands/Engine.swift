@@ -75,6 +75,7 @@ public final class Engine {
         }
         HashValue.maxCompactEntries = config.hashMaxListpackEntries
         HashValue.maxCompactValueLength = config.hashMaxListpackValue
+        SetValue.maxIntsetEntries = config.setMaxIntsetEntries
         pubsub.outputLimit = config.outputBufferLimit("pubsub")
     }
 
@@ -82,11 +83,13 @@ public final class Engine {
         ConnectionCommands.specs() + ClientCommands.specs() + StringCommands.specs()
             + HashCommands.specs() + KeyCommands.specs() + ServerCommands.specs()
             + TransactionCommands.specs() + PubSubCommands.specs() + ListCommands.specs()
+            + SetCommands.specs()
     }
 
     func configChanged(_ names: [String]) {
         HashValue.maxCompactEntries = config.hashMaxListpackEntries
         HashValue.maxCompactValueLength = config.hashMaxListpackValue
+        SetValue.maxIntsetEntries = config.setMaxIntsetEntries
         pubsub.outputLimit = config.outputBufferLimit("pubsub")
         onConfigChange(names)
     }
@@ -181,7 +184,12 @@ public final class Engine {
 
         if dirty != dirtyBefore {
             if let override = client.propagationOverride {
+                // Several commands for one (SPOP with a count) go in MULTI/EXEC, as Redis 7.0
+                // does; inside EXEC the transaction's own wrapping covers them.
+                let wrap = override.count > 1 && transactionPropagation == nil
+                if wrap { propagate(db: client.dbIndex, ["MULTI"]) }
                 for command in override { propagate(db: client.dbIndex, command) }
+                if wrap { propagate(db: client.dbIndex, ["EXEC"]) }
             } else {
                 propagate(db: client.dbIndex, client.args, encodedAs: frame)
             }

@@ -6,6 +6,7 @@ public enum RedisValue {
     case string(Bytes)
     case hash(HashValue)
     case list(ListValue)
+    case set(SetValue)
 
     /// The name TYPE reports.
     public var typeName: String {
@@ -13,6 +14,7 @@ public enum RedisValue {
         case .string: return "string"
         case .hash: return "hash"
         case .list: return "list"
+        case .set: return "set"
         }
     }
 
@@ -26,6 +28,8 @@ public enum RedisValue {
             return hash.isCompact ? "listpack" : "hashtable"
         case .list:
             return "quicklist"  // Redis 7.0's only list encoding
+        case .set(let set):
+            return set.encodingName
         }
     }
 
@@ -35,6 +39,7 @@ public enum RedisValue {
         case .string: return self
         case .hash(let hash): return .hash(hash.duplicate())
         case .list(let list): return .list(list.duplicate())
+        case .set(let set): return .set(set.duplicate())
         }
     }
 }

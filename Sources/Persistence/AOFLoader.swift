@@ -121,6 +121,8 @@ public struct AOFLoader {
                     let hash = HashValue()
                     for (field, value) in pairs { hash.set(field, value) }
                     db.set(entry.key, .hash(hash))
+                case .set(let members):
+                    db.set(entry.key, .set(SetValue(members)))
                 }
                 if let when = entry.expireAt { db.setExpire(entry.key, at: when) }
                 result.commands += 1

@@ -5,7 +5,7 @@ import SwirlBytes
 /// Turns the keyspace into the shortest commands that rebuild it: the body
 /// of a new AOF base file (BGREWRITEAOF, or AOF switched on at runtime).
 public enum AOFRewriter {
-    /// How many elements one HSET or RPUSH carries, as Redis's AOF_REWRITE_ITEMS_PER_CMD.
+    /// How many elements one HSET, RPUSH or SADD carries, as Redis's AOF_REWRITE_ITEMS_PER_CMD.
     static let itemsPerCommand = 64
 
     public static func snapshot(_ keyspace: Keyspace) -> [UInt8] {
@@ -45,6 +45,17 @@ public enum AOFRewriter {
                 CommandEncoder.append(["RPUSH", key] + list[start..<end], to: &out)
                 start = end
             }
+        case .set(let set):
+            var command: [Bytes] = []
+            set.forEach { member in
+                if command.isEmpty { command = ["SADD", key] }
+                command.append(member)
+                if command.count == 2 + itemsPerCommand {
+                    CommandEncoder.append(command, to: &out)
+                    command = []
+                }
+            }
+            if !command.isEmpty { CommandEncoder.append(command, to: &out) }
         }
     }
 }

@@ -2,8 +2,9 @@ import SwirlBytes
 
 /// Reads the RDB format (version 10 and earlier) that Redis 7 writes as the
 /// base file of its AOF (`aof-use-rdb-preamble yes`, the default), so a Redis
-/// AOF directory loads in Swirl. It reads the types Swirl has: strings and
-/// hashes (plain, ziplist and listpack encodings); other types stop the load
+/// AOF directory loads in Swirl. It reads the types Swirl has: strings,
+/// hashes (plain, ziplist and listpack encodings) and sets (plain, intset and
+/// listpack); other types stop the load
 /// with a clear message rather than losing them silently.
 ///
 /// The byte-level pieces: lengths (6, 14, 32 or 64 bits), strings (raw,
@@ -26,6 +27,7 @@ public struct RDBReader {
     public enum Value {
         case string(Bytes)
         case hash([(Bytes, Bytes)])
+        case set([Bytes])
     }
 
     let bytes: [UInt8]
@@ -86,12 +88,47 @@ public struct RDBReader {
             var pairs: [(Bytes, Bytes)] = []
             for _ in 0..<count { pairs.append((try string(), try string())) }
             return .hash(pairs)
+        case 2:  // set as a hashtable: member strings
+            let count = try length()
+            var members: [Bytes] = []
+            members.reserveCapacity(min(count, 1 << 16))
+            for _ in 0..<count { members.append(try string()) }
+            return .set(members)
+        case 11:  // set as an intset
+            return .set(try Self.intsetMembers(try string().array))
+        case 20:  // set as a listpack (Redis 7.2)
+            return .set(try Listpack.elements(try string().array))
         case 13:  // hash as a ziplist
             return .hash(try pairs(Ziplist.elements(try string().array)))
         case 16:  // hash as a listpack
             return .hash(try pairs(Listpack.elements(try string().array)))
         default:
-            throw Failure("the RDB holds a value of type \(type) (lists, sets, sorted sets, streams and modules are not supported yet)")
+            throw Failure("the RDB holds a value of type \(type) (lists, sorted sets, streams and modules are not supported yet)")
+        }
+    }
+
+    /// An intset blob: element width (2, 4 or 8) and count as little-endian
+    /// UInt32s, then the sorted signed integers, little-endian.
+    static func intsetMembers(_ blob: [UInt8]) throws -> [Bytes] {
+        func word(_ at: Int, _ width: Int) -> UInt64 {
+            var value: UInt64 = 0
+            for index in 0..<width { value |= UInt64(blob[at + index]) << (8 * UInt64(index)) }
+            return value
+        }
+        guard blob.count >= 8 else { throw Failure("an intset shorter than its header") }
+        let width = Int(word(0, 4)), count = Int(word(4, 4))
+        guard width == 2 || width == 4 || width == 8, blob.count == 8 + width * count else {
+            throw Failure("a malformed intset")
+        }
+        return (0..<count).map { index in
+            let raw = word(8 + index * width, width)
+            let value: Int64
+            switch width {
+            case 2: value = Int64(Int16(truncatingIfNeeded: raw))
+            case 4: value = Int64(Int32(truncatingIfNeeded: raw))
+            default: value = Int64(bitPattern: raw)
+            }
+            return Bytes(String(value))
         }
     }
 
