@@ -5,27 +5,7 @@ import SwirlBytes
 
 /// What a write appends to the AOF: Redis's deterministic rewritten forms,
 /// with SELECT whenever the database changes.
-final class AOFPropagationTests: CommandTestCase {
-    override func setUp() {
-        super.setUp()
-        engine.propagating = true
-    }
-
-    /// The commands in the AOF buffer since the last call, as words.
-    private func logged() -> [[String]] {
-        var decoder = RequestDecoder()
-        decoder.allowsInline = false
-        decoder.append(contentsOf: engine.aofBuffer)
-        engine.aofBuffer.removeAll()
-        var commands: [[String]] = []
-        do {
-            while let command = try decoder.next() { commands.append(command.map { String(decoding: $0, as: UTF8.self) }) }
-        } catch {
-            XCTFail("AOF buffer is not valid RESP: \(error.message)")
-        }
-        XCTAssertEqual(decoder.bufferedCount, 0, "AOF buffer ends with a partial command")
-        return commands
-    }
+final class AOFPropagationTests: PropagationTestCase {
 
     /// Asserts `millisecondsText` is an absolute time within `expected ± 2 s`.
     private func assertAbsoluteTime(_ millisecondsText: String, near expected: Int64,

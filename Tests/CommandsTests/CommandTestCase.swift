@@ -120,3 +120,28 @@ struct ReplyReader {
         return (cursor, elements.map { $0 ?? "" })
     }
 }
+
+/// A test case whose engine logs to its AOF buffer, and a reader of what it logged.
+class PropagationTestCase: CommandTestCase {
+    override func setUp() {
+        super.setUp()
+        engine.propagating = true
+    }
+
+    /// The commands appended to the AOF buffer since the last call, as words
+    /// (the buffer is emptied); fails the test on invalid or partial RESP.
+    func logged(includingSelect: Bool = true) -> [[String]] {
+        var decoder = RequestDecoder()
+        decoder.allowsInline = false
+        decoder.append(contentsOf: engine.aofBuffer)
+        engine.aofBuffer.removeAll()
+        var commands: [[String]] = []
+        do {
+            while let command = try decoder.next() { commands.append(command.map { String(decoding: $0, as: UTF8.self) }) }
+        } catch {
+            XCTFail("AOF buffer is not valid RESP: \(error.message)")
+        }
+        XCTAssertEqual(decoder.bufferedCount, 0, "AOF buffer ends with a partial command")
+        return includingSelect ? commands : commands.filter { $0.first != "SELECT" }
+    }
+}

@@ -164,21 +164,7 @@ final class ListCommandTests: CommandTestCase {
 }
 
 /// What list writes append to the AOF, as Redis 7.0.15's incremental file shows.
-final class ListPropagationTests: CommandTestCase {
-    override func setUp() {
-        super.setUp()
-        engine.propagating = true
-    }
-
-    private func logged() -> [[String]] {
-        var decoder = RequestDecoder()
-        decoder.allowsInline = false
-        decoder.append(contentsOf: engine.aofBuffer)
-        engine.aofBuffer.removeAll()
-        var commands: [[String]] = []
-        while let command = try? decoder.next() { commands.append(command.map { String(decoding: $0, as: UTF8.self) }) }
-        return commands.filter { $0.first != "SELECT" }
-    }
+final class ListPropagationTests: PropagationTestCase {
 
     func testWritesAreLoggedAsTypedAndLMPopAsAPop() {
         run("RPUSH", "a", "1", "2", "3", "4", "5")
@@ -187,7 +173,7 @@ final class ListPropagationTests: CommandTestCase {
         run("LMPOP", "2", "x", "a", "RIGHT", "COUNT", "10")
         run("RPUSH", "a", "1")
         run("LMPOP", "1", "a", "LEFT")
-        XCTAssertEqual(logged(), [
+        XCTAssertEqual(logged(includingSelect: false), [
             ["RPUSH", "a", "1", "2", "3", "4", "5"], ["LMOVE", "a", "b", "LEFT", "RIGHT"], ["RPOPLPUSH", "a", "b"],
             ["RPOP", "a", "3"], ["RPUSH", "a", "1"], ["LPOP", "a", "1"],
         ])
@@ -195,7 +181,7 @@ final class ListPropagationTests: CommandTestCase {
 
     func testNoOpsAreNotLogged() {
         run("RPUSH", "a", "1", "2")
-        _ = logged()
+        _ = logged(includingSelect: false)
         run("LTRIM", "a", "0", "-1")
         run("LREM", "a", "0", "zz")
         run("LINSERT", "a", "BEFORE", "zz", "x")
@@ -204,8 +190,8 @@ final class ListPropagationTests: CommandTestCase {
         run("LMPOP", "1", "none", "LEFT")
         run("LMOVE", "none", "a", "LEFT", "LEFT")
         run("LSET", "a", "5", "x")
-        XCTAssertEqual(logged(), [])
+        XCTAssertEqual(logged(includingSelect: false), [])
         run("LTRIM", "a", "1", "-1")
-        XCTAssertEqual(logged(), [["LTRIM", "a", "1", "-1"]])
+        XCTAssertEqual(logged(includingSelect: false), [["LTRIM", "a", "1", "-1"]])
     }
 }

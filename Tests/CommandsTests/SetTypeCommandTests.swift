@@ -225,21 +225,7 @@ final class SetTypeCommandTests: CommandTestCase {
 }
 
 /// What set commands write to the AOF.
-final class SetPropagationTests: CommandTestCase {
-    override func setUp() {
-        super.setUp()
-        engine.propagating = true
-    }
-
-    private func logged() -> [[String]] {
-        var decoder = RequestDecoder()
-        decoder.allowsInline = false
-        decoder.append(contentsOf: engine.aofBuffer)
-        engine.aofBuffer.removeAll()
-        var commands: [[String]] = []
-        while let command = try? decoder.next() { commands.append(command.map { String(decoding: $0, as: UTF8.self) }) }
-        return commands
-    }
+final class SetPropagationTests: PropagationTestCase {
 
     func testSpopIsLoggedAsSrem() {
         run("SADD", "s", "7")

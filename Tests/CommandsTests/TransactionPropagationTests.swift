@@ -8,23 +8,7 @@ import RESP
 /// is, several wrapped in MULTI … EXEC, SELECT before the MULTI), checked
 /// against the incremental file of a redis-server 7.0.15; and that a file cut
 /// anywhere inside the block loads without half a transaction.
-final class TransactionPropagationTests: CommandTestCase {
-    override func setUp() {
-        super.setUp()
-        engine.propagating = true
-    }
-
-    /// The commands in the AOF buffer since the last call, as words.
-    private func logged() -> [[String]] {
-        var decoder = RequestDecoder()
-        decoder.allowsInline = false
-        decoder.append(contentsOf: engine.aofBuffer)
-        engine.aofBuffer.removeAll()
-        var commands: [[String]] = []
-        while let command = try? decoder.next() { commands.append(command.map { String(decoding: $0, as: UTF8.self) }) }
-        XCTAssertEqual(decoder.bufferedCount, 0, "AOF buffer ends with a partial command")
-        return commands
-    }
+final class TransactionPropagationTests: PropagationTestCase {
 
     private func transaction(_ commands: [String]...) {
         run("MULTI")
