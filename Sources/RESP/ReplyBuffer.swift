@@ -173,17 +173,9 @@ public enum CommandEncoder {
         }
     }
 
+    /// Any byte collections (tests, start-up code): the same frame through the `Bytes` path.
     public static func append<C: Collection>(_ args: [C], to out: inout [UInt8]) where C.Element == UInt8 {
-        out.append(UInt8(ascii: "*"))
-        ByteNumbers.appendDecimal(Int64(args.count), to: &out)
-        out.append(0x0d); out.append(0x0a)
-        for arg in args {
-            out.append(UInt8(ascii: "$"))
-            ByteNumbers.appendDecimal(Int64(arg.count), to: &out)
-            out.append(0x0d); out.append(0x0a)
-            out.append(contentsOf: arg)
-            out.append(0x0d); out.append(0x0a)
-        }
+        append(args.map { Bytes($0) }, to: &out)
     }
 
     /// Digits of a non-negative count.
