@@ -148,6 +148,20 @@ public struct ByteTable<Value> {
         return next
     }
 
+    /// SCAN steps from `cursor` until at least `count` entries were visited or
+    /// the iteration is complete (HSCAN, SSCAN); returns the next cursor.
+    public func scan(cursor: UInt64, atLeast count: Int, _ visit: (_ position: Int) -> Void) -> UInt64 {
+        var next = cursor
+        var visited = 0
+        repeat {
+            next = scan(cursor: next) { position in
+                visit(position)
+                visited += 1
+            }
+        } while next != 0 && visited < count
+        return next
+    }
+
     // MARK: - Internals
 
     private mutating func unlink(_ position: Int) {

@@ -161,15 +161,7 @@ public final class SetValue {
             forEach(visit)
             return 0
         }
-        var next = cursor
-        var visited = 0
-        repeat {
-            next = table.scan(cursor: next) { position in
-                visit(table.key(at: position))
-                visited += 1
-            }
-        } while next != 0 && visited < count
-        return next
+        return table.scan(cursor: cursor, atLeast: count) { visit(table.key(at: $0)) }
     }
 
     public func duplicate() -> SetValue {
