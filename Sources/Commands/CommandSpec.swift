@@ -116,6 +116,13 @@ public final class CommandSpec {
         case "scripting": categories.append("@scripting")
         default: break
         }
-        return categories
+        // Redis lists a command's categories in the order of its ACL category table.
+        return Self.aclCategoryOrder.filter(categories.contains)
     }
+
+    static let aclCategoryOrder = [
+        "@keyspace", "@read", "@write", "@set", "@sortedset", "@list", "@hash", "@string", "@bitmap",
+        "@hyperloglog", "@geo", "@stream", "@pubsub", "@admin", "@fast", "@slow", "@blocking",
+        "@dangerous", "@connection", "@transaction", "@scripting",
+    ]
 }
