@@ -10,7 +10,7 @@
 #      the image name, a named volume on /data) and checks commands, user, PID 1,
 #      healthcheck, SIGTERM -> exit 0 with the AOF on the volume, data after a
 #      restart, a mounted config file with an overriding argument, image size.
-# It ends with `container test: N passed, N failed` and exits non-zero on any
+# It ends with `container-test: N passed, N failed` and exits non-zero on any
 # failure. Its containers and volumes are removed on exit, whatever happens.
 #
 # Environment: SWIFT_ROOT (folder holding usr/bin/swift; default: found from
@@ -46,7 +46,7 @@ check() { # check DESCRIPTION COMMAND...: one test
     local what=$1; shift
     if "$@"; then ok "$what"; else not_ok "$what"; fi
 }
-summary() { echo "container test: $passed passed, $failed failed"; }
+summary() { echo "container-test: $passed passed, $failed failed"; }
 die() { # a step that the rest depends on failed: say why, count it, stop
     not_ok "$*"
     summary
