@@ -9,39 +9,12 @@ import time
 import pytest
 
 from resp import decode, reply_end, Incomplete
+from aof_helpers import snapshot, wait_for_rewrite
 
 AOF_ON = ("--appendonly", "yes", "--save", "")
 
 
 # --- helpers -------------------------------------------------------------------
-
-def snapshot(server, dbs=range(16)):
-    """{(db, key): (type, value, ttl_ms or -1)} for every live key."""
-    c = server.client()
-    data = {}
-    for db in dbs:
-        c.call("SELECT", db)
-        cursor, keys = b"0", set()
-        while True:
-            cursor, batch = c.call("SCAN", cursor, "COUNT", 1000)
-            keys.update(batch)
-            if cursor == b"0":
-                break
-        for key in keys:
-            kind = c.call("TYPE", key)
-            if kind == "string":
-                value = c.call("GET", key)
-            elif kind == "hash":
-                raw = c.call("HGETALL", key)
-                value = dict(zip(raw[::2], raw[1::2]))
-            elif kind == "none":  # expired between SCAN and TYPE
-                continue
-            else:
-                value = kind
-            data[(db, key)] = (kind, value, c.call("PTTL", key))
-    c.call("SELECT", 0)
-    return data
-
 
 def assert_same_data(before, after, ttl_slack_ms=20000):
     assert sorted(before) == sorted(after), (
@@ -302,10 +275,7 @@ def test_redis_rdb_base_file_loads_in_swirl(servers, swirl_bin, redis_bin):
     c.call("SELECT", "7")
     c.call("SET", "in7", "seven")
     c.call("BGREWRITEAOF")
-    deadline = time.time() + 10
-    while b"aof_rewrite_in_progress:0" not in c.call_raw("INFO", "persistence") and time.time() < deadline:
-        time.sleep(0.05)
-    time.sleep(0.2)
+    wait_for_rewrite(c)
     c.call("SELECT", "0")
     c.call("SET", "after:rewrite", "incr")  # lands in the new incremental file
     before = snapshot(r)

@@ -5,50 +5,19 @@ import os
 import time
 
 from resp import decode
+from aof_helpers import assert_same_typed, typed_snapshot, wait_for_rewrite
 
 AOF_ON = ("--appendonly", "yes", "--save", "")
 
 
 def set_snapshot(server, dbs=(0, 3)):
-    """{(db, key): (sorted members, ttl_ms or -1)} for every set."""
-    c = server.client()
-    data = {}
-    for db in dbs:
-        c.call("SELECT", db)
-        cursor, keys = b"0", set()
-        while True:
-            cursor, batch = c.call("SCAN", cursor, "COUNT", 1000, "TYPE", "set")
-            keys.update(batch)
-            if cursor == b"0":
-                break
-        for key in keys:
-            data[(db, key)] = (sorted(c.call("SMEMBERS", key)), c.call("PTTL", key))
-    c.call("SELECT", 0)
-    return data
-
-
-def assert_same_sets(before, after):
-    assert sorted(before) == sorted(after)
-    for key, (members, ttl) in before.items():
-        members2, ttl2 = after[key]
-        assert members == members2, key
-        if ttl < 0:
-            assert ttl2 == ttl, key
-        else:
-            assert 0 < ttl2 <= ttl, key
+    return typed_snapshot(server, "set", dbs)
 
 
 def run_all(c, cmds):
     for cmd in cmds:
         reply = decode(c.call_raw(*cmd))
         assert not isinstance(reply, Exception), (cmd, reply)
-
-
-def wait_for_rewrite(c):
-    deadline = time.time() + 10
-    while b"aof_rewrite_in_progress:0" not in c.call_raw("INFO", "persistence") and time.time() < deadline:
-        time.sleep(0.05)
-    time.sleep(0.2)
 
 
 def write_sets(c):
@@ -98,11 +67,11 @@ def test_sets_survive_restart_and_load_in_redis(servers, swirl_bin, redis_bin):
     assert s.stop() == 0
 
     s2 = servers.start(swirl_bin, *AOF_ON, dir=d)
-    assert_same_sets(before, set_snapshot(s2))
+    assert_same_typed(before, set_snapshot(s2))
     assert s2.stop() == 0
 
     r = servers.start(redis_bin, *AOF_ON, dir=d)
-    assert_same_sets(before, set_snapshot(r))
+    assert_same_typed(before, set_snapshot(r))
 
 
 def test_redis_rdb_base_file_with_sets_loads_in_swirl(servers, swirl_bin, redis_bin):
@@ -129,4 +98,4 @@ def test_redis_rdb_base_file_with_sets_loads_in_swirl(servers, swirl_bin, redis_
     names = os.listdir(os.path.join(d, "appendonlydir"))
     assert any(name.endswith(".base.rdb") for name in names), names
     s = servers.start(swirl_bin, *AOF_ON, dir=d)
-    assert_same_sets(before, set_snapshot(s))
+    assert_same_typed(before, set_snapshot(s))

@@ -3,39 +3,18 @@ restart and in redis-server 7.0, with identical contents."""
 import os
 import time
 
+from aof_helpers import assert_same_typed, typed_snapshot, wait_for_rewrite
+
 AOF_ON = ("--appendonly", "yes", "--save", "")
 
 
 def list_snapshot(server, dbs=(0, 3)):
-    """{(db, key): (elements, ttl_ms or -1)} for every list in `dbs`."""
-    c = server.client()
-    data = {}
-    for db in dbs:
-        c.call("SELECT", db)
-        cursor = b"0"
-        while True:
-            cursor, keys = c.call("SCAN", cursor, "COUNT", 1000, "TYPE", "list")
-            for key in keys:
-                data[(db, key)] = (c.call("LRANGE", key, 0, -1), c.call("PTTL", key))
-            if cursor == b"0":
-                break
-    return data
-
-
-def assert_same_lists(before, after):
-    assert sorted(before) == sorted(after)
-    for key, (elements, ttl) in before.items():
-        elements2, ttl2 = after[key]
-        assert elements == elements2, key
-        assert (ttl < 0 and ttl2 == ttl) or (0 < ttl2 <= ttl), (key, ttl, ttl2)
+    return typed_snapshot(server, "list", dbs)
 
 
 def rewrite(c):
     c.call("BGREWRITEAOF")
-    deadline = time.time() + 10
-    while b"aof_rewrite_in_progress:0" not in c.call_raw("INFO", "persistence") and time.time() < deadline:
-        time.sleep(0.05)
-    time.sleep(0.2)
+    wait_for_rewrite(c)
 
 
 def write_lists(c):
@@ -71,7 +50,7 @@ def test_lists_survive_restart_and_rewrite(servers, swirl_bin, redis_bin):
     assert s.stop() == 0
 
     s2 = servers.start(swirl_bin, *AOF_ON, dir=d)
-    assert_same_lists(before, list_snapshot(s2))
+    assert_same_typed(before, list_snapshot(s2))
     c2 = s2.client()
     rewrite(c2)  # the base file now holds the lists as RPUSH batches
     aofdir = os.path.join(str(d), "appendonlydir")
@@ -88,12 +67,12 @@ def test_lists_survive_restart_and_rewrite(servers, swirl_bin, redis_bin):
     assert s2.stop() == 0
 
     s3 = servers.start(swirl_bin, *AOF_ON, dir=d)
-    assert_same_lists(before2, list_snapshot(s3))
+    assert_same_typed(before2, list_snapshot(s3))
     assert s3.stop() == 0
 
     # Swirl's rewritten base file plus its incremental file load in redis-server too.
     r = servers.start(redis_bin, *AOF_ON, dir=d)
-    assert_same_lists(before2, list_snapshot(r))
+    assert_same_typed(before2, list_snapshot(r))
 
 
 def test_swirl_list_aof_loads_in_redis(servers, swirl_bin, redis_bin):
@@ -103,4 +82,4 @@ def test_swirl_list_aof_loads_in_redis(servers, swirl_bin, redis_bin):
     before = list_snapshot(s)
     assert s.stop() == 0
     r = servers.start(redis_bin, *AOF_ON, dir=d)
-    assert_same_lists(before, list_snapshot(r))
+    assert_same_typed(before, list_snapshot(r))

@@ -1,0 +1,70 @@
+"""What the AOF tests share: a snapshot of a server's keyspace, its comparison
+after a restart, and waiting for a rewrite."""
+import time
+
+
+def snapshot(server, dbs=range(16)):
+    """{(db, key): (type, value, ttl_ms or -1)} for every live key."""
+    c = server.client()
+    data = {}
+    for db in dbs:
+        c.call("SELECT", db)
+        cursor, keys = b"0", set()
+        while True:
+            cursor, batch = c.call("SCAN", cursor, "COUNT", 1000)
+            keys.update(batch)
+            if cursor == b"0":
+                break
+        for key in keys:
+            kind = c.call("TYPE", key)
+            if kind == "string":
+                value = c.call("GET", key)
+            elif kind == "hash":
+                raw = c.call("HGETALL", key)
+                value = dict(zip(raw[::2], raw[1::2]))
+            elif kind == "list":
+                value = c.call("LRANGE", key, 0, -1)
+            elif kind == "set":
+                value = sorted(c.call("SMEMBERS", key))
+            elif kind == "none":  # expired between SCAN and TYPE
+                continue
+            else:
+                value = kind
+            data[(db, key)] = (kind, value, c.call("PTTL", key))
+    c.call("SELECT", 0)
+    return data
+
+
+def assert_same_data(before, after, ttl_slack_ms=20000):
+    assert sorted(before) == sorted(after), (
+        "keys differ: missing %r, unexpected %r" % (
+            sorted(set(before) - set(after))[:20], sorted(set(after) - set(before))[:20]))
+    for k, (kind, value, ttl) in before.items():
+        kind2, value2, ttl2 = after[k]
+        assert (kind, value) == (kind2, value2), k
+        if ttl < 0:
+            assert ttl2 == ttl, (k, ttl, ttl2)
+        else:  # time passed during the restart; the deadline must not move later
+            assert 0 < ttl2 <= ttl and ttl - ttl2 < ttl_slack_ms, (k, ttl, ttl2)
+
+
+def typed_snapshot(server, kind, dbs=(0, 3)):
+    """{(db, key): (value, ttl_ms or -1)} for the keys of one type."""
+    return {k: (value, ttl) for k, (t, value, ttl) in snapshot(server, dbs).items() if t == kind}
+
+
+def assert_same_typed(before, after):
+    """`typed_snapshot`s before and after a restart hold the same data; TTLs only shrink."""
+    assert sorted(before) == sorted(after)
+    for key, (value, ttl) in before.items():
+        value2, ttl2 = after[key]
+        assert value == value2, key
+        assert (ttl < 0 and ttl2 == ttl) or (0 < ttl2 <= ttl), (key, ttl, ttl2)
+
+
+def wait_for_rewrite(c):
+    """After BGREWRITEAOF: until INFO says no rewrite is in progress (10 s at most)."""
+    deadline = time.time() + 10
+    while b"aof_rewrite_in_progress:0" not in c.call_raw("INFO", "persistence") and time.time() < deadline:
+        time.sleep(0.05)
+    time.sleep(0.2)
