@@ -46,6 +46,8 @@ enum CommandArguments {
         "randomkey": "",
         "rename": "key newkey:key",
         "renamenx": "key newkey:key",
+        "sort": "key [BY pattern:pattern#1] [LIMIT offset:integer count:integer] [GET pattern:pattern#1 [GET pattern:pattern#1 ...]] order:[ASC | DESC] [sorting:ALPHA] [STORE destination:key#2]",
+        "sort_ro": "key [BY pattern:pattern#1] [LIMIT offset:integer count:integer] [GET pattern:pattern#1 [GET pattern:pattern#1 ...]] order:[ASC | DESC] [sorting:ALPHA]",
         "scan": "cursor:integer [MATCH pattern:pattern] [COUNT count:integer] [TYPE type]@6.0.0",
         "touch": "key [key ...]",
         "ttl": "key",

@@ -74,7 +74,7 @@ enum CommandIntrospection {
         c.reply.array(10)
         c.reply.bulk(spec.fullName)
         c.reply.integer(spec.arity)
-        let flags = spec.flags.names
+        let flags = spec.flags.names + (spec.keyFinder != nil ? ["movablekeys"] : [])
         c.reply.set(flags.count)
         for flag in flags { c.reply.simple(flag) }
         c.reply.integer(spec.keys.first)
@@ -183,8 +183,17 @@ enum CommandIntrospection {
             c.reply.error("ERR Invalid number of arguments specified for command")
             return
         }
-        // Shard channels are `not_key` key specs, which GETKEYS leaves out as Redis does.
-        let keys = spec.keys.first > 0 && !spec.flags.contains(.pubsub) ? Array(spec.keys.indexes(argumentCount: command.count)) : []
+        let keys: [Int]
+        if let finder = spec.keyFinder {
+            guard let found = finder(command) else {
+                c.reply.error("ERR Invalid arguments specified for command")
+                return
+            }
+            keys = found
+        } else {
+            // Shard channels are `not_key` key specs, which GETKEYS leaves out as Redis does.
+            keys = spec.keys.first > 0 && !spec.flags.contains(.pubsub) ? Array(spec.keys.indexes(argumentCount: command.count)) : []
+        }
         guard !keys.isEmpty else {
             c.reply.error("ERR The command has no key arguments")
             return

@@ -1,3 +1,4 @@
+import RESP
 import SwirlBytes
 /// Command flags, as Redis's command table names them.
 public struct CommandFlags: OptionSet, Sendable {
@@ -48,6 +49,17 @@ public struct KeyPositions: Sendable {
         self.step = step
     }
 
+    /// A key finder for commands whose keys follow a count at `index` (LMPOP,
+    /// SINTERCARD, ZUNION ...): nil when the count is not a positive integer
+    /// or names more keys than there are arguments.
+    public static func countedKeys(at index: Int) -> ([Bytes]) -> [Int]? {
+        return { args in
+            guard index < args.count, let count = ByteNumbers.parseInt64(args[index]),
+                  count > 0, count < args.count - index else { return nil }
+            return Array((index + 1)...(index + Int(count)))
+        }
+    }
+
     /// The argument indexes that name keys in `args`.
     public func indexes(argumentCount: Int) -> StrideThrough<Int> {
         guard first > 0 else { return stride(from: 1, through: 0, by: 1) }
@@ -73,6 +85,12 @@ public final class CommandSpec {
     public let since: String
     public let complexity: String
     public let handler: CommandHandler
+    /// For a command whose keys move with its options (Redis's `movablekeys`):
+    /// the indexes of the keys in a full argument vector, for COMMAND GETKEYS;
+    /// nil when the arguments are too malformed to say.
+    public private(set) var keyFinder: (([Bytes]) -> [Int]?)?
+    /// Redis's ACL categories when they are not what the flags and group imply.
+    private let categoryOverride: [String]?
     public private(set) var subcommands: [CommandSpec] = []
     /// For a subcommand, `container|name`, the form errors and INFO use.
     public private(set) var fullName: String
@@ -81,8 +99,10 @@ public final class CommandSpec {
 
     public init(_ name: String, arity: Int, flags: CommandFlags, keys: KeyPositions = .none,
                 group: String, summary: String, since: String = "1.0.0", complexity: String = "O(1)",
-                subcommands: [CommandSpec] = [], handler: @escaping CommandHandler) {
+                subcommands: [CommandSpec] = [], categories: [String]? = nil,
+                handler: @escaping CommandHandler) {
         self.name = name
+        self.categoryOverride = categories
         self.arity = arity
         self.flags = flags
         self.keys = keys
@@ -98,8 +118,15 @@ public final class CommandSpec {
 
     public var isContainer: Bool { !subcommands.isEmpty }
 
+    /// Marks the command `movablekeys`, its keys found by `finder`.
+    public func movingKeys(_ finder: @escaping ([Bytes]) -> [Int]?) -> CommandSpec {
+        keyFinder = finder
+        return self
+    }
+
     /// The ACL categories Redis derives for the command.
     var aclCategories: [String] {
+        if let categoryOverride { return Self.aclCategoryOrder.filter(categoryOverride.contains) }
         var categories: [String] = []
         if flags.contains(.write) { categories.append("@write") }
         if flags.contains(.readonly) { categories.append("@read") }

@@ -195,8 +195,10 @@ public enum CommandSyntax {
                     items[items.count - 1].since = version
                 case .keyIndex(let keyIndex):
                     index += 1
-                    guard let last = items.last, case .argument(_, .key) = last.node, last.keyIndex == nil else {
-                        throw ParseError(message: "'#\(keyIndex)' must follow a key", position: lexeme.position)
+                    // A pattern can name keys too (SORT's BY and GET).
+                    guard let last = items.last, case .argument(_, let type) = last.node, type == .key || type == .pattern,
+                          last.keyIndex == nil else {
+                        throw ParseError(message: "'#\(keyIndex)' must follow a key or pattern", position: lexeme.position)
                     }
                     items[items.count - 1].keyIndex = keyIndex
                 case .ellipsis:

@@ -27,7 +27,7 @@ enum KeyCommands {
             cmd("flushdb", -1, [.write], .none, "Removes all keys from the current database.", complexity: "O(N)", group: "server", flushdb),
             cmd("flushall", -1, [.write], .none, "Removes all keys from all databases.", complexity: "O(N)", group: "server", flushall),
             cmd("swapdb", 3, [.write, .fast], .none, "Swaps two Redis databases.", since: "4.0.0", complexity: "O(N)", group: "server", swapdb),
-        ] + KeyIterationCommands.specs() + ExpireCommands.specs()
+        ] + KeyIterationCommands.specs() + ExpireCommands.specs() + SortCommand.specs()
     }
 
     static func del(_ c: Client) {

@@ -31,7 +31,7 @@ enum ListCommands {
             cmd("lpos", -3, [.readonly], "Returns the index of matching elements in a list.", since: "6.0.6", complexity: "O(N)", lpos),
             cmd("lmove", 5, [.write, .denyOOM], "Returns an element after popping it from one list and pushing it to another. Deletes the list if the last element was moved.", keys: twoKeys, since: "6.2.0", lmove),
             cmd("rpoplpush", 3, [.write, .denyOOM], "Returns the last element of a list after removing and pushing it to another list. Deletes the list if the last element was popped.", keys: twoKeys, since: "1.2.0", rpoplpush),
-            cmd("lmpop", -4, [.write], "Returns multiple elements from a list after removing them. Deletes the list if the last element was popped.", keys: .none, since: "7.0.0", complexity: "O(N+M)", lmpop),
+            cmd("lmpop", -4, [.write], "Returns multiple elements from a list after removing them. Deletes the list if the last element was popped.", keys: .none, since: "7.0.0", complexity: "O(N+M)", lmpop).movingKeys(KeyPositions.countedKeys(at: 1)),
         ]
     }
 

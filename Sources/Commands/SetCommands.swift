@@ -26,7 +26,7 @@ enum SetCommands {
             cmd("srandmember", -2, [.readonly], "Get one or multiple random members from a set", complexity: "O(N)", SetRandomCommands.srandmember),
             cmd("sscan", -3, [.readonly], "Iterates over members of a set.", since: "2.8.0", complexity: "O(N)", SetRandomCommands.sscan),
             cmd("sinter", -2, [.readonly], "Returns the intersect of multiple sets.", complexity: "O(N*M)", keys: all, SetAlgebraCommands.sinter),
-            cmd("sintercard", -3, [.readonly], "Returns the number of members of the intersect of multiple sets.", since: "7.0.0", complexity: "O(N*M)", keys: .none, SetAlgebraCommands.sintercard),
+            cmd("sintercard", -3, [.readonly], "Returns the number of members of the intersect of multiple sets.", since: "7.0.0", complexity: "O(N*M)", keys: .none, SetAlgebraCommands.sintercard).movingKeys(KeyPositions.countedKeys(at: 1)),
             cmd("sinterstore", -3, [.write, .denyOOM], "Stores the intersect of multiple sets in a key.", complexity: "O(N*M)", keys: all, SetAlgebraCommands.sinterstore),
             cmd("sunion", -2, [.readonly], "Returns the union of multiple sets.", complexity: "O(N)", keys: all, SetAlgebraCommands.sunion),
             cmd("sunionstore", -3, [.write, .denyOOM], "Stores the union of multiple sets in a key.", complexity: "O(N)", keys: all, SetAlgebraCommands.sunionstore),

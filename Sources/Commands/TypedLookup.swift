@@ -69,3 +69,12 @@ extension Client {
         }
     }
 }
+
+extension Client {
+    /// The value at `key` of any type, counting a keyspace hit or miss as Redis's lookupKeyRead does.
+    func readValue(_ key: Bytes) -> RedisValue? {
+        let value = db.lookup(key)
+        if value == nil { server.keyspace.stats.keyspaceMisses += 1 } else { server.keyspace.stats.keyspaceHits += 1 }
+        return value
+    }
+}
