@@ -37,6 +37,11 @@ public final class Client {
     public var queryBufferLength = 0
     public var pendingOutputLength = 0
 
+    /// Whether MONITOR made this client a monitor (for good, as in Redis).
+    public internal(set) var isMonitor = false
+    /// Whether it waits in `Engine.takeClientsWithOutput`'s list.
+    var queuedForOutput = false
+
     /// What the AOF logs for the current command, when not the command as typed.
     var propagationOverride: [[Bytes]]? = nil
 

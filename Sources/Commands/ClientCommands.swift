@@ -115,7 +115,7 @@ enum ClientCommands {
     /// One CLIENT LIST line, with Redis 7.0's fields in Redis's order.
     static func describe(_ client: Client, now: Int64) -> [UInt8] {
         let name = client.name.map(Text.string) ?? ""
-        let flags = (client.subscriptions != nil ? "P" : "") + client.transactionFlagLetters
+        let flags = (client.isMonitor ? "O" : "") + (client.subscriptions != nil ? "P" : "") + client.transactionFlagLetters
         let subscriptions = client.subscriptions
         let fields: [(String, String)] = [
             ("id", "\(client.id)"), ("addr", client.address), ("laddr", client.localAddress),
@@ -151,9 +151,9 @@ enum ClientCommands {
 
 /// The HELP subcommand reply: Redis's header line, the lines, and the HELP line.
 enum HelpText {
-    static func reply(_ c: Client, container: String, lines: [String]) {
+    static func reply(_ c: Client, container: String, lines: [String], helpLine: String = "    Print this help.") {
         let all = ["\(container) <subcommand> [<arg> [value] [opt] ...]. Subcommands are:"] + lines
-            + ["HELP", "    Print this help."]
+            + ["HELP", helpLine]
         c.reply.array(all.count)
         for line in all { c.reply.simple(line) }
     }

@@ -62,6 +62,13 @@ public final class Engine {
     public var onConfigChange: ([String]) -> Void = { _ in }
 
     public private(set) var clients: [Int: Client] = [:]
+    /// MONITOR clients (Monitor.swift).
+    var monitors: [Client] = []
+    /// SLOWLOG's entries and thresholds (SlowLog.swift).
+    public let slowlog = SlowLog()
+    /// Clients other than the one running a command that got output during it
+    /// (monitors); the Server flushes them before sleeping.
+    private var clientsWithOutput: [Client] = []
     private var nextClientID = 1
 
     public init(config: Config = Config()) {
@@ -77,13 +84,14 @@ public final class Engine {
         HashValue.maxCompactValueLength = config.hashMaxListpackValue
         SetValue.maxIntsetEntries = config.setMaxIntsetEntries
         pubsub.outputLimit = config.outputBufferLimit("pubsub")
+        slowlog.configure(config)
     }
 
     static func allCommands() -> [CommandSpec] {
         ConnectionCommands.specs() + ClientCommands.specs() + StringCommands.specs()
             + HashCommands.specs() + KeyCommands.specs() + ServerCommands.specs()
             + TransactionCommands.specs() + PubSubCommands.specs() + ListCommands.specs()
-            + SetCommands.specs()
+            + SetCommands.specs() + SlowLogCommands.specs() + MonitorCommand.specs()
     }
 
     func configChanged(_ names: [String]) {
@@ -91,6 +99,7 @@ public final class Engine {
         HashValue.maxCompactValueLength = config.hashMaxListpackValue
         SetValue.maxIntsetEntries = config.setMaxIntsetEntries
         pubsub.outputLimit = config.outputBufferLimit("pubsub")
+        slowlog.configure(config)
         onConfigChange(names)
     }
 
@@ -107,6 +116,24 @@ public final class Engine {
     public func disconnect(_ client: Client) {
         clients[client.id] = nil
         pubsub.unsubscribeAll(client)
+        if client.isMonitor { monitors.removeAll { $0 === client } }
+    }
+
+    /// Queues `client` for a flush after the current command (output it got
+    /// from another client's command).
+    func noteOutput(_ client: Client) {
+        guard !client.queuedForOutput else { return }
+        client.queuedForOutput = true
+        clientsWithOutput.append(client)
+    }
+
+    /// The clients `noteOutput` queued since the last call.
+    public func takeClientsWithOutput() -> [Client] {
+        guard !clientsWithOutput.isEmpty else { return [] }
+        let taken = clientsWithOutput
+        clientsWithOutput.removeAll(keepingCapacity: true)
+        for client in taken { client.queuedForOutput = false }
+        return taken
     }
 
     /// A client not listed anywhere (AOF loading, tests).
@@ -137,6 +164,7 @@ public final class Engine {
         keyspace.now = started / 1000
         client.lastInteraction = keyspace.now
         guard let top = table.lookup(args[0]) else {
+            client.lastCommandID = -1
             let message = Errors.unknownCommand(args)
             hooks.logVerbose("\(message) (client id=\(client.id) addr=\(client.address))")
             reject(client, message)
@@ -145,11 +173,15 @@ public final class Engine {
         var spec = table.spec(at: top)
         if spec.isContainer && args.count >= 2 {
             guard let sub = table.subcommand(of: top, named: args[1]) else {
+                client.lastCommandID = -1
                 reject(client, Errors.unknownSubcommand(args[1], container: spec.name))
                 return
             }
             spec = sub
         }
+        // Redis's `lastcmd`: set before any check, so CLIENT LIST/INFO show themselves
+        // and EXEC stays the last command of a transaction.
+        client.lastCommandID = spec.id
         if (spec.arity > 0 && args.count != spec.arity) || args.count < -spec.arity {
             stats.commands[spec.id].rejectedCalls += 1
             reject(client, Errors.wrongArity(spec.fullName), command: spec)
@@ -158,6 +190,11 @@ public final class Engine {
         // As in Redis: unknown command and arity errors come before the authentication check.
         if !client.authenticated && !spec.flags.contains(.noAuth) && config.requiresPassword {
             reject(client, "NOAUTH Authentication required.", command: spec)
+            return
+        }
+        if client.isMonitor && MonitorCommand.refuses(spec) {
+            stats.commands[spec.id].rejectedCalls += 1
+            reject(client, MonitorCommand.keyspaceRefusal, command: spec)
             return
         }
         if client.subscriptions != nil && refusedWhileSubscribed(spec, client) { return }
@@ -174,12 +211,15 @@ public final class Engine {
         let elapsed = Keyspace.clockMicroseconds() - started
 
         stats.commandsProcessed += 1
-        client.lastCommandID = spec.id
         stats.commands[spec.id].calls += 1
         stats.commands[spec.id].microseconds += elapsed
         if client.reply.count > replyStart && client.reply.bytes[replyStart] == UInt8(ascii: "-") {
             stats.commands[spec.id].failedCalls += 1
             stats.recordError(client.reply.bytes[replyStart...])
+        }
+        slowlog.record(spec, client, microseconds: elapsed, now: keyspace.now)
+        if !monitors.isEmpty && !loading {
+            MonitorCommand.feed(spec, client, monitors: monitors, now: Keyspace.clockMicroseconds())
         }
 
         if dirty != dirtyBefore {

@@ -58,7 +58,6 @@ extension Engine {
             return true
         }
         if Self.runImmediatelyInMulti.contains(spec.name) { return false }
-        client.lastCommandID = spec.id
         // A doomed transaction keeps no more commands (Redis saves the memory too), but still answers QUEUED.
         if client.transaction?.failed == false && client.watcher?.keyChanged != true {
             client.transaction!.commands.append((spec, client.args))

@@ -200,6 +200,10 @@ public final class Server {
     /// the subscribers that went past their output limit (Redis's
     /// client-output-buffer-limit), dropping what they had pending.
     func flushPublishedMessages() {
+        for client in engine.takeClientsWithOutput() {
+            guard let conn = connections[client.id], !conn.closing else { continue }
+            scheduleFlush(conn)
+        }
         for client in engine.pubsub.takeReceivers() {
             guard let conn = connections[client.id], !conn.closing else { continue }
             if client.closeASAP {
