@@ -49,6 +49,8 @@ public final class Config {
         Parameter(name: "tcp-keepalive", kind: .integer(0...Int64(Int32.max)), defaultValue: "300", mutable: true),
         Parameter(name: "tcp-backlog", kind: .integer(0...Int64(Int32.max)), defaultValue: "511", mutable: false),
         Parameter(name: "maxmemory", kind: .memory(0...Int64.max), defaultValue: "0", mutable: true),
+        Parameter(name: "lfu-log-factor", kind: .integer(0...Int64(Int32.max)), defaultValue: "10", mutable: true),
+        Parameter(name: "lfu-decay-time", kind: .integer(0...Int64(Int32.max)), defaultValue: "1", mutable: true),
         Parameter(name: "maxmemory-policy", kind: .choice(["volatile-lru", "volatile-lfu", "volatile-random", "volatile-ttl", "allkeys-lru", "allkeys-lfu", "allkeys-random", "noeviction"]), defaultValue: "noeviction", mutable: true),
         Parameter(name: "proto-max-bulk-len", kind: .memory(1024 * 1024...Int64.max), defaultValue: "536870912", mutable: true),
         Parameter(name: "client-output-buffer-limit", kind: .outputBufferLimits, defaultValue: OutputBufferLimits.defaultValue, mutable: true),
@@ -187,6 +189,17 @@ public final class Config {
     public var hashMaxListpackEntries: Int { integer("hash-max-listpack-entries") }
     public var hashMaxListpackValue: Int { integer("hash-max-listpack-value") }
     public var setMaxIntsetEntries: Int { integer("set-max-intset-entries") }
+    /// What keys' access fields record, from `maxmemory-policy`.
+    public var accessTracking: AccessTracking {
+        guard (values["maxmemory-policy"] ?? "").hasSuffix("lfu") else { return .recency }
+        return .frequency(logFactor: integer("lfu-log-factor"), decayMinutes: integer("lfu-decay-time"))
+    }
+    /// An LRU/LFU policy with a memory limit: Redis then gives each key its own
+    /// integer objects (no shared integers), so each can carry its own clock.
+    public var evictsByAccess: Bool {
+        let policy = values["maxmemory-policy"] ?? ""
+        return integer("maxmemory") > 0 && (policy.hasSuffix("lru") || policy.hasSuffix("lfu"))
+    }
     /// The output limit of one client class (`normal`, `slave`, `pubsub`).
     public func outputBufferLimit(_ clientClass: String) -> OutputBufferLimit {
         OutputBufferLimits.limit(of: clientClass, in: values["client-output-buffer-limit"] ?? "")

@@ -85,6 +85,7 @@ public final class Engine {
         SetValue.maxIntsetEntries = config.setMaxIntsetEntries
         pubsub.outputLimit = config.outputBufferLimit("pubsub")
         slowlog.configure(config)
+        keyspace.accessTracking = config.accessTracking
     }
 
     static func allCommands() -> [CommandSpec] {
@@ -92,6 +93,7 @@ public final class Engine {
             + HashCommands.specs() + KeyCommands.specs() + ServerCommands.specs()
             + TransactionCommands.specs() + PubSubCommands.specs() + ListCommands.specs()
             + SetCommands.specs() + SlowLogCommands.specs() + MonitorCommand.specs()
+            + ObjectCommand.specs()
     }
 
     func configChanged(_ names: [String]) {
@@ -100,6 +102,7 @@ public final class Engine {
         SetValue.maxIntsetEntries = config.setMaxIntsetEntries
         pubsub.outputLimit = config.outputBufferLimit("pubsub")
         slowlog.configure(config)
+        keyspace.accessTracking = config.accessTracking
         onConfigChange(names)
     }
 

@@ -49,7 +49,7 @@ enum KeyCommands {
     static func touch(_ c: Client) { exists(c) }
 
     static func type(_ c: Client) {
-        c.reply.simple(c.db.lookup(c.args[1])?.typeName ?? "none")
+        c.reply.simple(c.db.peek(c.args[1])?.typeName ?? "none")
     }
 
     static func rename(_ c: Client) { renameGeneric(c, onlyIfAbsent: false) }

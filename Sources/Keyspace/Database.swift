@@ -4,6 +4,9 @@ import SwirlBytes
 /// a key with a TTL costs no more memory than one without.
 public struct Slot {
     public var value: RedisValue
+    /// Last access or access frequency (`AccessClock`). It sits in the padding
+    /// after `value`, so it costs no memory.
+    public var access: UInt32 = 0
     /// Unix milliseconds, or `Slot.persistent`.
     public var expireAt: Int64
 
@@ -53,9 +56,30 @@ public final class Database {
         return position
     }
 
-    /// The live value of `key`.
+    /// The live value of `key`, counted as an access (OBJECT IDLETIME/FREQ).
     public func lookup(_ key: Bytes) -> RedisValue? {
+        guard let position = livePosition(key) else { return nil }
+        let tracking = keyspace.accessTracking
+        let now = keyspace.now
+        return main.modifyValue(at: position) { slot in
+            slot.access = AccessClock.touched(slot.access, tracking, milliseconds: now)
+            return slot.value
+        }
+    }
+
+    /// The live value of `key` without counting an access (Redis's LOOKUP_NOTOUCH: TYPE, OBJECT).
+    public func peek(_ key: Bytes) -> RedisValue? {
         livePosition(key).map { main.value(at: $0).value }
+    }
+
+    /// The live slot of `key` without counting an access.
+    public func peekSlot(_ key: Bytes) -> Slot? {
+        livePosition(key).map { main.value(at: $0) }
+    }
+
+    private func newSlot(_ value: RedisValue) -> Slot {
+        Slot(value: value, access: AccessClock.initial(keyspace.accessTracking, milliseconds: keyspace.now),
+             expireAt: Slot.persistent)
     }
 
     public func exists(_ key: Bytes) -> Bool { livePosition(key) != nil }
@@ -92,7 +116,7 @@ public final class Database {
     public func set(_ key: Bytes, _ value: RedisValue, keepTTL: Bool = false) {
         defer { keyChanged(key) }
         guard let position = livePosition(key) else {
-            main.insertNew(key, Slot(value: value, expireAt: Slot.persistent))
+            main.insertNew(key, newSlot(value))
             return
         }
         main.modifyValue(at: position) { slot in
@@ -106,7 +130,7 @@ public final class Database {
 
     /// Adds a key known to be absent (checked by a `lookup` in the same command).
     public func add(_ key: Bytes, _ value: RedisValue) {
-        main.insertNew(key, Slot(value: value, expireAt: Slot.persistent))
+        main.insertNew(key, newSlot(value))
         keyChanged(key)
     }
 

@@ -23,6 +23,8 @@ public final class Keyspace {
     /// True while the AOF replays: nothing expires then, because the DELs that
     /// followed expiries are in the file too (Redis's `server.loading`).
     public var loading = false
+    /// What `Slot.access` records (from `maxmemory-policy`).
+    public var accessTracking = AccessTracking.recency
 
     public init(databaseCount: Int = 16) {
         databases = (0..<databaseCount).map { Database(id: $0, keyspace: self) }
