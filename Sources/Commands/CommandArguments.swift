@@ -171,6 +171,8 @@ enum CommandArguments {
         "dbsize": "",
         "debug": "",
         "monitor": "",
+        "lolwut": "[VERSION version:integer]",
+        "role": "",
         "object": "",
         "object|encoding": "key",
         "object|freq": "key",

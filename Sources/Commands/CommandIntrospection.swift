@@ -133,7 +133,7 @@ enum CommandIntrospection {
     private static func document(_ c: Client, _ spec: CommandSpec) {
         let notes = CommandArguments.notes[spec.fullName]
         let arguments = CommandArguments.arguments(of: spec.fullName)
-        var fields = 4
+        var fields = spec.complexity.isEmpty ? 3 : 4
         if let notes {
             if !notes.docFlags.isEmpty { fields += 1 }
             if notes.deprecatedSince != nil { fields += 1 }
@@ -145,7 +145,7 @@ enum CommandIntrospection {
         c.reply.bulk("summary"); c.reply.bulk(spec.summary)
         c.reply.bulk("since"); c.reply.bulk(spec.since)
         c.reply.bulk("group"); c.reply.bulk(spec.group)
-        c.reply.bulk("complexity"); c.reply.bulk(spec.complexity)
+        if !spec.complexity.isEmpty { c.reply.bulk("complexity"); c.reply.bulk(spec.complexity) }
         if let notes {
             if !notes.docFlags.isEmpty {
                 c.reply.bulk("doc_flags")

@@ -93,7 +93,7 @@ public final class Engine {
             + HashCommands.specs() + KeyCommands.specs() + ServerCommands.specs()
             + TransactionCommands.specs() + PubSubCommands.specs() + ListCommands.specs()
             + SetCommands.specs() + SlowLogCommands.specs() + MonitorCommand.specs()
-            + ObjectCommand.specs()
+            + ObjectCommand.specs() + LolwutCommand.specs() + ReplicationCommands.specs()
     }
 
     func configChanged(_ names: [String]) {

@@ -44,3 +44,29 @@ final class ObjectCommandTests: CommandTestCase {
         XCTAssertEqual(run("OBJECT", "FREQ", "k"), int(6), "GET is an access; TYPE, OBJECT, EXISTS are not")
     }
 }
+
+/// ROLE and LOLWUT.
+final class ServerSmallCommandTests: CommandTestCase {
+    func testRoleIsAMasterWithoutReplicas() {
+        XCTAssertEqual(run("ROLE"), "*3\r\n" + bulk("master") + int(0) + "*0\r\n")
+    }
+
+    func testLolwutDrawsASpiralOfTheRequestedWidth() {
+        let reply = run("LOLWUT", "VERSION", "5", "20", "2")
+        let lines = reply.split(separator: "\n", omittingEmptySubsequences: false)
+        XCTAssertEqual(lines[1].unicodeScalars.count, 20, "20 Braille characters per row")
+        XCTAssertEqual(lines[1..<11].count, 10, "half as many rows as columns")
+        XCTAssertTrue(lines[1..<11].joined().unicodeScalars.contains { $0.value > 0x2800 }, "some dots are set")
+        XCTAssertTrue(reply.hasSuffix("Redis ver. 7.0.15\n\r\n"))
+        XCTAssertEqual(run("LOLWUT", "VERSION", "x"), notInteger)
+        XCTAssertEqual(run("LOLWUT", "wide"), notInteger)
+    }
+
+    func testBrailleCanvasSetsUnicodeDotBits() {
+        var canvas = BrailleCanvas(width: 2, height: 4)
+        canvas.set(x: 0, y: 0)
+        canvas.set(x: 1, y: 3)
+        canvas.set(x: 9, y: 9)  // outside: ignored
+        XCTAssertEqual(String(decoding: canvas.render(), as: UTF8.self), "\u{2881}\n")
+    }
+}
