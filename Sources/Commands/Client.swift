@@ -37,6 +37,8 @@ public final class Client {
     public var queryBufferLength = 0
     public var pendingOutputLength = 0
 
+    /// CLIENT TRACKING settings; nil while tracking is off (Tracking.swift).
+    var tracking: TrackingState? = nil
     /// Whether MONITOR made this client a monitor (for good, as in Redis).
     public internal(set) var isMonitor = false
     /// Whether it waits in `Engine.takeClientsWithOutput`'s list.

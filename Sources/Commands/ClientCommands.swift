@@ -26,7 +26,7 @@ enum ClientCommands {
                             sub("info", 2, "Returns information about the connection.", info, since: "6.2.0"),
                             sub("help", 2, "Returns helpful text about the different subcommands.", help,
                                 since: "5.0.0"),
-                        ]) { _ in },
+                        ] + TrackingCommands.subcommands()) { _ in },
         ]
     }
 
@@ -112,21 +112,32 @@ enum ClientCommands {
         c.reply.verbatim(describe(c, now: c.server.keyspace.now) + [0x0a])
     }
 
+    /// CLIENT LIST's `flags=`, letters in Redis's order: O monitor, P pub/sub,
+    /// x in MULTI, t/R/B tracking, d a watched key changed; N for none.
+    static func flagLetters(_ client: Client) -> String {
+        var letters = ""
+        if client.isMonitor { letters += "O" }
+        if client.subscriptions != nil { letters += "P" }
+        if client.transaction != nil { letters += "x" }
+        letters += TrackingCommands.flagLetters(client)
+        if client.watcher?.keyChanged == true { letters += "d" }
+        return letters.isEmpty ? "N" : letters
+    }
+
     /// One CLIENT LIST line, with Redis 7.0's fields in Redis's order.
     static func describe(_ client: Client, now: Int64) -> [UInt8] {
         let name = client.name.map(Text.string) ?? ""
-        let flags = (client.isMonitor ? "O" : "") + (client.subscriptions != nil ? "P" : "") + client.transactionFlagLetters
         let subscriptions = client.subscriptions
         let fields: [(String, String)] = [
             ("id", "\(client.id)"), ("addr", client.address), ("laddr", client.localAddress),
             ("fd", "\(client.fd)"), ("name", name),
             ("age", "\((now - client.createdAt) / 1000)"), ("idle", "\((now - client.lastInteraction) / 1000)"),
-            ("flags", flags.isEmpty ? "N" : flags), ("db", "\(client.dbIndex)"), ("sub", "\(subscriptions?.channels.count ?? 0)"),
+            ("flags", flagLetters(client)), ("db", "\(client.dbIndex)"), ("sub", "\(subscriptions?.channels.count ?? 0)"),
             ("psub", "\(subscriptions?.patterns.count ?? 0)"), ("ssub", "\(subscriptions?.shardChannels.count ?? 0)"),
             ("multi", "\(client.queuedCommandCount)"), ("qbuf", "\(client.queryBufferLength)"), ("qbuf-free", "0"),
             ("argv-mem", "0"), ("multi-mem", "\(client.queuedCommandBytes)"), ("rbs", "1024"), ("rbp", "0"), ("obl", "0"), ("oll", "0"),
             ("omem", "\(client.pendingOutputLength)"), ("tot-mem", "\(client.queryBufferLength + client.pendingOutputLength)"),
-            ("events", "r"), ("cmd", client.lastCommandID < 0 ? "NULL" : client.server.table.all[client.lastCommandID].fullName), ("user", "default"), ("redir", "-1"),
+            ("events", "r"), ("cmd", client.lastCommandID < 0 ? "NULL" : client.server.table.all[client.lastCommandID].fullName), ("user", "default"), ("redir", "\(client.tracking?.redirect ?? -1)"),
             ("resp", "\(client.protocolVersion)"),
             ("lib-name", client.libraryName.map(Text.string) ?? ""),
             ("lib-ver", client.libraryVersion.map(Text.string) ?? ""),

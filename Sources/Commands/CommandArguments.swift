@@ -15,7 +15,11 @@ enum CommandArguments {
         // connection
         "auth": "[username]@6.0.0 password",
         "client": "",
+        "client|caching": "mode:<YES | NO>",
         "client|getname": "",
+        "client|getredir": "",
+        "client|tracking": "status:<ON | OFF> [REDIRECT client-id:integer] [PREFIX prefix [PREFIX prefix ...]] [BCAST] [OPTIN] [OPTOUT] [NOLOOP]",
+        "client|trackinginfo": "",
         "client|help": "",
         "client|id": "",
         "client|info": "",

@@ -141,6 +141,7 @@ enum ConnectionCommands {
     static func reset(_ c: Client) {
         c.discardTransaction()
         c.server.pubsub.unsubscribeAll(c)
+        c.server.stopTracking(c)
         c.select(0)
         c.name = nil
         c.reply.protocolVersion = 2

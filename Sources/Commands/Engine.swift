@@ -64,6 +64,10 @@ public final class Engine {
     public private(set) var clients: [Int: Client] = [:]
     /// MONITOR clients (Monitor.swift).
     var monitors: [Client] = []
+    /// Client-side caching: who read what, BCAST prefixes (Tracking.swift).
+    let trackingTable = TrackingTable()
+    /// The client whose command is running (NOLOOP, invalidations after its reply).
+    private(set) var currentClient: Client?
     /// SLOWLOG's entries and thresholds (SlowLog.swift).
     public let slowlog = SlowLog()
     /// Clients other than the one running a command that got output during it
@@ -79,6 +83,9 @@ public final class Engine {
         stats.commands = Array(repeating: CommandStat(), count: table.all.count)
         keyspace.onExpired = { [unowned self] db, key in
             self.propagate(db: db, ["DEL", key])
+        }
+        keyspace.keyChangeObserver = { [unowned self] key in
+            self.trackingTable.keyChanged(key, by: self.currentClient, clients: self.clients)
         }
         HashValue.maxCompactEntries = config.hashMaxListpackEntries
         HashValue.maxCompactValueLength = config.hashMaxListpackValue
@@ -120,6 +127,46 @@ public final class Engine {
         clients[client.id] = nil
         pubsub.unsubscribeAll(client)
         if client.isMonitor { monitors.removeAll { $0 === client } }
+        stopTracking(client)
+    }
+
+    // MARK: - Client-side caching
+
+    func startTracking(_ client: Client, _ settings: TrackingState, newPrefixes: [Bytes]) {
+        trackingTable.enable(client, settings, newPrefixes: newPrefixes)
+        keyspace.observingKeyChanges = true
+    }
+
+    func stopTracking(_ client: Client) {
+        trackingTable.disable(client)
+        keyspace.observingKeyChanges = trackingTable.trackingClients > 0
+    }
+
+    /// FLUSHDB/FLUSHALL: every tracking client drops its whole cache.
+    func trackingFlushed(by client: Client) {
+        if trackingTable.trackingClients > 0 { trackingTable.flushed(by: client, clients: clients) }
+    }
+
+    /// What runs before the loop sleeps: BCAST invalidations.
+    public func beforeSleep() {
+        if trackingTable.totalPrefixes > 0 { trackingTable.broadcast(clients: clients) }
+    }
+
+    /// After each command of a tracking client: invalidations its own writes
+    /// caused, and the end of a CLIENT CACHING that applied to one command
+    /// (or to a whole transaction; any CLIENT subcommand keeps it, as in Redis).
+    private func trackingAfterCommand(_ client: Client) {
+        trackingTable.commandFinished(client, clients: clients)
+        guard let state = client.tracking, state.cachingGiven, client.transaction == nil else { return }
+        if client.lastCommandID < 0 || !table.all[client.lastCommandID].fullName.hasPrefix("client|") {
+            state.cachingGiven = false
+        }
+    }
+
+    /// The keys a command names, for tracking.
+    private func keys(of spec: CommandSpec, _ args: [Bytes]) -> [Bytes] {
+        let positions = spec.keyFinder.map { $0(args) ?? [] } ?? Array(spec.keys.indexes(argumentCount: args.count))
+        return positions.map { args[$0] }
     }
 
     /// Queues `client` for a flush after the current command (output it got
@@ -160,6 +207,13 @@ public final class Engine {
     /// `RequestDecoder.withLastCommandFrame`): the AOF copies it instead of
     /// encoding `client.args` again. It is read only during this call.
     public func execute(_ client: Client, encodedAs frame: UnsafeRawBufferPointer? = nil) {
+        currentClient = client
+        dispatch(client, encodedAs: frame)
+        if keyspace.observingKeyChanges { trackingAfterCommand(client) }
+        currentClient = nil
+    }
+
+    private func dispatch(_ client: Client, encodedAs frame: UnsafeRawBufferPointer?) {
         let args = client.args
         guard !args.isEmpty else { return }
         // One clock read gives both the command's instant (Redis caches mstime per call) and its start.
@@ -219,6 +273,9 @@ public final class Engine {
         if client.reply.count > replyStart && client.reply.bytes[replyStart] == UInt8(ascii: "-") {
             stats.commands[spec.id].failedCalls += 1
             stats.recordError(client.reply.bytes[replyStart...])
+        }
+        if let state = client.tracking, !state.broadcast, spec.flags.contains(.readonly) {
+            trackingTable.remember(keys(of: spec, client.args), of: client)
         }
         slowlog.record(spec, client, microseconds: elapsed, now: keyspace.now)
         if !monitors.isEmpty && !loading {

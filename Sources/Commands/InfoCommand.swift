@@ -73,7 +73,7 @@ enum InfoCommand {
                 ("connected_clients", "\(server.clients.count)"), ("cluster_connections", "0"),
                 ("maxclients", "\(server.config.maxClients)"),
                 ("client_recent_max_input_buffer", "0"), ("client_recent_max_output_buffer", "0"),
-                ("blocked_clients", "0"), ("tracking_clients", "0"), ("clients_in_timeout_table", "0"),
+                ("blocked_clients", "0"), ("tracking_clients", "\(server.trackingTable.trackingClients)"), ("clients_in_timeout_table", "0"),
             ]
         case "memory":
             let used = server.hooks.usedMemory(), rss = MemoryStats.residentBytes()
@@ -107,6 +107,9 @@ enum InfoCommand {
                 ("keyspace_hits", "\(hits)"), ("keyspace_misses", "\(misses)"),
                 ("pubsub_channels", "\(server.pubsub.channelCount)"), ("pubsub_patterns", "\(server.pubsub.patternCount)"),
                 ("pubsubshard_channels", "\(server.pubsub.shardChannelCount)"),
+                ("tracking_total_keys", "\(server.trackingTable.totalKeys)"),
+                ("tracking_total_items", "\(server.trackingTable.totalItems)"),
+                ("tracking_total_prefixes", "\(server.trackingTable.totalPrefixes)"),
                 ("total_error_replies", "\(server.stats.totalErrorReplies)"),
             ]
         case "replication":

@@ -167,6 +167,7 @@ enum KeyCommands {
         guard flushMode(c) else { return }
         c.server.dirty += max(1, c.db.count)
         c.db.removeAll()
+        c.server.trackingFlushed(by: c)
         c.reply.ok()
     }
 
@@ -174,6 +175,7 @@ enum KeyCommands {
         guard flushMode(c) else { return }
         c.server.dirty += max(1, c.server.keyspace.totalKeys)
         c.server.keyspace.flushAll()
+        c.server.trackingFlushed(by: c)
         c.reply.ok()
     }
 

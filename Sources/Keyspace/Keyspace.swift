@@ -23,6 +23,10 @@ public final class Keyspace {
     /// True while the AOF replays: nothing expires then, because the DELs that
     /// followed expiries are in the file too (Redis's `server.loading`).
     public var loading = false
+    /// While true, every change to a key is reported to `keyChangeObserver`
+    /// (client-side caching invalidation); false costs writes one check.
+    public var observingKeyChanges = false
+    public var keyChangeObserver: ((Bytes) -> Void)?
     /// What `Slot.access` records (from `maxmemory-policy`).
     public var accessTracking = AccessTracking.recency
 

@@ -100,6 +100,7 @@ extension Database {
     @inline(__always)
     func keyChanged(_ key: Bytes) {
         if !watchedKeys.isEmpty { touchWatchedKey(key) }
+        if keyspace.observingKeyChanges { keyspace.keyChangeObserver?(key) }
     }
 
     /// True when `key` has a TTL that has passed but the key is still stored

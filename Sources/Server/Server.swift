@@ -191,6 +191,7 @@ public final class Server {
     /// until their commands are on disk).
     func beforeSleep() {
         runScheduledMaintenance()
+        engine.beforeSleep()
         aof?.flush()
         flushPublishedMessages()
         flushWaitingReplies()
