@@ -14,6 +14,8 @@ public final class Config {
         case save
         /// `client-output-buffer-limit`: classes set are merged into the current value (OutputBufferLimits.swift).
         case outputBufferLimits
+        /// Space-separated numbers from 0 to 100.
+        case percentiles
     }
 
     public struct Parameter: Sendable {
@@ -49,6 +51,9 @@ public final class Config {
         Parameter(name: "tcp-keepalive", kind: .integer(0...Int64(Int32.max)), defaultValue: "300", mutable: true),
         Parameter(name: "tcp-backlog", kind: .integer(0...Int64(Int32.max)), defaultValue: "511", mutable: false),
         Parameter(name: "maxmemory", kind: .memory(0...Int64.max), defaultValue: "0", mutable: true),
+        Parameter(name: "latency-monitor-threshold", kind: .integer(0...Int64.max), defaultValue: "0", mutable: true),
+        Parameter(name: "latency-tracking", kind: .bool, defaultValue: "yes", mutable: true),
+        Parameter(name: "latency-tracking-info-percentiles", kind: .percentiles, defaultValue: "50 99 99.9", mutable: true),
         Parameter(name: "lfu-log-factor", kind: .integer(0...Int64(Int32.max)), defaultValue: "10", mutable: true),
         Parameter(name: "lfu-decay-time", kind: .integer(0...Int64(Int32.max)), defaultValue: "1", mutable: true),
         Parameter(name: "maxmemory-policy", kind: .choice(["volatile-lru", "volatile-lfu", "volatile-random", "volatile-ttl", "allkeys-lru", "allkeys-lfu", "allkeys-random", "noeviction"]), defaultValue: "noeviction", mutable: true),
@@ -143,6 +148,12 @@ public final class Config {
                 return .failure("Invalid save parameters")
             }
             return .success(words.joined(separator: " "))
+        case .percentiles:
+            let words = value.split(separator: " ")
+            guard words.allSatisfy({ Double($0).map { (0...100).contains($0) } ?? false }) else {
+                return .failure("latency-tracking-info-percentiles should be between 0.0 and 100.0")
+            }
+            return .success(words.joined(separator: " "))
         case .outputBufferLimits:
             switch OutputBufferLimits.parse(value) {
             case .failure(let error): return .failure(error.reason)
@@ -189,6 +200,11 @@ public final class Config {
     public var hashMaxListpackEntries: Int { integer("hash-max-listpack-entries") }
     public var hashMaxListpackValue: Int { integer("hash-max-listpack-value") }
     public var setMaxIntsetEntries: Int { integer("set-max-intset-entries") }
+    public var latencyTracking: Bool { flag("latency-tracking") }
+    public var latencyPercentiles: [Double] {
+        (values["latency-tracking-info-percentiles"] ?? "").split(separator: " ").compactMap { Double($0) }
+    }
+    public var latencyMonitorThreshold: Int64 { Int64(integer("latency-monitor-threshold")) }
     /// What keys' access fields record, from `maxmemory-policy`.
     public var accessTracking: AccessTracking {
         guard (values["maxmemory-policy"] ?? "").hasSuffix("lfu") else { return .recency }

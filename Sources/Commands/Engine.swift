@@ -56,8 +56,16 @@ public final class Engine {
     public var configFilePath: String? = nil
     public var executablePath = ""
     public var peakMemory = 0
+    /// Allocated bytes before any data was loaded (INFO used_memory_startup).
+    public var startupMemory = 0
     /// Redis's run_id: 40 random hex characters per start.
-    public let runID: String = (0..<40).map { _ in String("0123456789abcdef".randomElement()!) }.joined()
+    public let runID: String = Engine.randomHex()
+    /// INFO's master_replid: random per start, as Redis's.
+    let replicationID: String = Engine.randomHex()
+
+    private static func randomHex() -> String {
+        (0..<40).map { _ in String("0123456789abcdef".randomElement()!) }.joined()
+    }
     /// Called after CONFIG SET with the names it changed.
     public var onConfigChange: ([String]) -> Void = { _ in }
 
@@ -70,6 +78,10 @@ public final class Engine {
     private(set) var currentClient: Client?
     /// SLOWLOG's entries and thresholds (SlowLog.swift).
     public let slowlog = SlowLog()
+    /// LATENCY's event series (LatencyMonitor.swift).
+    let latencyMonitor = LatencyMonitor()
+    /// `latency-tracking`, cached: per-command histograms for INFO latencystats.
+    private var latencyTracking = true
     /// Clients other than the one running a command that got output during it
     /// (monitors); the Server flushes them before sleeping.
     private var clientsWithOutput: [Client] = []
@@ -93,6 +105,8 @@ public final class Engine {
         pubsub.outputLimit = config.outputBufferLimit("pubsub")
         slowlog.configure(config)
         keyspace.accessTracking = config.accessTracking
+        latencyTracking = config.latencyTracking
+        latencyMonitor.thresholdMilliseconds = config.latencyMonitorThreshold
     }
 
     static func allCommands() -> [CommandSpec] {
@@ -100,7 +114,7 @@ public final class Engine {
             + HashCommands.specs() + KeyCommands.specs() + ServerCommands.specs()
             + TransactionCommands.specs() + PubSubCommands.specs() + ListCommands.specs()
             + SetCommands.specs() + SlowLogCommands.specs() + MonitorCommand.specs()
-            + ObjectCommand.specs() + LolwutCommand.specs() + ReplicationCommands.specs()
+            + ObjectCommand.specs() + LolwutCommand.specs() + ReplicationCommands.specs() + LatencyCommands.specs()
     }
 
     func configChanged(_ names: [String]) {
@@ -110,6 +124,8 @@ public final class Engine {
         pubsub.outputLimit = config.outputBufferLimit("pubsub")
         slowlog.configure(config)
         keyspace.accessTracking = config.accessTracking
+        latencyTracking = config.latencyTracking
+        latencyMonitor.thresholdMilliseconds = config.latencyMonitorThreshold
         onConfigChange(names)
     }
 
@@ -278,6 +294,8 @@ public final class Engine {
             trackingTable.remember(keys(of: spec, client.args), of: client)
         }
         slowlog.record(spec, client, microseconds: elapsed, now: keyspace.now)
+        if latencyTracking { recordLatency(spec, microseconds: elapsed) }
+        if latencyMonitor.thresholdMilliseconds > 0 { monitorLatency(spec, microseconds: elapsed) }
         if !monitors.isEmpty && !loading {
             MonitorCommand.feed(spec, client, monitors: monitors, now: Keyspace.clockMicroseconds())
         }
@@ -295,6 +313,17 @@ public final class Engine {
             }
             if propagating { client.aofWaitOffset = aofOffset }
         }
+    }
+
+    private func recordLatency(_ spec: CommandSpec, microseconds: Int64) {
+        if stats.commands[spec.id].latency == nil { stats.commands[spec.id].latency = LatencyHistogram() }
+        stats.commands[spec.id].latency!.record(microseconds: microseconds)
+    }
+
+    private func monitorLatency(_ spec: CommandSpec, microseconds: Int64) {
+        guard microseconds / 1000 >= latencyMonitor.thresholdMilliseconds else { return }
+        latencyMonitor.add(spec.flags.contains(.fast) ? "fast-command" : "command",
+                           milliseconds: Int(microseconds / 1000), at: keyspace.now / 1000)
     }
 
     /// Refuses a command before it runs (inside MULTI this dooms the transaction).

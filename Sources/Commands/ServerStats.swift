@@ -5,6 +5,8 @@ public struct CommandStat {
     public var microseconds: Int64 = 0
     public var rejectedCalls = 0
     public var failedCalls = 0
+    /// Created by the command's first call while `latency-tracking` is on.
+    var latency: LatencyHistogram?
 }
 
 /// The counters INFO stats reports.
@@ -14,6 +16,9 @@ public struct ServerStats {
     public var rejectedConnections = 0
     public var netInputBytes = 0
     public var netOutputBytes = 0
+    /// Socket reads and writes (INFO total_reads_processed / total_writes_processed).
+    public var readsProcessed = 0
+    public var writesProcessed = 0
     /// Indexed by `CommandSpec.id`: an array, so counting a call costs no hashing.
     public var commands: [CommandStat] = []
     public var errors: [String: Int] = [:]
@@ -38,6 +43,8 @@ public struct ServerStats {
         rejectedConnections = 0
         netInputBytes = 0
         netOutputBytes = 0
+        readsProcessed = 0
+        writesProcessed = 0
         commands = Array(repeating: CommandStat(), count: commands.count)
         errors = [:]
         totalErrorReplies = 0

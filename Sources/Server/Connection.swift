@@ -82,6 +82,7 @@ final class Connection {
         }
         let pending = client.reply.count
         server.engine.stats.netOutputBytes += pending
+        server.engine.stats.writesProcessed += 1
         var sent = 0
         client.reply.bytes.withUnsafeMutableBytes { bytes in
             var buffer = uv_buf_init(bytes.baseAddress!.assumingMemoryBound(to: CChar.self), UInt32(bytes.count))

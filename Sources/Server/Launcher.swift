@@ -52,7 +52,8 @@ public enum Launcher {
         engine.configFilePath = absoluteConfigPath
         engine.executablePath = absolutePath(arguments.first ?? "swirl-server")
         let server = Server(engine: engine, logger: logger)
-        engine.hooks.usedMemory = { MemoryStats.residentBytes() }
+        engine.hooks.usedMemory = { MemoryStats.allocatedBytes() }
+        engine.startupMemory = engine.hooks.usedMemory()
         logger.notice("Server initialized")
         if config.appendOnly {
             guard AOFSetup.open(server: server) else { return 1 }

@@ -163,6 +163,7 @@ public final class Server {
 
     func received(_ bytes: UnsafeRawBufferPointer, on conn: Connection) {
         engine.stats.netInputBytes += bytes.count
+        engine.stats.readsProcessed += 1
         conn.decoder.append(bytes)
         conn.processInput()
         if conn.decoder.bufferedCount > engine.config.clientQueryBufferLimit {
