@@ -24,6 +24,11 @@ enum ClientCommands {
                                 since: "7.2.0"),
                             sub("list", -2, "Lists open connections.", list),
                             sub("info", 2, "Returns information about the connection.", info, since: "6.2.0"),
+                            CommandSpec("unblock", arity: -3, flags: [.admin, .noscript, .loading, .stale],
+                                        group: "connection",
+                                        summary: "Unblocks a client blocked by a blocking command from another connection.",
+                                        since: "5.0.0", complexity: "O(log N) where N is the number of client connections",
+                                        handler: unblock),
                             sub("help", 2, "Returns helpful text about the different subcommands.", help,
                                 since: "5.0.0"),
                         ]) { _ in },
@@ -115,7 +120,9 @@ enum ClientCommands {
     /// One CLIENT LIST line, with Redis 7.0's fields in Redis's order.
     static func describe(_ client: Client, now: Int64) -> [UInt8] {
         let name = client.name.map(Text.string) ?? ""
-        let flags = (client.subscriptions != nil ? "P" : "") + client.transactionFlagLetters
+        // Redis's letters in its order: P (pub/sub), x (MULTI), b (blocked), d (watched key changed).
+        let flags = (client.subscriptions != nil ? "P" : "") + (client.inTransaction ? "x" : "")
+            + (client.isBlocked ? "b" : "") + (client.watcher?.keyChanged == true ? "d" : "")
         let subscriptions = client.subscriptions
         let fields: [(String, String)] = [
             ("id", "\(client.id)"), ("addr", client.address), ("laddr", client.localAddress),
@@ -134,6 +141,35 @@ enum ClientCommands {
         return Array(fields.map { "\($0.0)=\($0.1)" }.joined(separator: " ").utf8)
     }
 
+    /// CLIENT UNBLOCK id [TIMEOUT|ERROR]: 1 when that client was blocked (it then
+    /// gets the timeout reply, or the UNBLOCKED error), else 0. The reason is
+    /// checked before the id, as in Redis 7.0.
+    static func unblock(_ c: Client) {
+        guard c.args.count <= 4 else {
+            c.reply.error("ERR unknown subcommand or wrong number of arguments for '\(Text.truncated(c.args[1], 128))'. Try CLIENT HELP.")
+            return
+        }
+        var withError = false
+        if c.args.count == 4 {
+            if c.argument(3, is: "TIMEOUT") {
+                withError = false
+            } else if c.argument(3, is: "ERROR") {
+                withError = true
+            } else {
+                c.reply.error("ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR")
+                return
+            }
+        }
+        guard let id = c.integer(at: 2) else { return }
+        guard id >= 0, id <= Int64(Int.max), c.server.unblock(clientID: Int(id), withError: withError) else {
+            c.reply.integer(0)
+            return
+        }
+        // Redis counts a command failed when an error reply was sent while it ran, even to another client.
+        if withError { c.server.stats.commands[c.lastCommandID].failedCalls += 1 }
+        c.reply.integer(1)
+    }
+
     static func help(_ c: Client) {
         HelpText.reply(c, container: "CLIENT", lines: [
             "GETNAME", "    Return the name of the current connection.",
@@ -145,6 +181,8 @@ enum ClientCommands {
             "SETNAME <name>", "    Assign the name <name> to the current connection.",
             "SETINFO <option> <value>", "    Set client meta attr. Options are:",
             "    * LIB-NAME: the client lib name.", "    * LIB-VER: the client lib version.",
+            "UNBLOCK <clientid> [TIMEOUT|ERROR]",
+            "    Unblock the specified blocked client.",
         ])
     }
 }

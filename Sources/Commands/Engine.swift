@@ -31,6 +31,8 @@ public final class Engine {
     public var hooks = ServerHooks()
     /// Pub/sub subscriptions and message delivery (PubSubRegistry.swift).
     public let pubsub = PubSubRegistry()
+    /// Clients blocked by BLPOP and the like, their deadlines (BlockingRegistry.swift).
+    public let blocking = BlockingRegistry()
     /// Changes since start (Redis's `server.dirty`): a handler that changes data bumps it.
     public var dirty = 0
 
@@ -83,7 +85,7 @@ public final class Engine {
         ConnectionCommands.specs() + ClientCommands.specs() + StringCommands.specs()
             + HashCommands.specs() + KeyCommands.specs() + ServerCommands.specs()
             + TransactionCommands.specs() + PubSubCommands.specs() + ListCommands.specs()
-            + SetCommands.specs()
+            + ListCommands.blockingSpecs() + SetCommands.specs()
     }
 
     func configChanged(_ names: [String]) {
@@ -107,6 +109,7 @@ public final class Engine {
     public func disconnect(_ client: Client) {
         clients[client.id] = nil
         pubsub.unsubscribeAll(client)
+        blocking.remove(client)
     }
 
     /// A client not listed anywhere (AOF loading, tests).
@@ -163,20 +166,33 @@ public final class Engine {
         if client.subscriptions != nil && refusedWhileSubscribed(spec, client) { return }
         if client.transaction != nil && queueIfInTransaction(spec, client) { return }
         call(spec, client, started: started, frame: frame)
+        // Lists (sorted sets …) that blocked clients wait for got values: serve them
+        // now, after the whole command (a whole EXEC), as Redis's handleClientsBlockedOnKeys.
+        if keyspace.hasReadyKeys { serveReadyKeys() }
     }
 
     /// Runs a resolved command: the handler, then stats and propagation.
+    /// A command that blocks counts as a call now, as in Redis 7.0; its
+    /// completion adds its time and, if it failed, the failure (BlockedClients.swift).
     func call(_ spec: CommandSpec, _ client: Client, started: Int64, frame: UnsafeRawBufferPointer? = nil) {
         let dirtyBefore = dirty
         let replyStart = client.reply.count
         client.propagationOverride = nil
-        spec.handler(client)
-        let elapsed = Keyspace.clockMicroseconds() - started
-
-        stats.commandsProcessed += 1
+        // Set before the handler, as Redis sets c->lastcmd (CLIENT LIST shows the running
+        // command, a blocked client its blocking one), and after it for EXEC, whose commands set it.
         client.lastCommandID = spec.id
+        spec.handler(client)
+        client.lastCommandID = spec.id
+        stats.commandsProcessed += 1
         stats.commands[spec.id].calls += 1
-        stats.commands[spec.id].microseconds += elapsed
+        finishCall(spec, client, started: started, replyStart: replyStart, dirtyBefore: dirtyBefore, frame: frame)
+    }
+
+    /// What follows a handler, or the completion of a blocked command: its time,
+    /// an error reply counted, and what it changed propagated.
+    func finishCall(_ spec: CommandSpec, _ client: Client, started: Int64, replyStart: Int, dirtyBefore: Int,
+                    frame: UnsafeRawBufferPointer? = nil) {
+        stats.commands[spec.id].microseconds += Keyspace.clockMicroseconds() - started
         if client.reply.count > replyStart && client.reply.bytes[replyStart] == UInt8(ascii: "-") {
             stats.commands[spec.id].failedCalls += 1
             stats.recordError(client.reply.bytes[replyStart...])

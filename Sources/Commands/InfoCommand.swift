@@ -73,7 +73,8 @@ enum InfoCommand {
                 ("connected_clients", "\(server.clients.count)"), ("cluster_connections", "0"),
                 ("maxclients", "\(server.config.maxClients)"),
                 ("client_recent_max_input_buffer", "0"), ("client_recent_max_output_buffer", "0"),
-                ("blocked_clients", "0"), ("tracking_clients", "0"), ("clients_in_timeout_table", "0"),
+                ("blocked_clients", "\(server.blocking.count)"), ("tracking_clients", "0"),
+                ("clients_in_timeout_table", "\(server.blocking.timeoutCount)"),
             ]
         case "memory":
             let used = server.hooks.usedMemory(), rss = MemoryStats.residentBytes()

@@ -28,15 +28,6 @@ extension Client {
         watcher?.reset()
     }
 
-    /// CLIENT LIST's flag letters for transactions, in Redis's order:
-    /// `x` in MULTI, `d` when a watched key changed.
-    var transactionFlagLetters: String {
-        var letters = ""
-        if transaction != nil { letters += "x" }
-        if watcher?.keyChanged == true { letters += "d" }
-        return letters
-    }
-
     /// CLIENT LIST `multi=`: commands queued, or -1 outside MULTI.
     var queuedCommandCount: Int { transaction?.commands.count ?? -1 }
 

@@ -33,9 +33,10 @@ final class Connection {
     }
 
     /// Decodes and runs every complete command in the input; stops at a
-    /// protocol error or a command that ends the connection.
+    /// protocol error, a command that ends the connection, or one that blocks
+    /// (what follows stays buffered until the Server resumes it).
     func processInput() {
-        while !client.closeAfterReply {
+        while !client.closeAfterReply && !client.isBlocked {
             let complete: Bool
             do {
                 complete = try decoder.next(into: &client.args)
