@@ -87,6 +87,7 @@ extension Engine {
 
     /// Answers the blocked clients whose deadline passed (null, as Redis's timeout reply).
     public func expireBlockedClients() {
+        guard blocking.timeoutCount > 0 else { return }
         keyspace.refreshClock()
         for client in blocking.takeExpired(now: keyspace.now) {
             complete(client) { client.reply.nullArray() }
