@@ -141,6 +141,8 @@ final class Connection {
     func close() {
         guard !closing else { return }
         closing = true
+        // Out of the blocking queues at once: a push before the close callback must not serve a dead client.
+        server.engine.blocking.remove(client)
         let handlePointer = UnsafeMutableRawPointer(handle).assumingMemoryBound(to: uv_handle_t.self)
         if uv_is_closing(handlePointer) == 0 { uv_close(handlePointer, onConnectionClosed) }
     }

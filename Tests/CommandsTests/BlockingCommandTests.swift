@@ -249,6 +249,16 @@ final class BlockingCommandTests: BlockingTestCase {
         XCTAssertEqual(on(c, "EXEC"), "*-1\r\n")
     }
 
+    func testCommandInfoFlagsAndKeys() {
+        let blpop = run("COMMAND", "INFO", "blpop")
+        XCTAssertTrue(blpop.hasPrefix("*1\r\n*10\r\n$5\r\nblpop\r\n:-3\r\n*3\r\n+write\r\n+noscript\r\n+blocking\r\n:1\r\n:-2\r\n:1\r\n"
+                                      + "*4\r\n+@write\r\n+@list\r\n+@slow\r\n+@blocking\r\n"), blpop)
+        let blmove = run("COMMAND", "INFO", "blmove")
+        XCTAssertTrue(blmove.hasPrefix("*1\r\n*10\r\n$6\r\nblmove\r\n:6\r\n*4\r\n+write\r\n+denyoom\r\n+noscript\r\n+blocking\r\n:1\r\n:2\r\n:1\r\n"), blmove)
+        XCTAssertTrue(run("COMMAND", "INFO", "blmpop").hasPrefix("*1\r\n*10\r\n$6\r\nblmpop\r\n:-5\r\n*2\r\n+write\r\n+blocking\r\n:0\r\n:0\r\n:0\r\n"))
+        XCTAssertTrue(run("COMMAND", "DOCS", "brpoplpush").contains("`BLMOVE` with the `RIGHT` and `LEFT` arguments"))
+    }
+
     func testClientListShowsTheBlockedFlagAndCommand() {
         on(a, "MULTI")
         on(a, "DISCARD")
