@@ -19,6 +19,7 @@ enum CommandArguments {
         "client|help": "",
         "client|id": "",
         "client|info": "",
+        "client|kill": "filter:<old-format | new-format:<[ID client-id:integer]@2.8.12 | [TYPE <NORMAL | MASTER@3.2.0 | SLAVE | REPLICA@5.0.0 | PUBSUB>]@2.8.12 | [USER username] | [ADDR addr] | [LADDR laddr]@6.2.0 | [SKIPME yesno]> ...>",
         "client|list": "[TYPE <NORMAL | MASTER | REPLICA | PUBSUB>]@5.0.0 [ID id:<client-id:integer [client-id ...]>]@6.2.0",
         "client|setinfo": "attr:<LIB-NAME libname | LIB-VER libver>",
         "client|setname": "connection-name",

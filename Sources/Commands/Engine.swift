@@ -14,6 +14,8 @@ public struct ServerHooks {
     public var logVerbose: (String) -> Void = { _ in }
     /// BGREWRITEAOF: schedules a rewrite; returns an error text on refusal.
     public var rewriteAOF: () -> String? = { "ERR AOF rewriting is not available here" }
+    /// CLIENT KILL: closes the connection of the client with this id.
+    public var closeClient: (Int) -> Void = { _ in }
     /// Bytes the allocator has handed out (INFO used_memory).
     public var usedMemory: () -> Int = { MemoryStats.residentBytes() }
     public init() {}

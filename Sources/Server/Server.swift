@@ -49,6 +49,7 @@ public final class Server {
         }
         engine.hooks.aofInfo = { [unowned self] in self.aof?.infoFields ?? [] }
         engine.hooks.rewriteAOF = { [unowned self] in self.scheduleRewrite() }
+        engine.hooks.closeClient = { [unowned self] id in self.connections[id]?.close() }
         engine.hooks.logVerbose = { [unowned self] message in self.logger.verbose(message) }
         engine.onConfigChange = { [unowned self] names in
             if names.contains("appendfsync") { self.aof?.policy = AOFWriter.policy(named: engine.config.appendFsync) }

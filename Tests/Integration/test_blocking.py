@@ -180,3 +180,21 @@ def test_a_served_pop_is_in_the_aof_after_kill9(servers, swirl_bin):
     assert c.call("LRANGE", "k", 0, -1) == [b"v2"]
     assert c.call("LRANGE", "dst", 0, -1) == [b"m"]
     assert c.call("EXISTS", "src") == 0
+
+
+def test_client_kill_closes_a_blocked_client_and_the_next_is_served(swirl):
+    observer, killed, waiting = swirl.client(), swirl.client(), swirl.client()
+    killed_id = killed.call("CLIENT", "ID")
+    killed.send_command("BLPOP", "k", 0)
+    wait_blocked(observer, 1)
+    waiting.send_command("BLPOP", "k", 0)
+    wait_blocked(observer, 2)
+    assert observer.call("CLIENT", "KILL", "ID", killed_id) == 1
+    assert killed.is_closed_by_peer(timeout=WAIT)
+    assert info_field(observer, "blocked_clients") == 1
+    observer.call("RPUSH", "k", "v")
+    assert decode(waiting.read_reply()) == [b"k", b"v"]
+    # The old form, by address, may close the caller itself after its reply.
+    address = dict(f.split("=", 1) for f in observer.call("CLIENT", "INFO").decode().split())["addr"]
+    assert observer.call_raw("CLIENT", "KILL", address) == b"+OK\r\n"
+    assert observer.is_closed_by_peer(timeout=WAIT)
