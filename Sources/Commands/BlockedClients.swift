@@ -33,7 +33,8 @@ extension Client {
     /// (inside MULTI or while the AOF loads), which answers `emptyReply` at once.
     public func serveOrBlock(_ request: BlockingRequest) {
         if serveFirst(of: request.keys, type: request.type, request.serve) { return }
-        if inTransaction || server.loading {
+        // lastCommandID is the running command (Engine.call sets it first); a handler run any other way cannot block.
+        if inTransaction || server.loading || lastCommandID < 0 {
             request.emptyReply(self)
             return
         }

@@ -54,7 +54,7 @@ extension Database {
 
     /// After SWAPDB: every waited key that now exists is ready (Redis's scanDatabaseForReadyKeys).
     func signalAllBlockedKeys() {
-        for key in blockingQueues.keys where exists(key) { signalKeyAsReady(key) }
+        for key in blockingQueues.keys where main.index(of: key) != nil { signalKeyAsReady(key) }
     }
 }
 
