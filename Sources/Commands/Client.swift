@@ -53,6 +53,8 @@ public final class Client {
     var watcher: KeyWatcher? = nil
     /// Its pub/sub subscriptions; nil when it has none (not in pub/sub mode).
     var subscriptions: ClientSubscriptions? = nil
+    /// What it is blocked on (BLPOP …); nil when not blocked (BlockedClients.swift).
+    var blocked: BlockedState? = nil
 
     init(id: Int, server: Engine) {
         self.id = id

@@ -22,8 +22,16 @@ enum ClientCommands {
                             sub("getname", 2, "Returns the name of the connection.", getName, since: "2.6.9"),
                             sub("setinfo", 4, "Sets information specific to the client or connection.", setInfo,
                                 since: "7.2.0"),
+                            CommandSpec("kill", arity: -3, flags: [.admin, .noscript, .loading, .stale],
+                                        group: "connection", summary: "Terminates open connections.", since: "2.4.0",
+                                        complexity: "O(N) where N is the number of client connections", handler: kill),
                             sub("list", -2, "Lists open connections.", list),
                             sub("info", 2, "Returns information about the connection.", info, since: "6.2.0"),
+                            CommandSpec("unblock", arity: -3, flags: [.admin, .noscript, .loading, .stale],
+                                        group: "connection",
+                                        summary: "Unblocks a client blocked by a blocking command from another connection.",
+                                        since: "5.0.0", complexity: "O(log N) where N is the number of client connections",
+                                        handler: unblock),
                             sub("help", 2, "Returns helpful text about the different subcommands.", help,
                                 since: "5.0.0"),
                         ] + TrackingCommands.subcommands()) { _ in },
@@ -113,12 +121,13 @@ enum ClientCommands {
     }
 
     /// CLIENT LIST's `flags=`, letters in Redis's order: O monitor, P pub/sub,
-    /// x in MULTI, t/R/B tracking, d a watched key changed; N for none.
+    /// x in MULTI, b blocked, t/R/B tracking, d a watched key changed; N for none.
     static func flagLetters(_ client: Client) -> String {
         var letters = ""
         if client.isMonitor { letters += "O" }
         if client.subscriptions != nil { letters += "P" }
         if client.transaction != nil { letters += "x" }
+        if client.isBlocked { letters += "b" }
         letters += TrackingCommands.flagLetters(client)
         if client.watcher?.keyChanged == true { letters += "d" }
         return letters.isEmpty ? "N" : letters
@@ -145,17 +154,55 @@ enum ClientCommands {
         return Array(fields.map { "\($0.0)=\($0.1)" }.joined(separator: " ").utf8)
     }
 
+    /// CLIENT UNBLOCK id [TIMEOUT|ERROR]: 1 when that client was blocked (it then
+    /// gets the timeout reply, or the UNBLOCKED error), else 0. The reason is
+    /// checked before the id, as in Redis 7.0.
+    static func unblock(_ c: Client) {
+        guard c.args.count <= 4 else {
+            c.reply.error("ERR unknown subcommand or wrong number of arguments for '\(Text.truncated(c.args[1], 128))'. Try CLIENT HELP.")
+            return
+        }
+        var withError = false
+        if c.args.count == 4 {
+            if c.argument(3, is: "TIMEOUT") {
+                withError = false
+            } else if c.argument(3, is: "ERROR") {
+                withError = true
+            } else {
+                c.reply.error("ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR")
+                return
+            }
+        }
+        guard let id = c.integer(at: 2) else { return }
+        guard id >= 0, id <= Int64(Int.max), c.server.unblock(clientID: Int(id), withError: withError) else {
+            c.reply.integer(0)
+            return
+        }
+        // Redis counts a command failed when an error reply was sent while it ran, even to another client.
+        if withError { c.server.stats.commands[c.lastCommandID].failedCalls += 1 }
+        c.reply.integer(1)
+    }
+
     static func help(_ c: Client) {
         HelpText.reply(c, container: "CLIENT", lines: [
             "GETNAME", "    Return the name of the current connection.",
             "ID", "    Return the ID of the current connection.",
             "INFO", "    Return information about the current client connection.",
+            "KILL <ip:port>", "    Kill connection made from <ip:port>.",
+            "KILL <option> <value> [<option> <value> [...]]", "    Kill connections. Options are:",
+            "    * ADDR (<ip:port>|<unixsocket>:0)", "      Kill connections made from the specified address",
+            "    * LADDR (<ip:port>|<unixsocket>:0)", "      Kill connections made to specified local address",
+            "    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)", "      Kill connections by type.",
+            "    * USER <username>", "      Kill connections authenticated by <username>.",
+            "    * SKIPME (YES|NO)", "      Skip killing current connection (default: yes).",
             "LIST [options ...]", "    Return information about client connections. Options:",
             "    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)", "      Return clients of specified type.",
             "    * ID <client-id> [<client-id> ...]", "      Return clients of specified IDs only.",
             "SETNAME <name>", "    Assign the name <name> to the current connection.",
             "SETINFO <option> <value>", "    Set client meta attr. Options are:",
             "    * LIB-NAME: the client lib name.", "    * LIB-VER: the client lib version.",
+            "UNBLOCK <clientid> [TIMEOUT|ERROR]",
+            "    Unblock the specified blocked client.",
         ])
     }
 }

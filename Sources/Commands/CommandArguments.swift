@@ -23,9 +23,11 @@ enum CommandArguments {
         "client|help": "",
         "client|id": "",
         "client|info": "",
+        "client|kill": "filter:<old-format | new-format:<[ID client-id:integer]@2.8.12 | [TYPE <NORMAL | MASTER@3.2.0 | SLAVE | REPLICA@5.0.0 | PUBSUB>]@2.8.12 | [USER username] | [ADDR addr] | [LADDR laddr]@6.2.0 | [SKIPME yesno]> ...>",
         "client|list": "[TYPE <NORMAL | MASTER | REPLICA | PUBSUB>]@5.0.0 [ID id:<client-id:integer [client-id ...]>]@6.2.0",
         "client|setinfo": "attr:<LIB-NAME libname | LIB-VER libver>",
         "client|setname": "connection-name",
+        "client|unblock": "client-id:integer timeout_error:[TIMEOUT | ERROR]",
         "echo": "message",
         "hello": "arguments:[protover:integer [AUTH username password] [SETNAME clientname]]",
         "ping": "[message]",
@@ -104,6 +106,11 @@ enum CommandArguments {
         "hvals": "key",
 
         // list
+        "blmove": "source:key destination:key wherefrom:<LEFT | RIGHT> whereto:<LEFT | RIGHT> timeout:double",
+        "blmpop": "timeout:double numkeys:integer key [key ...] where:<LEFT | RIGHT> [COUNT count:integer]",
+        "blpop": "key [key ...] timeout:double",
+        "brpop": "key [key ...] timeout:double",
+        "brpoplpush": "source:key destination:key timeout:double",
         "lindex": "key index:integer",
         "linsert": "key where:<BEFORE | AFTER> pivot element",
         "llen": "key",
@@ -225,9 +232,11 @@ enum CommandArguments {
     }
 
     static let notes: [String: Notes] = [
+        "brpoplpush": .deprecated(since: "6.2.0", replacedBy: "`BLMOVE` with the `RIGHT` and `LEFT` arguments"),
         "debug": Notes(docFlags: ["syscmd"]),
         "getset": .deprecated(since: "6.2.0", replacedBy: "`SET` with the `!GET` argument"),
         "hmset": .deprecated(since: "4.0.0", replacedBy: "`HSET` with multiple field-value pairs"),
+        "rpoplpush": .deprecated(since: "6.2.0", replacedBy: "`LMOVE` with the `RIGHT` and `LEFT` arguments"),
         "substr": .deprecated(since: "2.0.0", replacedBy: "`GETRANGE`"),
     ]
 

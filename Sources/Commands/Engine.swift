@@ -14,6 +14,8 @@ public struct ServerHooks {
     public var logVerbose: (String) -> Void = { _ in }
     /// BGREWRITEAOF: schedules a rewrite; returns an error text on refusal.
     public var rewriteAOF: () -> String? = { "ERR AOF rewriting is not available here" }
+    /// CLIENT KILL: closes the connection of the client with this id.
+    public var closeClient: (Int) -> Void = { _ in }
     /// Bytes the allocator has handed out (INFO used_memory).
     public var usedMemory: () -> Int = { MemoryStats.residentBytes() }
     public init() {}
@@ -31,6 +33,8 @@ public final class Engine {
     public var hooks = ServerHooks()
     /// Pub/sub subscriptions and message delivery (PubSubRegistry.swift).
     public let pubsub = PubSubRegistry()
+    /// Clients blocked by BLPOP and the like, their deadlines (BlockingRegistry.swift).
+    public let blocking = BlockingRegistry()
     /// Changes since start (Redis's `server.dirty`): a handler that changes data bumps it.
     public var dirty = 0
 
@@ -113,7 +117,7 @@ public final class Engine {
         ConnectionCommands.specs() + ClientCommands.specs() + StringCommands.specs()
             + HashCommands.specs() + KeyCommands.specs() + ServerCommands.specs()
             + TransactionCommands.specs() + PubSubCommands.specs() + ListCommands.specs()
-            + SetCommands.specs() + SlowLogCommands.specs() + MonitorCommand.specs()
+            + ListCommands.blockingSpecs() + SetCommands.specs() + SlowLogCommands.specs() + MonitorCommand.specs()
             + ObjectCommand.specs() + LolwutCommand.specs() + ReplicationCommands.specs() + LatencyCommands.specs()
     }
 
@@ -142,6 +146,7 @@ public final class Engine {
     public func disconnect(_ client: Client) {
         clients[client.id] = nil
         pubsub.unsubscribeAll(client)
+        blocking.remove(client)
         if client.isMonitor { monitors.removeAll { $0 === client } }
         stopTracking(client)
     }
@@ -273,18 +278,35 @@ public final class Engine {
         if client.subscriptions != nil && refusedWhileSubscribed(spec, client) { return }
         if client.transaction != nil && queueIfInTransaction(spec, client) { return }
         call(spec, client, started: started, frame: frame)
+        // Lists (sorted sets …) that blocked clients wait for got values: serve them
+        // now, after the whole command (a whole EXEC), as Redis's handleClientsBlockedOnKeys.
+        if keyspace.hasReadyKeys { serveReadyKeys() }
     }
 
     /// Runs a resolved command: the handler, then stats and propagation.
+    /// A command that blocks counts as a call now, as in Redis 7.0; its
+    /// completion adds its time and, if it failed, the failure (BlockedClients.swift).
     func call(_ spec: CommandSpec, _ client: Client, started: Int64, frame: UnsafeRawBufferPointer? = nil) {
         let dirtyBefore = dirty
         let replyStart = client.reply.count
         client.propagationOverride = nil
+        // Set before the handler, as Redis sets c->lastcmd (CLIENT LIST shows the running
+        // command, a blocked client its blocking one), and after it for EXEC, whose commands set it.
+        client.lastCommandID = spec.id
         spec.handler(client)
-        let elapsed = Keyspace.clockMicroseconds() - started
-
+        client.lastCommandID = spec.id
         stats.commandsProcessed += 1
         stats.commands[spec.id].calls += 1
+        finishCall(spec, client, started: started, replyStart: replyStart, dirtyBefore: dirtyBefore, frame: frame)
+    }
+
+    /// What follows a handler, or the `completion` of a blocked command: its time,
+    /// an error reply counted, and what it changed propagated. As in Redis 7.0, a
+    /// command that blocked reaches the slow log and the latency figures when it
+    /// completes, and MONITOR when it was called.
+    func finishCall(_ spec: CommandSpec, _ client: Client, started: Int64, replyStart: Int, dirtyBefore: Int,
+                    frame: UnsafeRawBufferPointer? = nil, completion: Bool = false) {
+        let elapsed = Keyspace.clockMicroseconds() - started
         stats.commands[spec.id].microseconds += elapsed
         if client.reply.count > replyStart && client.reply.bytes[replyStart] == UInt8(ascii: "-") {
             stats.commands[spec.id].failedCalls += 1
@@ -293,10 +315,12 @@ public final class Engine {
         if let state = client.tracking, !state.broadcast, spec.flags.contains(.readonly) {
             trackingTable.remember(keys(of: spec, client.args), of: client)
         }
-        slowlog.record(spec, client, microseconds: elapsed, now: keyspace.now)
-        if latencyTracking { recordLatency(spec, microseconds: elapsed) }
-        if latencyMonitor.thresholdMilliseconds > 0 { monitorLatency(spec, microseconds: elapsed) }
-        if !monitors.isEmpty && !loading {
+        if completion || !client.isBlocked {
+            slowlog.record(spec, client, microseconds: elapsed, now: keyspace.now)
+            if latencyTracking { recordLatency(spec, microseconds: elapsed) }
+            if latencyMonitor.thresholdMilliseconds > 0 { monitorLatency(spec, microseconds: elapsed) }
+        }
+        if !monitors.isEmpty && !loading && !completion {
             MonitorCommand.feed(spec, client, monitors: monitors, now: Keyspace.clockMicroseconds())
         }
 

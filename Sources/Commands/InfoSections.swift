@@ -38,8 +38,8 @@ enum InfoSections {
             ("maxclients", "\(server.config.maxClients)"),
             ("client_recent_max_input_buffer", "\(clients.map(\.queryBufferLength).max() ?? 0)"),
             ("client_recent_max_output_buffer", "\(clients.map(\.pendingOutputLength).max() ?? 0)"),
-            ("blocked_clients", "0"), ("tracking_clients", "\(server.trackingTable.trackingClients)"),
-            ("clients_in_timeout_table", "0"),
+            ("blocked_clients", "\(server.blocking.count)"), ("tracking_clients", "\(server.trackingTable.trackingClients)"),
+            ("clients_in_timeout_table", "\(server.blocking.timeoutCount)"),
         ]
     }
 

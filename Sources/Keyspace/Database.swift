@@ -35,6 +35,11 @@ public final class Database {
     /// Keys some client WATCHes, and the watches on each (WatchedKeys.swift).
     /// Empty almost always: every writer below checks that first.
     var watchedKeys = ByteTable<[WatchedKey]>()
+    /// Keys clients are blocked on (BLPOP …): key → their ids in blocking order
+    /// (BlockingKeys.swift). Empty almost always: `add` and `set` check that first.
+    var blockingQueues = ByteTable<[Int]>()
+    /// Keys of `blockingQueues` signalled ready and not yet served (Redis's `db->ready_keys`).
+    var readyKeys = ByteTable<Void>()
 
     init(id: Int, keyspace: Keyspace) {
         self.id = id
@@ -114,7 +119,10 @@ public final class Database {
 
     /// Stores `value`, removing any TTL unless `keepTTL` (Redis's setKey).
     public func set(_ key: Bytes, _ value: RedisValue, keepTTL: Bool = false) {
-        defer { keyChanged(key) }
+        defer {
+            keyChanged(key)
+            if !blockingQueues.isEmpty { signalKeyAsReady(key) }
+        }
         guard let position = livePosition(key) else {
             main.insertNew(key, newSlot(value))
             return
@@ -132,6 +140,7 @@ public final class Database {
     public func add(_ key: Bytes, _ value: RedisValue) {
         main.insertNew(key, newSlot(value))
         keyChanged(key)
+        if !blockingQueues.isEmpty { signalKeyAsReady(key) }
     }
 
     @discardableResult

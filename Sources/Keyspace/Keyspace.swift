@@ -29,6 +29,9 @@ public final class Keyspace {
     public var keyChangeObserver: ((Bytes) -> Void)?
     /// What `Slot.access` records (from `maxmemory-policy`).
     public var accessTracking = AccessTracking.recency
+    /// Keys with blocked clients that received a value, in signal order (Redis's
+    /// `server.ready_keys`); the engine serves them after each command (BlockingKeys.swift).
+    var readyKeys: [(db: Database, key: Bytes)] = []
 
     public init(databaseCount: Int = 16) {
         databases = (0..<databaseCount).map { Database(id: $0, keyspace: self) }
@@ -65,6 +68,9 @@ public final class Keyspace {
         (first.volatileCount, second.volatileCount) = (second.volatileCount, first.volatileCount)
         first.sweepCursor = 0
         second.sweepCursor = 0
+        // Blocked clients stay with the database number too: their keys may now hold values.
+        first.signalAllBlockedKeys()
+        second.signalAllBlockedKeys()
     }
 
     public var totalKeys: Int { databases.reduce(0) { $0 + $1.count } }

@@ -73,6 +73,10 @@ let onCron: uv_timer_cb = { timer in
     withServer(of: timer!.pointee.loop) { $0.cron() }
 }
 
+let onBlockingTimeout: uv_timer_cb = { timer in
+    withServer(of: timer!.pointee.loop) { $0.blockingTimerFired() }
+}
+
 let onSignal: uv_signal_cb = { handle, signal in
     withServer(of: handle!.pointee.loop) { $0.signalReceived(signal) }
 }

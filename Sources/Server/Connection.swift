@@ -33,9 +33,10 @@ final class Connection {
     }
 
     /// Decodes and runs every complete command in the input; stops at a
-    /// protocol error or a command that ends the connection.
+    /// protocol error, a command that ends the connection, or one that blocks
+    /// (what follows stays buffered until the Server resumes it).
     func processInput() {
-        while !client.closeAfterReply {
+        while !client.closeAfterReply && !client.isBlocked {
             let complete: Bool
             do {
                 complete = try decoder.next(into: &client.args)
@@ -141,6 +142,8 @@ final class Connection {
     func close() {
         guard !closing else { return }
         closing = true
+        // Out of the blocking queues at once: a push before the close callback must not serve a dead client.
+        server.engine.blocking.remove(client)
         let handlePointer = UnsafeMutableRawPointer(handle).assumingMemoryBound(to: uv_handle_t.self)
         if uv_is_closing(handlePointer) == 0 { uv_close(handlePointer, onConnectionClosed) }
     }

@@ -30,6 +30,9 @@ public final class Server {
     private(set) var shutdownRequested = false
     private let prepare = UnsafeMutablePointer<uv_prepare_t>.allocate(capacity: 1)
     private let cronTimer = UnsafeMutablePointer<uv_timer_t>.allocate(capacity: 1)
+    /// Fires at the earliest deadline of a blocked client (BLPOP … timeout), to the millisecond.
+    private let blockingTimer = UnsafeMutablePointer<uv_timer_t>.allocate(capacity: 1)
+    private var blockingTimerDeadline: Int64? = nil
     private var cronTicks = 0
 
     init(engine: Engine, logger: Logger) {
@@ -46,6 +49,7 @@ public final class Server {
         }
         engine.hooks.aofInfo = { [unowned self] in self.aof?.infoFields ?? [] }
         engine.hooks.rewriteAOF = { [unowned self] in self.scheduleRewrite() }
+        engine.hooks.closeClient = { [unowned self] id in self.connections[id]?.close() }
         engine.hooks.logVerbose = { [unowned self] message in self.logger.verbose(message) }
         engine.onConfigChange = { [unowned self] names in
             if names.contains("appendfsync") { self.aof?.policy = AOFWriter.policy(named: engine.config.appendFsync) }
@@ -191,11 +195,53 @@ public final class Server {
     /// Redis's beforeSleep: AOF first, then replies (held under `always`
     /// until their commands are on disk).
     func beforeSleep() {
+        engine.expireBlockedClients()
+        resumeUnblockedClients()
         runScheduledMaintenance()
         engine.beforeSleep()
         aof?.flush()
         flushPublishedMessages()
         flushWaitingReplies()
+        armBlockingTimer()
+    }
+
+    // MARK: - Blocked clients
+
+    /// Clients whose blocking command completed (served, timed out, unblocked):
+    /// their replies go out, and the commands they sent meanwhile run now, as
+    /// Redis's processUnblockedClients. Running those can unblock others.
+    func resumeUnblockedClients() {
+        var unblocked = engine.blocking.takeUnblocked()
+        while !unblocked.isEmpty {
+            for client in unblocked {
+                guard let conn = connections[client.id], !conn.closing else { continue }
+                scheduleFlush(conn)
+                if conn.decoder.bufferedCount > 0 && !client.isBlocked { conn.processInput() }
+                if shutdownRequested { return }
+            }
+            unblocked = engine.blocking.takeUnblocked()
+        }
+    }
+
+    /// Points the blocking timer at the earliest deadline (or stops it).
+    func armBlockingTimer() {
+        let deadline = engine.blocking.nextDeadline
+        guard deadline != blockingTimerDeadline else { return }
+        blockingTimerDeadline = deadline
+        guard let deadline else {
+            uv_timer_stop(blockingTimer)
+            return
+        }
+        uv_update_time(loop)
+        // Capped so a far deadline cannot overflow libuv's clock; the timer then just fires early and re-arms.
+        let delay = min(max(0, deadline - Keyspace.clockMilliseconds()), Int64(Int32.max))
+        uv_timer_start(blockingTimer, onBlockingTimeout, UInt64(delay), 0)
+    }
+
+    /// The blocking timer fired: answer the clients whose time is up (beforeSleep follows, and re-arms it).
+    func blockingTimerFired() {
+        blockingTimerDeadline = nil
+        engine.expireBlockedClients()
     }
 
     /// Schedules a flush for every client PUBLISH gave messages to, and closes
@@ -258,6 +304,7 @@ public final class Server {
         uv_prepare_init(loop, prepare)
         uv_prepare_start(prepare, onBeforeSleep)
         uv_timer_init(loop, cronTimer)
+        uv_timer_init(loop, blockingTimer)
         startCron()
         for signal in [SIGINT, SIGTERM] {
             let handle = UnsafeMutablePointer<uv_signal_t>.allocate(capacity: 1)
