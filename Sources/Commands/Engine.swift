@@ -76,6 +76,8 @@ public final class Engine {
         HashValue.maxCompactEntries = config.hashMaxListpackEntries
         HashValue.maxCompactValueLength = config.hashMaxListpackValue
         SetValue.maxIntsetEntries = config.setMaxIntsetEntries
+        SortedSetValue.maxCompactEntries = config.zsetMaxListpackEntries
+        SortedSetValue.maxCompactValueLength = config.zsetMaxListpackValue
         pubsub.outputLimit = config.outputBufferLimit("pubsub")
     }
 
@@ -83,13 +85,15 @@ public final class Engine {
         ConnectionCommands.specs() + ClientCommands.specs() + StringCommands.specs()
             + HashCommands.specs() + KeyCommands.specs() + ServerCommands.specs()
             + TransactionCommands.specs() + PubSubCommands.specs() + ListCommands.specs()
-            + SetCommands.specs()
+            + SetCommands.specs() + SortedSetCommands.specs()
     }
 
     func configChanged(_ names: [String]) {
         HashValue.maxCompactEntries = config.hashMaxListpackEntries
         HashValue.maxCompactValueLength = config.hashMaxListpackValue
         SetValue.maxIntsetEntries = config.setMaxIntsetEntries
+        SortedSetValue.maxCompactEntries = config.zsetMaxListpackEntries
+        SortedSetValue.maxCompactValueLength = config.zsetMaxListpackValue
         pubsub.outputLimit = config.outputBufferLimit("pubsub")
         onConfigChange(names)
     }
