@@ -93,6 +93,25 @@ public final class Client {
         return value
     }
 
+    /// A count in -LONG_MAX...LONG_MAX (SRANDMEMBER, ZRANDMEMBER), with Redis's errors.
+    public func signedCount(at index: Int) -> Int64? {
+        guard let value = integer(at: index) else { return nil }
+        guard value != Int64.min else {
+            reply.error("ERR value is out of range, value must between \(-Int64.max) and \(Int64.max)")
+            return nil
+        }
+        return value
+    }
+
+    /// A count of 0 or more (Redis's getPositiveLongFromObjectOrReply).
+    public func nonNegativeCount(at index: Int) -> Int? {
+        guard let value = ByteNumbers.parseInt64(args[index]), value >= 0 else {
+            reply.error(Errors.notPositiveCount)
+            return nil
+        }
+        return Int(value)
+    }
+
     /// True when the argument equals `word`, ignoring ASCII case.
     public func argument(_ index: Int, is word: StaticString) -> Bool {
         Text.equalsIgnoringCase(args[index], word)

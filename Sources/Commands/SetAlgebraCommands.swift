@@ -118,16 +118,7 @@ enum SetAlgebraCommands {
         }
     }
 
-    /// A STORE's end: the result replaces the destination (any type, its TTL
-    /// dropped), or an empty result deletes it; the reply is the cardinality.
     private static func store(_ c: Client, _ result: SetValue, in destination: Bytes) {
-        if result.isEmpty {
-            if c.db.delete(destination) { c.server.dirty += 1 }
-            c.reply.integer(0)
-            return
-        }
-        c.db.set(destination, .set(result))
-        c.server.dirty += 1
-        c.reply.integer(result.count)
+        c.storeResult(.set(result), count: result.count, in: destination)
     }
 }

@@ -139,7 +139,7 @@ enum SortedSetAlgebraCommands {
         let zset = SortedSetValue(expectedCount: result.count, longestMember: longest)
         for entry in result { zset.insert(entry.member, entry.score) }
         if let destination {
-            SortedSetRangeCommands.store(c, zset, in: destination)
+            c.storeResult(.sortedSet(zset), count: zset.count, in: destination)
             return
         }
         SortedSetCommands.replyHeader(c, count: zset.count, withScores: withScores)

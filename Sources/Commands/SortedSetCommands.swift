@@ -267,26 +267,8 @@ enum SortedSetCommands {
 
 extension Client {
     /// The sorted set at `key`, counting a keyspace hit or miss as Redis's lookupKeyRead does.
-    func readSortedSet(_ key: Bytes) -> Typed<SortedSetValue> {
-        switch db.lookup(key) {
-        case .none:
-            server.keyspace.stats.keyspaceMisses += 1
-            return .missing
-        case .sortedSet(let zset)?:
-            server.keyspace.stats.keyspaceHits += 1
-            return .found(zset)
-        case .some:
-            server.keyspace.stats.keyspaceHits += 1
-            return .wrongType
-        }
-    }
+    func readSortedSet(_ key: Bytes) -> Typed<SortedSetValue> { read(key, as: \.sortedSet) }
 
     /// The sorted set at `key` for a write: no hit/miss counted, as Redis's lookupKeyWrite.
-    func lookupSortedSetForWrite(_ key: Bytes) -> Typed<SortedSetValue> {
-        switch db.lookup(key) {
-        case .none: return .missing
-        case .sortedSet(let zset)?: return .found(zset)
-        case .some: return .wrongType
-        }
-    }
+    func lookupSortedSetForWrite(_ key: Bytes) -> Typed<SortedSetValue> { lookupForWrite(key, as: \.sortedSet) }
 }

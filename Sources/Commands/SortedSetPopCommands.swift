@@ -65,11 +65,8 @@ enum SortedSetPopCommands {
         }
         var count = -1
         if c.args.count == 3 {
-            guard let value = ByteNumbers.parseInt64(c.args[2]), value >= 0 else {
-                c.reply.error(Errors.notPositiveCount)
-                return
-            }
-            count = Int(value)
+            guard let value = c.nonNegativeCount(at: 2) else { return }
+            count = value
         }
         let key = c.args[1]
         switch c.lookupSortedSetForWrite(key) {
@@ -139,11 +136,7 @@ enum SortedSetPopCommands {
             }
             return
         }
-        guard let requested = c.integer(at: 2) else { return }
-        guard requested != Int64.min else {
-            c.reply.error("ERR value is out of range, value must between \(-Int64.max) and \(Int64.max)")
-            return
-        }
+        guard let requested = c.signedCount(at: 2) else { return }
         if c.args.count > 4 || (c.args.count == 4 && !c.argument(3, is: "WITHSCORES")) {
             c.reply.error(Errors.syntax)
             return
@@ -204,21 +197,8 @@ enum SortedSetPopCommands {
     /// Members and their scores (as bulk strings, `%.17g`), filtered by MATCH
     /// on the member.
     static func zscan(_ c: Client) {
-        guard let cursor = ScanOptions.parseCursor(c, c.args[2]) else { return }
-        let zset: SortedSetValue
-        switch c.readSortedSet(c.args[1]) {
-        case .found(let found): zset = found
-        case .missing: ScanOptions.reply(c, cursor: 0, elements: []); return
-        case .wrongType: c.wrongType(); return
+        ScanOptions.scanKey(c, read: c.readSortedSet) { zset, cursor, count, visit in
+            zset.scan(cursor: cursor, count: count) { visit($0, Bytes(ByteNumbers.formatDouble($1))) }
         }
-        guard let options = ScanOptions.parse(c, from: 3, allowType: false) else { return }
-        var elements: [Bytes] = []
-        let next = zset.scan(cursor: cursor, count: options.count) { member, score in
-            if options.matches(member) {
-                elements.append(member)
-                elements.append(Bytes(ByteNumbers.formatDouble(score)))
-            }
-        }
-        ScanOptions.reply(c, cursor: next, elements: elements)
     }
 }

@@ -99,7 +99,7 @@ enum SortedSetRangeCommands {
         if let destination {
             let result = SortedSetValue(expectedCount: ranks.count, longestMember: 0)
             source?.forEach(ranks: ranks, reverse: reverse) { result.insert($0, $1) }
-            store(c, result, in: destination)
+            c.storeResult(.sortedSet(result), count: result.count, in: destination)
             return
         }
         SortedSetCommands.replyHeader(c, count: ranks.count, withScores: request.withScores)
@@ -132,20 +132,6 @@ enum SortedSetRangeCommands {
         }
         let lower = ranks.lowerBound + request.offset
         return lower..<(lower + taken)
-    }
-
-    /// A STORE's end (ZRANGESTORE, ZUNIONSTORE, …): the result replaces the
-    /// destination (any type, its TTL dropped), or an empty result deletes
-    /// it; the reply is the cardinality.
-    static func store(_ c: Client, _ result: SortedSetValue, in destination: Bytes) {
-        if result.isEmpty {
-            if c.db.delete(destination) { c.server.dirty += 1 }
-            c.reply.integer(0)
-            return
-        }
-        c.db.set(destination, .sortedSet(result))
-        c.server.dirty += 1
-        c.reply.integer(result.count)
     }
 
     // MARK: - ZREMRANGEBY*

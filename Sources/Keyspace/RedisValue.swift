@@ -37,6 +37,12 @@ public enum RedisValue {
         }
     }
 
+    /// The sorted set, if this is one.
+    public var sortedSet: SortedSetValue? {
+        if case .sortedSet(let zset) = self { return zset }
+        return nil
+    }
+
     /// A deep copy, for COPY.
     public func duplicate() -> RedisValue {
         switch self {

@@ -173,20 +173,9 @@ struct SkipList {
     /// Removes the node at a 0-based rank in `0..<count` and returns its entry.
     @discardableResult
     mutating func remove(atRank target: Int) -> (member: Bytes, score: Double) {
-        var x: Int32 = 0
-        var traversed = 0
-        for l in stride(from: level - 1, through: 0, by: -1) {
-            while true {
-                let next = forward(x, l)
-                if next == 0 || traversed + span(x, l) > target { break }
-                traversed += span(x, l)
-                x = next
-            }
-            predecessors[l] = x
-        }
-        let node = forward(x, 0)
+        let node = node(atRank: target)
         let removed = (members[Int(node)], scores[Int(node)])
-        unlink(node)
+        remove(removed.1, removed.0)
         return removed
     }
 
