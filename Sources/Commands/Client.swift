@@ -103,10 +103,10 @@ public final class Client {
         return value
     }
 
-    /// A count of 0 or more (Redis's getPositiveLongFromObjectOrReply).
-    public func nonNegativeCount(at index: Int) -> Int? {
+    /// A count of 0 or more (Redis's getPositiveLongFromObjectOrReply), or nil after replying `message`.
+    public func nonNegativeCount(at index: Int, error message: String = Errors.notPositiveCount) -> Int? {
         guard let value = ByteNumbers.parseInt64(args[index]), value >= 0 else {
-            reply.error(Errors.notPositiveCount)
+            reply.error(message)
             return nil
         }
         return Int(value)

@@ -30,11 +30,8 @@ enum SetAlgebraCommands {
         var index = keyEnd
         while index < c.args.count {
             if c.argument(index, is: "LIMIT") && index + 1 < c.args.count {
-                guard let value = ByteNumbers.parseInt64(c.args[index + 1]), value >= 0 else {
-                    c.reply.error("ERR LIMIT can't be negative")
-                    return
-                }
-                limit = Int(value)
+                guard let value = c.nonNegativeCount(at: index + 1, error: Errors.negativeLimit) else { return }
+                limit = value
                 index += 2
             } else {
                 c.reply.error(Errors.syntax)

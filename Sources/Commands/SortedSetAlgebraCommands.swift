@@ -101,11 +101,8 @@ enum SortedSetAlgebraCommands {
                 withScores = true
                 index += 1
             } else if cardinalityOnly && remaining >= 2 && c.argument(index, is: "LIMIT") {
-                guard let value = ByteNumbers.parseInt64(c.args[index + 1]), value >= 0 else {
-                    c.reply.error("ERR LIMIT can't be negative")
-                    return
-                }
-                limit = Int(value)
+                guard let value = c.nonNegativeCount(at: index + 1, error: Errors.negativeLimit) else { return }
+                limit = value
                 index += 2
             } else {
                 c.reply.error(Errors.syntax)

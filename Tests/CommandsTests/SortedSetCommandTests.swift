@@ -196,12 +196,7 @@ final class SortedSetPropagationTests: PropagationTestCase {
         let pairs = (0..<130).flatMap { [Bytes("\(Double($0) + 0.1)"), Bytes("m\($0)")] }
         run(args: [Bytes("ZADD"), Bytes("z")] + pairs, on: client)
         run("ZADD", "small", "-inf", "a", "1.1", "b")
-        let snapshot = AOFRewriter.snapshot(engine.keyspace)
-        var decoder = RequestDecoder()
-        decoder.allowsInline = false
-        decoder.append(contentsOf: snapshot)
-        var commands: [[String]] = []
-        while let command = try? decoder.next() { commands.append(command.map { String(decoding: $0, as: UTF8.self) }) }
+        let commands = rewriteCommands()
         let batches = commands.filter { $0.first == "ZADD" && $0[1] == "z" }
         XCTAssertEqual(batches.map { ($0.count - 2) / 2 }, [64, 64, 2])
         XCTAssertTrue(commands.contains(["ZADD", "small", "-inf", "a", "1.1000000000000001", "b"]))
