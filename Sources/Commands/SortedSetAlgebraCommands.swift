@@ -132,15 +132,18 @@ enum SortedSetAlgebraCommands {
         case .union: result = union(sources, aggregate)
         case .diff: result = difference(sources)
         }
-        let longest = result.reduce(0) { max($0, $1.member.count) }
-        let zset = SortedSetValue(expectedCount: result.count, longestMember: longest)
-        for entry in result { zset.insert(entry.member, entry.score) }
         if let destination {
+            let longest = result.reduce(0) { max($0, $1.member.count) }
+            let zset = SortedSetValue(expectedCount: result.count, longestMember: longest)
+            for entry in result { zset.insert(entry.member, entry.score) }
             c.storeResult(.sortedSet(zset), count: zset.count, in: destination)
             return
         }
-        SortedSetCommands.replyHeader(c, count: zset.count, withScores: withScores)
-        zset.forEach { SortedSetCommands.replyEntry(c, $0, $1, withScores: withScores) }
+        // A reply comes straight from the sorted result (a -0 stays -0, as
+        // from Redis's temporary skiplist).
+        result.sort(by: ScoredMember.ordered)
+        SortedSetCommands.replyHeader(c, count: result.count, withScores: withScores)
+        for entry in result { SortedSetCommands.replyEntry(c, entry.member, entry.score, withScores: withScores) }
     }
 
     /// Redis's zunionInterAggregate: a sum of +inf and -inf is 0.

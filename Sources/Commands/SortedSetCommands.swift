@@ -94,11 +94,9 @@ enum SortedSetCommands {
         }
         var scores: [Double] = []
         scores.reserveCapacity(pairs / 2)
-        var longest = 0
         for position in stride(from: index, to: c.args.count, by: 2) {
             guard let score = c.double(at: position) else { return }
             scores.append(score)
-            longest = max(longest, c.args[position + 1].count)
         }
         let key = c.args[1]
         let zset: SortedSetValue
@@ -110,7 +108,9 @@ enum SortedSetCommands {
                 if incr { c.reply.null() } else { c.reply.integer(0) }
                 return
             }
-            zset = SortedSetValue(expectedCount: scores.count, longestMember: longest)
+            // Redis 7.0 starts compact unless the first member alone is too long
+            // (scores put in while compact keep a listpack's -0 → 0).
+            zset = SortedSetValue(expectedCount: 1, longestMember: c.args[index + 1].count)
             c.db.add(key, .sortedSet(zset))
         }
         var added = 0, updated = 0, processed = 0

@@ -97,7 +97,9 @@ enum SortedSetRangeCommands {
             return
         }
         if let destination {
-            let result = SortedSetValue(expectedCount: ranks.count, longestMember: 0)
+            // Redis sizes the destination by a rank range's length; a BYSCORE or
+            // BYLEX result starts compact and converts as it grows.
+            let result = SortedSetValue(expectedCount: kind == .rank ? ranks.count : 0, longestMember: 0)
             source?.forEach(ranks: ranks, reverse: reverse) { result.insert($0, $1) }
             c.storeResult(.sortedSet(result), count: result.count, in: destination)
             return

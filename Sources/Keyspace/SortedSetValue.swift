@@ -9,6 +9,11 @@ public struct ScoredMember: Equatable, Sendable {
         self.member = member
         self.score = score
     }
+
+    /// The order of a sorted set: by score, then by member, bytewise.
+    public static func ordered(_ a: ScoredMember, _ b: ScoredMember) -> Bool {
+        SkipList.ordered(a.score, a.member, b.score, b.member)
+    }
 }
 
 /// A Redis sorted set, in one of two forms, ordered by (score, member) with
@@ -35,8 +40,9 @@ public final class SortedSetValue {
 
     public init() {}
 
-    /// An empty set in the form Redis's zsetTypeCreate picks for a write of
-    /// `expectedCount` members, the longest `longestMember` bytes long.
+    /// An empty set in the form Redis picks for a result of `expectedCount`
+    /// members, the longest `longestMember` bytes long: large at once when
+    /// those already pass the thresholds.
     public init(expectedCount: Int, longestMember: Int) {
         if expectedCount > Self.maxCompactEntries || longestMember > Self.maxCompactValueLength {
             isCompact = false
