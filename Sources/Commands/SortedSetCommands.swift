@@ -92,11 +92,16 @@ enum SortedSetCommands {
             c.reply.error("ERR INCR option supports a single increment-element pair")
             return
         }
+        // Every score is parsed before anything changes; one pair needs no array.
+        guard let firstScore = c.double(at: index) else { return }
         var scores: [Double] = []
-        scores.reserveCapacity(pairs / 2)
-        for position in stride(from: index, to: c.args.count, by: 2) {
-            guard let score = c.double(at: position) else { return }
-            scores.append(score)
+        if pairs > 2 {
+            scores.reserveCapacity(pairs / 2)
+            scores.append(firstScore)
+            for position in stride(from: index + 2, to: c.args.count, by: 2) {
+                guard let score = c.double(at: position) else { return }
+                scores.append(score)
+            }
         }
         let key = c.args[1]
         let zset: SortedSetValue
@@ -115,9 +120,9 @@ enum SortedSetCommands {
         }
         var added = 0, updated = 0, processed = 0
         var result = 0.0
-        for (offset, given) in scores.enumerated() {
+        for offset in 0..<(pairs / 2) {
             let member = c.args[index + offset * 2 + 1]
-            var score = given
+            var score = offset == 0 ? firstScore : scores[offset]
             if let current = zset.score(of: member) {
                 if nx { continue }
                 if incr {
