@@ -147,6 +147,22 @@ final class SortedSetCommandTests: CommandTestCase {
         XCTAssertEqual(seen.count, 199)
     }
 
+    /// Reads count keyspace hits and misses, writes do not (Redis 7.0.15's INFO after each).
+    func testKeyspaceHitsAndMisses() {
+        let expected: [([String], Int, Int)] = [
+            (["ZADD", "z", "1", "a"], 0, 0), (["ZSCORE", "z", "a"], 1, 0), (["ZSCORE", "nokey", "a"], 1, 1),
+            (["ZPOPMIN", "nokey"], 1, 1), (["ZADD", "z2", "1", "b"], 1, 1), (["ZUNION", "2", "z", "nokey"], 2, 2),
+            (["ZRANGESTORE", "d", "z", "0", "-1"], 3, 2), (["ZRANGESTORE", "d", "nokey", "0", "-1"], 3, 3),
+            (["ZREM", "nokey", "a"], 3, 3), (["ZCOUNT", "z", "0", "1"], 4, 3), (["ZINTERCARD", "2", "z", "z2"], 6, 3),
+            (["ZMPOP", "1", "nokey", "MIN"], 6, 3), (["ZRANDMEMBER", "nokey", "5"], 6, 4),
+        ]
+        for (command, hits, misses) in expected {
+            run(args: command.map { Bytes($0) }, on: client)
+            XCTAssertEqual(engine.keyspace.stats.keyspaceHits, hits, command.joined(separator: " "))
+            XCTAssertEqual(engine.keyspace.stats.keyspaceMisses, misses, command.joined(separator: " "))
+        }
+    }
+
     func testWatchSeesSortedSetWrites() {
         run("ZADD", "z", "1", "a")
         let other = engine.makeClient()
