@@ -84,12 +84,7 @@ enum SetRandomCommands {
             return
         }
         guard let requested = c.signedCount(at: 2) else { return }
-        let set: SetValue
-        switch c.readSet(c.args[1]) {
-        case .found(let found): set = found
-        case .missing: c.reply.raw(emptyArray); return
-        case .wrongType: c.wrongType(); return
-        }
+        guard let set = c.found(c.readSet(c.args[1]), orReply: emptyArray) else { return }
         let count = Int(requested.magnitude)
         if count == 0 {
             c.reply.raw(emptyArray)

@@ -146,12 +146,7 @@ enum SortedSetPopCommands {
             c.reply.error("ERR value is out of range")
             return
         }
-        let zset: SortedSetValue
-        switch c.readSortedSet(c.args[1]) {
-        case .found(let found): zset = found
-        case .missing: c.reply.raw(emptyArray); return
-        case .wrongType: c.wrongType(); return
-        }
+        guard let zset = c.found(c.readSortedSet(c.args[1]), orReply: emptyArray) else { return }
         let count = Int(requested.magnitude)
         if count == 0 {
             c.reply.raw(emptyArray)

@@ -26,6 +26,17 @@ extension Client {
         return extract(value).map { .found($0) } ?? .wrongType
     }
 
+    /// The value found, or nil after replying `missing` (raw RESP) for an
+    /// absent key or WRONGTYPE for another type.
+    func found<T>(_ typed: Typed<T>, orReply missing: [UInt8]) -> T? {
+        switch typed {
+        case .found(let value): return value
+        case .missing: reply.raw(missing)
+        case .wrongType: wrongType()
+        }
+        return nil
+    }
+
     /// A STORE command's end (SINTERSTORE, ZUNIONSTORE, ZRANGESTORE …): a
     /// non-empty result replaces the destination (any type, its TTL
     /// dropped), an empty one deletes it; the reply is the cardinality.
