@@ -102,6 +102,25 @@ public final class Client {
         return value
     }
 
+    /// A count in -LONG_MAX...LONG_MAX (SRANDMEMBER, ZRANDMEMBER), with Redis's errors.
+    public func signedCount(at index: Int) -> Int64? {
+        guard let value = integer(at: index) else { return nil }
+        guard value != Int64.min else {
+            reply.error("ERR value is out of range, value must between \(-Int64.max) and \(Int64.max)")
+            return nil
+        }
+        return value
+    }
+
+    /// A count of 0 or more (Redis's getPositiveLongFromObjectOrReply), or nil after replying `message`.
+    public func nonNegativeCount(at index: Int, error message: String = Errors.notPositiveCount) -> Int? {
+        guard let value = ByteNumbers.parseInt64(args[index]), value >= 0 else {
+            reply.error(message)
+            return nil
+        }
+        return Int(value)
+    }
+
     /// True when the argument equals `word`, ignoring ASCII case.
     public func argument(_ index: Int, is word: StaticString) -> Bool {
         Text.equalsIgnoringCase(args[index], word)

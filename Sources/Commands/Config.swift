@@ -63,6 +63,8 @@ public final class Config {
         Parameter(name: "hash-max-listpack-entries", kind: .integer(0...Int64.max), defaultValue: "128", mutable: true),
         Parameter(name: "hash-max-listpack-value", kind: .integer(0...Int64.max), defaultValue: "64", mutable: true),
         Parameter(name: "set-max-intset-entries", kind: .integer(0...Int64.max), defaultValue: "512", mutable: true),
+        Parameter(name: "zset-max-listpack-entries", kind: .integer(0...Int64.max), defaultValue: "128", mutable: true),
+        Parameter(name: "zset-max-listpack-value", kind: .integer(0...Int64.max), defaultValue: "64", mutable: true),
         Parameter(name: "requirepass", kind: .string, defaultValue: "", mutable: true),
         Parameter(name: "pidfile", kind: .string, defaultValue: "", mutable: false),
         Parameter(name: "supervised", kind: .choice(["upstart", "systemd", "auto", "no"]), defaultValue: "no", mutable: false),
@@ -77,6 +79,8 @@ public final class Config {
     private static let aliases: [String: String] = [
         "hash-max-ziplist-entries": "hash-max-listpack-entries",
         "hash-max-ziplist-value": "hash-max-listpack-value",
+        "zset-max-ziplist-entries": "zset-max-listpack-entries",
+        "zset-max-ziplist-value": "zset-max-listpack-value",
     ]
 
     private var values: [String: String] = [:]
@@ -216,6 +220,8 @@ public final class Config {
         let policy = values["maxmemory-policy"] ?? ""
         return integer("maxmemory") > 0 && (policy.hasSuffix("lru") || policy.hasSuffix("lfu"))
     }
+    public var zsetMaxListpackEntries: Int { integer("zset-max-listpack-entries") }
+    public var zsetMaxListpackValue: Int { integer("zset-max-listpack-value") }
     /// The output limit of one client class (`normal`, `slave`, `pubsub`).
     public func outputBufferLimit(_ clientClass: String) -> OutputBufferLimit {
         OutputBufferLimits.limit(of: clientClass, in: values["client-output-buffer-limit"] ?? "")

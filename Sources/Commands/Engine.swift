@@ -106,6 +106,8 @@ public final class Engine {
         HashValue.maxCompactEntries = config.hashMaxListpackEntries
         HashValue.maxCompactValueLength = config.hashMaxListpackValue
         SetValue.maxIntsetEntries = config.setMaxIntsetEntries
+        SortedSetValue.maxCompactEntries = config.zsetMaxListpackEntries
+        SortedSetValue.maxCompactValueLength = config.zsetMaxListpackValue
         pubsub.outputLimit = config.outputBufferLimit("pubsub")
         slowlog.configure(config)
         keyspace.accessTracking = config.accessTracking
@@ -117,14 +119,17 @@ public final class Engine {
         ConnectionCommands.specs() + ClientCommands.specs() + StringCommands.specs()
             + HashCommands.specs() + KeyCommands.specs() + ServerCommands.specs()
             + TransactionCommands.specs() + PubSubCommands.specs() + ListCommands.specs()
-            + ListCommands.blockingSpecs() + SetCommands.specs() + SlowLogCommands.specs() + MonitorCommand.specs()
-            + ObjectCommand.specs() + LolwutCommand.specs() + ReplicationCommands.specs() + LatencyCommands.specs()
+            + ListCommands.blockingSpecs() + SetCommands.specs() + SortedSetCommands.specs() + SlowLogCommands.specs()
+            + MonitorCommand.specs() + ObjectCommand.specs() + LolwutCommand.specs() + ReplicationCommands.specs()
+            + LatencyCommands.specs()
     }
 
     func configChanged(_ names: [String]) {
         HashValue.maxCompactEntries = config.hashMaxListpackEntries
         HashValue.maxCompactValueLength = config.hashMaxListpackValue
         SetValue.maxIntsetEntries = config.setMaxIntsetEntries
+        SortedSetValue.maxCompactEntries = config.zsetMaxListpackEntries
+        SortedSetValue.maxCompactValueLength = config.zsetMaxListpackValue
         pubsub.outputLimit = config.outputBufferLimit("pubsub")
         slowlog.configure(config)
         keyspace.accessTracking = config.accessTracking

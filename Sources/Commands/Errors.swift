@@ -19,6 +19,7 @@ public enum Errors {
     public static let offsetOutOfRange = "ERR offset is out of range"
     public static let timeoutNotFloat = "ERR timeout is not a float or out of range"
     public static let notPositiveCount = "ERR value is out of range, must be positive"
+    public static let negativeLimit = "ERR LIMIT can't be negative"
 
     public static func wrongArity(_ fullName: String) -> String {
         "ERR wrong number of arguments for '\(fullName)' command"

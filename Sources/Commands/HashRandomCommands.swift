@@ -61,21 +61,8 @@ enum HashRandomCommands {
     private static let emptyArray: [UInt8] = Array("*0\r\n".utf8)
 
     static func hscan(_ c: Client) {
-        guard let cursor = ScanOptions.parseCursor(c, c.args[2]) else { return }
-        let hash: HashValue
-        switch c.readHash(c.args[1]) {
-        case .found(let found): hash = found
-        case .missing: ScanOptions.reply(c, cursor: 0, elements: []); return
-        case .wrongType: c.wrongType(); return
+        ScanOptions.scanKey(c, read: c.readHash) { hash, cursor, count, visit in
+            hash.scan(cursor: cursor, count: count) { visit($0, $1) }
         }
-        guard let options = ScanOptions.parse(c, from: 3, allowType: false) else { return }
-        var elements: [Bytes] = []
-        let next = hash.scan(cursor: cursor, count: options.count) { field, value in
-            if options.matches(field) {
-                elements.append(field)
-                elements.append(value)
-            }
-        }
-        ScanOptions.reply(c, cursor: next, elements: elements)
     }
 }

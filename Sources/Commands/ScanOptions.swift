@@ -69,6 +69,29 @@ struct ScanOptions {
         return Glob.matches(pattern, element)
     }
 
+    /// HSCAN, SSCAN and ZSCAN: the cursor, then the key (an empty reply when
+    /// it is missing), then the options, then one step of `step`, which
+    /// hands `visit` each element and, for pairs, its value; MATCH filters on
+    /// the element.
+    static func scanKey<T>(_ c: Client, read: (Bytes) -> Typed<T>,
+                           step: (T, _ cursor: UInt64, _ count: Int, _ visit: (Bytes, Bytes?) -> Void) -> UInt64) {
+        guard let cursor = parseCursor(c, c.args[2]) else { return }
+        let value: T
+        switch read(c.args[1]) {
+        case .found(let found): value = found
+        case .missing: reply(c, cursor: 0, elements: []); return
+        case .wrongType: c.wrongType(); return
+        }
+        guard let options = parse(c, from: 3, allowType: false) else { return }
+        var elements: [Bytes] = []
+        let next = step(value, cursor, options.count) { element, paired in
+            guard options.matches(element) else { return }
+            elements.append(element)
+            if let paired { elements.append(paired) }
+        }
+        reply(c, cursor: next, elements: elements)
+    }
+
     /// The reply: the next cursor as a bulk string, then the elements.
     static func reply(_ c: Client, cursor: UInt64, elements: [Bytes]) {
         c.reply.array(2)

@@ -30,11 +30,8 @@ enum SetAlgebraCommands {
         var index = keyEnd
         while index < c.args.count {
             if c.argument(index, is: "LIMIT") && index + 1 < c.args.count {
-                guard let value = ByteNumbers.parseInt64(c.args[index + 1]), value >= 0 else {
-                    c.reply.error("ERR LIMIT can't be negative")
-                    return
-                }
-                limit = Int(value)
+                guard let value = c.nonNegativeCount(at: index + 1, error: Errors.negativeLimit) else { return }
+                limit = value
                 index += 2
             } else {
                 c.reply.error(Errors.syntax)
@@ -118,16 +115,7 @@ enum SetAlgebraCommands {
         }
     }
 
-    /// A STORE's end: the result replaces the destination (any type, its TTL
-    /// dropped), or an empty result deletes it; the reply is the cardinality.
     private static func store(_ c: Client, _ result: SetValue, in destination: Bytes) {
-        if result.isEmpty {
-            if c.db.delete(destination) { c.server.dirty += 1 }
-            c.reply.integer(0)
-            return
-        }
-        c.db.set(destination, .set(result))
-        c.server.dirty += 1
-        c.reply.integer(result.count)
+        c.storeResult(.set(result), count: result.count, in: destination)
     }
 }

@@ -83,17 +83,8 @@ enum SetRandomCommands {
             c.reply.error(Errors.syntax)
             return
         }
-        guard let requested = c.integer(at: 2) else { return }
-        guard requested != Int64.min else {
-            c.reply.error("ERR value is out of range, value must between \(-Int64.max) and \(Int64.max)")
-            return
-        }
-        let set: SetValue
-        switch c.readSet(c.args[1]) {
-        case .found(let found): set = found
-        case .missing: c.reply.raw(emptyArray); return
-        case .wrongType: c.wrongType(); return
-        }
+        guard let requested = c.signedCount(at: 2) else { return }
+        guard let set = c.found(c.readSet(c.args[1]), orReply: emptyArray) else { return }
         let count = Int(requested.magnitude)
         if count == 0 {
             c.reply.raw(emptyArray)
@@ -122,18 +113,8 @@ enum SetRandomCommands {
     }
 
     static func sscan(_ c: Client) {
-        guard let cursor = ScanOptions.parseCursor(c, c.args[2]) else { return }
-        let set: SetValue
-        switch c.readSet(c.args[1]) {
-        case .found(let found): set = found
-        case .missing: ScanOptions.reply(c, cursor: 0, elements: []); return
-        case .wrongType: c.wrongType(); return
+        ScanOptions.scanKey(c, read: c.readSet) { set, cursor, count, visit in
+            set.scan(cursor: cursor, count: count) { visit($0, nil) }
         }
-        guard let options = ScanOptions.parse(c, from: 3, allowType: false) else { return }
-        var elements: [Bytes] = []
-        let next = set.scan(cursor: cursor, count: options.count) { member in
-            if options.matches(member) { elements.append(member) }
-        }
-        ScanOptions.reply(c, cursor: next, elements: elements)
     }
 }

@@ -9,6 +9,48 @@ enum Typed<T> {
 }
 
 extension Client {
+    /// The value at `key` as the type `extract` accepts, counting a keyspace
+    /// hit or miss as Redis's lookupKeyRead does.
+    func read<T>(_ key: Bytes, as extract: (RedisValue) -> T?) -> Typed<T> {
+        guard let value = db.lookup(key) else {
+            server.keyspace.stats.keyspaceMisses += 1
+            return .missing
+        }
+        server.keyspace.stats.keyspaceHits += 1
+        return extract(value).map { .found($0) } ?? .wrongType
+    }
+
+    /// The same for a write: no hit/miss counted, as Redis's lookupKeyWrite.
+    func lookupForWrite<T>(_ key: Bytes, as extract: (RedisValue) -> T?) -> Typed<T> {
+        guard let value = db.lookup(key) else { return .missing }
+        return extract(value).map { .found($0) } ?? .wrongType
+    }
+
+    /// The value found, or nil after replying `missing` (raw RESP) for an
+    /// absent key or WRONGTYPE for another type.
+    func found<T>(_ typed: Typed<T>, orReply missing: [UInt8]) -> T? {
+        switch typed {
+        case .found(let value): return value
+        case .missing: reply.raw(missing)
+        case .wrongType: wrongType()
+        }
+        return nil
+    }
+
+    /// A STORE command's end (SINTERSTORE, ZUNIONSTORE, ZRANGESTORE …): a
+    /// non-empty result replaces the destination (any type, its TTL
+    /// dropped), an empty one deletes it; the reply is the cardinality.
+    func storeResult(_ value: RedisValue, count: Int, in destination: Bytes) {
+        if count == 0 {
+            if db.delete(destination) { server.dirty += 1 }
+            reply.integer(0)
+            return
+        }
+        db.set(destination, value)
+        server.dirty += 1
+        reply.integer(count)
+    }
+
     /// The string at `key`, counting a keyspace hit or miss as Redis's lookupKeyRead does.
     func readString(_ key: Bytes) -> Typed<Bytes> {
         switch db.lookup(key) {

@@ -162,6 +162,11 @@ public struct ByteTable<Value> {
         return next
     }
 
+    /// The same, handing `visit` each entry's key and value.
+    public func scanEntries(cursor: UInt64, atLeast count: Int, _ visit: (Bytes, Value) -> Void) -> UInt64 {
+        scan(cursor: cursor, atLeast: count) { visit(entries[$0].key, entries[$0].value) }
+    }
+
     // MARK: - Internals
 
     private mutating func unlink(_ position: Int) {

@@ -67,7 +67,7 @@ public final class HashValue {
             forEach(visit)
             return 0
         }
-        return table.scan(cursor: cursor, atLeast: count) { visit(table.key(at: $0), table.value(at: $0)) }
+        return table.scanEntries(cursor: cursor, atLeast: count, visit)
     }
 
     public func duplicate() -> HashValue {

@@ -7,6 +7,7 @@ public enum RedisValue {
     case hash(HashValue)
     case list(ListValue)
     case set(SetValue)
+    case sortedSet(SortedSetValue)
 
     /// The name TYPE reports.
     public var typeName: String {
@@ -15,6 +16,7 @@ public enum RedisValue {
         case .hash: return "hash"
         case .list: return "list"
         case .set: return "set"
+        case .sortedSet: return "zset"
         }
     }
 
@@ -30,7 +32,15 @@ public enum RedisValue {
             return "quicklist"  // Redis 7.0's only list encoding
         case .set(let set):
             return set.encodingName
+        case .sortedSet(let zset):
+            return zset.encodingName
         }
+    }
+
+    /// The sorted set, if this is one.
+    public var sortedSet: SortedSetValue? {
+        if case .sortedSet(let zset) = self { return zset }
+        return nil
     }
 
     /// A deep copy, for COPY.
@@ -40,6 +50,7 @@ public enum RedisValue {
         case .hash(let hash): return .hash(hash.duplicate())
         case .list(let list): return .list(list.duplicate())
         case .set(let set): return .set(set.duplicate())
+        case .sortedSet(let zset): return .sortedSet(zset.duplicate())
         }
     }
 }

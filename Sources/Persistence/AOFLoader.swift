@@ -123,6 +123,17 @@ public struct AOFLoader {
                     db.set(entry.key, .hash(hash))
                 case .set(let members):
                     db.set(entry.key, .set(SetValue(members)))
+                case .sortedSet(let entries):
+                    let longest = entries.reduce(0) { max($0, $1.0.count) }
+                    let zset = SortedSetValue(expectedCount: entries.count, longestMember: longest)
+                    for (member, score) in entries {
+                        if let old = zset.score(of: member) {
+                            zset.update(member, from: old, to: score)
+                        } else {
+                            zset.insert(member, score)
+                        }
+                    }
+                    db.set(entry.key, .sortedSet(zset))
                 }
                 if let when = entry.expireAt { db.setExpire(entry.key, at: when) }
                 result.commands += 1

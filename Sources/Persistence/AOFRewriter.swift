@@ -5,7 +5,7 @@ import SwirlBytes
 /// Turns the keyspace into the shortest commands that rebuild it: the body
 /// of a new AOF base file (BGREWRITEAOF, or AOF switched on at runtime).
 public enum AOFRewriter {
-    /// How many elements one HSET, RPUSH or SADD carries, as Redis's AOF_REWRITE_ITEMS_PER_CMD.
+    /// How many elements one HSET, RPUSH, SADD or ZADD carries, as Redis's AOF_REWRITE_ITEMS_PER_CMD.
     static let itemsPerCommand = 64
 
     public static func snapshot(_ keyspace: Keyspace) -> [UInt8] {
@@ -51,6 +51,19 @@ public enum AOFRewriter {
                 if command.isEmpty { command = ["SADD", key] }
                 command.append(member)
                 if command.count == 2 + itemsPerCommand {
+                    CommandEncoder.append(command, to: &out)
+                    command = []
+                }
+            }
+            if !command.isEmpty { CommandEncoder.append(command, to: &out) }
+        case .sortedSet(let zset):
+            // Scores printed with %.17g, which reads back to the same double.
+            var command: [Bytes] = []
+            zset.forEach { member, score in
+                if command.isEmpty { command = ["ZADD", key] }
+                command.append(Bytes(ByteNumbers.formatDouble(score)))
+                command.append(member)
+                if command.count == 2 + itemsPerCommand * 2 {
                     CommandEncoder.append(command, to: &out)
                     command = []
                 }

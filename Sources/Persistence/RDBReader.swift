@@ -3,8 +3,9 @@ import SwirlBytes
 /// Reads the RDB format (version 10 and earlier) that Redis 7 writes as the
 /// base file of its AOF (`aof-use-rdb-preamble yes`, the default), so a Redis
 /// AOF directory loads in Swirl. It reads the types Swirl has: strings,
-/// hashes (plain, ziplist and listpack encodings) and sets (plain, intset and
-/// listpack); other types stop the load
+/// hashes (plain, ziplist and listpack encodings), sets (plain, intset and
+/// listpack) and sorted sets (text or binary scores, ziplist and listpack);
+/// other types stop the load
 /// with a clear message rather than losing them silently.
 ///
 /// The byte-level pieces: lengths (6, 14, 32 or 64 bits), strings (raw,
@@ -28,6 +29,7 @@ public struct RDBReader {
         case string(Bytes)
         case hash([(Bytes, Bytes)])
         case set([Bytes])
+        case sortedSet([(Bytes, Double)])
     }
 
     let bytes: [UInt8]
@@ -102,8 +104,28 @@ public struct RDBReader {
             return .hash(try pairs(Ziplist.elements(try string().array)))
         case 16:  // hash as a listpack
             return .hash(try pairs(Listpack.elements(try string().array)))
+        case 3:  // sorted set, scores as text (RDB_TYPE_ZSET)
+            let count = try length()
+            var entries: [(Bytes, Double)] = []
+            for _ in 0..<count { entries.append((try string(), try textScore())) }
+            return .sortedSet(entries)
+        case 5:  // sorted set, scores as binary doubles (RDB_TYPE_ZSET_2)
+            let count = try length()
+            var entries: [(Bytes, Double)] = []
+            entries.reserveCapacity(min(count, 1 << 16))
+            for _ in 0..<count {
+                let member = try string()
+                let score = Double(bitPattern: try littleEndian(8))
+                guard !score.isNaN else { throw Failure("a sorted set with a NaN score") }
+                entries.append((member, score))
+            }
+            return .sortedSet(entries)
+        case 12:  // sorted set as a ziplist
+            return .sortedSet(try scored(Ziplist.elements(try string().array)))
+        case 17:  // sorted set as a listpack
+            return .sortedSet(try scored(Listpack.elements(try string().array)))
         default:
-            throw Failure("the RDB holds a value of type \(type) (lists, sorted sets, streams and modules are not supported yet)")
+            throw Failure("the RDB holds a value of type \(type) (lists, streams and modules are not supported yet)")
         }
     }
 
@@ -135,6 +157,30 @@ public struct RDBReader {
     private func pairs(_ elements: [Bytes]) throws -> [(Bytes, Bytes)] {
         guard elements.count % 2 == 0 else { throw Failure("a hash with an odd number of elements") }
         return stride(from: 0, to: elements.count, by: 2).map { (elements[$0], elements[$0 + 1]) }
+    }
+
+    /// Alternating members and scores (as text or integers) of a compact sorted set.
+    private func scored(_ elements: [Bytes]) throws -> [(Bytes, Double)] {
+        guard elements.count % 2 == 0 else { throw Failure("a sorted set with an odd number of elements") }
+        return try stride(from: 0, to: elements.count, by: 2).map { (elements[$0], try Self.score(elements[$0 + 1])) }
+    }
+
+    /// A score written as text (`%.17g`, `inf`, `-inf`), never NaN.
+    static func score(_ text: Bytes) throws -> Double {
+        guard let value = Double(String(decoding: text.array, as: UTF8.self)), !value.isNaN else {
+            throw Failure("a sorted-set score that is not a number")
+        }
+        return value
+    }
+
+    /// The old text score: a length byte (253 NaN, 254 +inf, 255 -inf) then the text.
+    private mutating func textScore() throws -> Double {
+        switch try byte() {
+        case 253: throw Failure("a sorted set with a NaN score")
+        case 254: return .infinity
+        case 255: return -.infinity
+        case let count: return try Self.score(Bytes(Array(try take(Int(count)))))
+        }
     }
 
     // MARK: - Primitives

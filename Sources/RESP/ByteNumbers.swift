@@ -60,6 +60,9 @@ public enum ByteNumbers {
     /// Parses a double the way Redis's `string2d` does: `strtod` over the whole
     /// input, no leading space, `nan` refused, `inf`/`-inf` accepted.
     public static func parseDouble<C: Collection>(_ bytes: C) -> Double? where C.Element == UInt8 {
+        // A canonical integer of up to 15 digits is exact as a double: strtod
+        // would give the same value (and "-0", not canonical, still goes to strtod).
+        if bytes.count <= 15, let integer = parseInt64(bytes) { return Double(integer) }
         guard let text = cString(bytes, maxLength: Int.max) else { return nil }
         return text.withUnsafeBufferPointer { buffer -> Double? in
             var end: UnsafeMutablePointer<CChar>? = nil
@@ -149,7 +152,15 @@ public enum ByteNumbers {
     /// Redis's `%.17g` double form, with `inf`/`-inf` spelled as Redis spells them.
     public static func formatDouble(_ value: Double) -> [UInt8] {
         if value.isInfinite { return value > 0 ? Array("inf".utf8) : Array("-inf".utf8) }
-        return printf("%.17g", value)
+        // Integers below 2^53 print as %.17g prints them, without vsnprintf
+        // (sorted-set scores are often whole numbers); -0 keeps its sign below.
+        if value.magnitude < 9_007_199_254_740_992, value == value.rounded(.towardZero), value != 0 || value.sign == .plus {
+            var text: [UInt8] = []
+            text.reserveCapacity(17)
+            appendDecimal(Int64(value), to: &text)
+            return text
+        }
+        return printf("%.17g", value, capacity: 32)
     }
 
     /// Redis's human-friendly long double form (INCRBYFLOAT): `%.17Lf` without
@@ -165,8 +176,10 @@ public enum ByteNumbers {
         return text
     }
 
-    private static func printf(_ format: String, _ value: any CVarArg) -> [UInt8] {
-        var buffer = [CChar](repeating: 0, count: 5200)
+    /// `capacity` holds the longest text the format can give (a %.17g double
+    /// fits in 32 bytes; %.17Lf of a huge long double needs about 5 KB).
+    private static func printf(_ format: String, _ value: any CVarArg, capacity: Int = 5200) -> [UInt8] {
+        var buffer = [CChar](repeating: 0, count: capacity)
         let length = withVaList([value]) { vsnprintf(&buffer, buffer.count, format, $0) }
         return buffer[0..<Int(min(length, Int32(buffer.count - 1)))].map { UInt8(bitPattern: $0) }
     }

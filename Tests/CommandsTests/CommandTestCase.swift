@@ -1,6 +1,7 @@
 import XCTest
 @testable import Commands
 import Keyspace
+import Persistence
 import RESP
 import SwirlBytes
 
@@ -126,6 +127,16 @@ class PropagationTestCase: CommandTestCase {
     override func setUp() {
         super.setUp()
         engine.propagating = true
+    }
+
+    /// What a rewrite (BGREWRITEAOF) of the keyspace would write, as words.
+    func rewriteCommands() -> [[String]] {
+        var decoder = RequestDecoder()
+        decoder.allowsInline = false
+        decoder.append(contentsOf: AOFRewriter.snapshot(engine.keyspace))
+        var commands: [[String]] = []
+        while let command = try? decoder.next() { commands.append(command.map { String(decoding: $0, as: UTF8.self) }) }
+        return commands
     }
 
     /// The commands appended to the AOF buffer since the last call, as words

@@ -91,6 +91,30 @@ final class RDBReaderTests: XCTestCase {
         XCTAssertEqual(try Ziplist.elements(blob).map(\.description), ["ab", "-2", "7", "100"])
     }
 
+    func testSortedSetEncodings() throws {
+        func text(_ s: String) -> [UInt8] { [UInt8(s.utf8.count)] + Array(s.utf8) }
+        var bytes = Array("REDIS0010".utf8) + [0xFE, 0x00]
+        // Type 3: scores as text, 254 meaning +inf.
+        bytes += [3] + text("old") + [2] + text("a") + text("1.5") + text("b") + [254]
+        // Type 5: scores as little-endian binary doubles.
+        bytes += [5] + text("bin") + [1] + text("m") + withUnsafeBytes(of: (2.25).bitPattern.littleEndian, Array.init)
+        // Type 12: a ziplist of member, score: "a", immediate 2.
+        let ziplist: [UInt8] = [UInt8](repeating: 0, count: 10) + [0x00, 0x01, UInt8(ascii: "a"), 0x03, 0xF3, 0xFF]
+        bytes += [12] + text("zl") + [UInt8(ziplist.count)] + ziplist
+        bytes += [0xFF]
+        let byKey = Dictionary(uniqueKeysWithValues: try entries(bytes).map { ($0.key.description, $0.value) })
+        func scores(_ key: String) -> [String] {
+            guard case .sortedSet(let entries)? = byKey[key] else { return [] }
+            return entries.map { "\($0.0)=\($0.1)" }
+        }
+        XCTAssertEqual(scores("old"), ["a=1.5", "b=inf"])
+        XCTAssertEqual(scores("bin"), ["m=2.25"])
+        XCTAssertEqual(scores("zl"), ["a=2.0"])
+        // A NaN score (253 in the text form) is refused.
+        let nan = Array("REDIS0010".utf8) + [0xFE, 0x00, 3] + text("n") + [1] + text("a") + [253, 0xFF]
+        XCTAssertThrowsError(try entries(nan))
+    }
+
     func testLZFLiteralsAndBackReferences() throws {
         // "abcabcabc": 3 literals, then a back reference of length 6 at distance 3.
         let compressed: [UInt8] = [0x02, UInt8(ascii: "a"), UInt8(ascii: "b"), UInt8(ascii: "c"), 0x80, 0x02]

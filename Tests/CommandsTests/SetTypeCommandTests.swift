@@ -272,12 +272,7 @@ final class SetPropagationTests: PropagationTestCase {
     func testRewriteWritesSaddInBatchesOf64() {
         run(args: [Bytes("SADD"), Bytes("s")] + (0..<130).map { Bytes("m\($0)") }, on: client)
         run("SADD", "i", "3", "1", "2")
-        let snapshot = AOFRewriter.snapshot(engine.keyspace)
-        var decoder = RequestDecoder()
-        decoder.allowsInline = false
-        decoder.append(contentsOf: snapshot)
-        var commands: [[String]] = []
-        while let command = try? decoder.next() { commands.append(command.map { String(decoding: $0, as: UTF8.self) }) }
+        let commands = rewriteCommands()
         let sets = commands.filter { $0.first == "SADD" && $0[1] == "s" }
         XCTAssertEqual(sets.map { $0.count - 2 }, [64, 64, 2])
         XCTAssertEqual(Set(sets.flatMap { $0.dropFirst(2) }), Set((0..<130).map { "m\($0)" }))

@@ -26,6 +26,8 @@ def snapshot(server, dbs=range(16)):
                 value = c.call("LRANGE", key, 0, -1)
             elif kind == "set":
                 value = sorted(c.call("SMEMBERS", key))
+            elif kind == "zset":
+                value = c.call("ZRANGE", key, 0, -1, "WITHSCORES")
             elif kind == "none":  # expired between SCAN and TYPE
                 continue
             else:

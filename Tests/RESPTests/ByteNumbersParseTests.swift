@@ -61,6 +61,14 @@ final class ByteNumbersParseTests: XCTestCase {
         XCTAssertEqual(double("0x10"), 16, "strtod reads hex, and so does Redis")
     }
 
+    func testIntegersTakeAShortcutWithStrtodsAnswers() {
+        XCTAssertEqual(double("-0")?.sign, .minus, "-0 is not a canonical integer: strtod keeps its sign")
+        XCTAssertEqual(double("007"), 7)
+        XCTAssertEqual(double("999999999999999"), 999_999_999_999_999)
+        XCTAssertEqual(double("-123456789012345"), -123_456_789_012_345)
+        XCTAssertEqual(double("12345678901234567890"), 12_345_678_901_234_567_890, "too long for the shortcut")
+    }
+
     func testInfinityIsAcceptedNaNIsNot() {
         XCTAssertEqual(double("inf"), .infinity)
         XCTAssertEqual(double("-inf"), -.infinity)
