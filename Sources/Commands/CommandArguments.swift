@@ -148,6 +148,9 @@ enum CommandArguments {
         "sunionstore": "destination:key key [key ...]",
 
         // sorted set
+        "bzmpop": "timeout:double numkeys:integer key [key ...] where:<MIN | MAX> [COUNT count:integer]",
+        "bzpopmax": "key [key ...] timeout:double",
+        "bzpopmin": "key [key ...] timeout:double",
         "zadd": "key condition:[NX | XX]@3.0.2 comparison:[GT | LT]@6.2.0 [change:CH]@3.0.2 [increment:INCR]@3.0.2 score:double member [score member ...]",
         "zcard": "key",
         "zcount": "key min:double max:double",

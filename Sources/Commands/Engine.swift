@@ -119,7 +119,8 @@ public final class Engine {
         ConnectionCommands.specs() + ClientCommands.specs() + StringCommands.specs()
             + HashCommands.specs() + KeyCommands.specs() + ServerCommands.specs()
             + TransactionCommands.specs() + PubSubCommands.specs() + ListCommands.specs()
-            + ListCommands.blockingSpecs() + SetCommands.specs() + SortedSetCommands.specs() + SlowLogCommands.specs()
+            + ListCommands.blockingSpecs() + SetCommands.specs() + SortedSetCommands.specs()
+            + SortedSetPopCommands.blockingSpecs() + SlowLogCommands.specs()
             + MonitorCommand.specs() + ObjectCommand.specs() + LolwutCommand.specs() + ReplicationCommands.specs()
             + LatencyCommands.specs()
     }

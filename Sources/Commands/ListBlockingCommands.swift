@@ -31,7 +31,8 @@ extension ListCommands {
             cmd("brpoplpush", 4, moveFlags, twoKeys, "Pops an element from a list, pushes it to another list and returns it, or blocks until one is available. Deletes the list if the last element was popped.",
                 since: "2.2.0", complexity: "O(1)", brpoplpush),
             cmd("blmpop", -5, [.write, .blocking], .none, "Pops the first elements from one of several lists, or blocks until one is available. Deletes the list if the last element was popped.",
-                since: "7.0.0", complexity: "O(N+M) where N is the number of provided keys and M is the number of elements returned.", blmpop),
+                since: "7.0.0", complexity: "O(N+M) where N is the number of provided keys and M is the number of elements returned.", blmpop)
+                .movingKeys(KeyPositions.countedKeys(at: 2)),
         ]
     }
 

@@ -66,7 +66,7 @@ enum SortCommand {
         guard var options = parse(c, readOnly: readOnly) else { return }
         let value = c.readValue(c.args[1])
         switch value {
-        case nil, .list?, .set?: break
+        case nil, .list?, .set?, .sortedSet?: break
         default:
             c.wrongType()
             return
@@ -150,18 +150,23 @@ enum SortCommand {
         switch value {
         case .list(let list)?: return Int64(list.count)
         case .set(let set)?: return Int64(set.count)
+        case .sortedSet(let zset)?: return Int64(zset.count)
         default: return 0
         }
     }
 
     /// The elements at positions `start...end` in the container's own order
-    /// (reversed for DESC), or nil for a type without one (a set).
+    /// (a list's, a sorted set's by score; reversed for DESC), or nil for a
+    /// type without one (a set).
     private static func orderedElements(_ value: RedisValue?, from start: Int64, through end: Int64,
                                         descending: Bool) -> [Bytes]? {
         switch value {
         case .list(let list)?:
             guard start <= end else { return [] }
             return (Int(start)...Int(end)).map { list[descending ? list.count - 1 - $0 : $0] }
+        case .sortedSet(let zset)?:
+            guard start <= end else { return [] }
+            return (Int(start)...Int(end)).map { zset.entry(atRank: descending ? zset.count - 1 - $0 : $0).member }
         case nil:
             return []
         default:
@@ -173,6 +178,7 @@ enum SortCommand {
         switch value {
         case .list(let list)?: return Array(list)
         case .set(let set)?: return set.allMembers
+        case .sortedSet(let zset)?: return zset.entries.map(\.member)
         default: return []
         }
     }

@@ -6,8 +6,7 @@ import SwirlBytes
 /// (ZADD, ZINCRBY, ZREM, ZCARD, ZSCORE, ZMSCORE, ZRANK, ZREVRANK, ZCOUNT,
 /// ZLEXCOUNT). Ranges are in SortedSetRangeCommands.swift, pops and random
 /// picks in SortedSetPopCommands.swift, ZUNION/ZINTER/ZDIFF in
-/// SortedSetAlgebraCommands.swift. BZPOPMIN, BZPOPMAX and BZMPOP are not here
-/// (they need the blocking machinery); they can reuse `SortedSetPopCommands.pop`.
+/// SortedSetAlgebraCommands.swift, the blocking pops in SortedSetBlockingCommands.swift.
 enum SortedSetCommands {
     static func specs() -> [CommandSpec] {
         let read: CommandFlags = [.readonly, .fast]
@@ -18,6 +17,8 @@ enum SortedSetCommands {
         }
         let range = SortedSetRangeCommands.self, pops = SortedSetPopCommands.self, algebra = SortedSetAlgebraCommands.self
         let movable = KeyPositions.none
+        // ZUNIONSTORE destination numkeys key [key ...]: the destination, then the counted keys.
+        let storeKeys: ([Bytes]) -> [Int]? = { args in KeyPositions.countedKeys(at: 2)(args).map { [1] + $0 } }
         return [
             cmd("zadd", -4, [.write, .denyOOM, .fast], "Adds one or more members to a sorted set, or updates their scores. Creates the key if it doesn't exist.", zadd),
             cmd("zincrby", 4, [.write, .denyOOM, .fast], "Increments the score of a member in a sorted set.", zincrby),
@@ -41,16 +42,16 @@ enum SortedSetCommands {
             cmd("zremrangebylex", 4, [.write], "Removes members in a sorted set within a lexicographical range. Deletes the sorted set if all members were removed.", since: "2.8.9", complexity: "O(log(N)+M)", range.zremrangebylex),
             cmd("zpopmin", -2, [.write, .fast], "Returns the lowest-scoring members from a sorted set after removing them. Deletes the sorted set if the last member was popped.", since: "5.0.0", complexity: "O(log(N)*M)", pops.zpopmin),
             cmd("zpopmax", -2, [.write, .fast], "Returns the highest-scoring members from a sorted set after removing them. Deletes the sorted set if the last member was popped.", since: "5.0.0", complexity: "O(log(N)*M)", pops.zpopmax),
-            cmd("zmpop", -4, [.write], "Returns the highest- or lowest-scoring members from one or more sorted sets after removing them. Deletes the sorted set if the last member was popped.", since: "7.0.0", complexity: "O(K) + O(M*log(N))", keys: movable, pops.zmpop),
+            cmd("zmpop", -4, [.write], "Returns the highest- or lowest-scoring members from one or more sorted sets after removing them. Deletes the sorted set if the last member was popped.", since: "7.0.0", complexity: "O(K) + O(M*log(N))", keys: movable, pops.zmpop).movingKeys(KeyPositions.countedKeys(at: 1)),
             cmd("zrandmember", -2, [.readonly], "Returns one or more random members from a sorted set.", since: "6.2.0", complexity: "O(N)", pops.zrandmember),
             cmd("zscan", -3, [.readonly], "Iterates over members and scores of a sorted set.", since: "2.8.0", complexity: "O(1)", pops.zscan),
-            cmd("zunion", -3, [.readonly], "Returns the union of multiple sorted sets.", since: "6.2.0", complexity: "O(N)+O(M*log(M))", keys: movable, algebra.zunion),
-            cmd("zinter", -3, [.readonly], "Returns the intersect of multiple sorted sets.", since: "6.2.0", complexity: "O(N*K)+O(M*log(M))", keys: movable, algebra.zinter),
-            cmd("zdiff", -3, [.readonly], "Returns the difference between multiple sorted sets.", since: "6.2.0", complexity: "O(L + (N-K)log(N))", keys: movable, algebra.zdiff),
-            cmd("zunionstore", -4, [.write, .denyOOM], "Stores the union of multiple sorted sets in a key.", since: "2.0.0", complexity: "O(N)+O(M log(M))", algebra.zunionstore),
-            cmd("zinterstore", -4, [.write, .denyOOM], "Stores the intersect of multiple sorted sets in a key.", since: "2.0.0", complexity: "O(N*K)+O(M*log(M))", algebra.zinterstore),
-            cmd("zdiffstore", -4, [.write, .denyOOM], "Stores the difference of multiple sorted sets in a key.", since: "6.2.0", complexity: "O(L + (N-K)log(N))", algebra.zdiffstore),
-            cmd("zintercard", -3, [.readonly], "Returns the number of members of the intersect of multiple sorted sets.", since: "7.0.0", complexity: "O(N*K)", keys: movable, algebra.zintercard),
+            cmd("zunion", -3, [.readonly], "Returns the union of multiple sorted sets.", since: "6.2.0", complexity: "O(N)+O(M*log(M))", keys: movable, algebra.zunion).movingKeys(KeyPositions.countedKeys(at: 1)),
+            cmd("zinter", -3, [.readonly], "Returns the intersect of multiple sorted sets.", since: "6.2.0", complexity: "O(N*K)+O(M*log(M))", keys: movable, algebra.zinter).movingKeys(KeyPositions.countedKeys(at: 1)),
+            cmd("zdiff", -3, [.readonly], "Returns the difference between multiple sorted sets.", since: "6.2.0", complexity: "O(L + (N-K)log(N))", keys: movable, algebra.zdiff).movingKeys(KeyPositions.countedKeys(at: 1)),
+            cmd("zunionstore", -4, [.write, .denyOOM], "Stores the union of multiple sorted sets in a key.", since: "2.0.0", complexity: "O(N)+O(M log(M))", algebra.zunionstore).movingKeys(storeKeys),
+            cmd("zinterstore", -4, [.write, .denyOOM], "Stores the intersect of multiple sorted sets in a key.", since: "2.0.0", complexity: "O(N*K)+O(M*log(M))", algebra.zinterstore).movingKeys(storeKeys),
+            cmd("zdiffstore", -4, [.write, .denyOOM], "Stores the difference of multiple sorted sets in a key.", since: "6.2.0", complexity: "O(L + (N-K)log(N))", algebra.zdiffstore).movingKeys(storeKeys),
+            cmd("zintercard", -3, [.readonly], "Returns the number of members of the intersect of multiple sorted sets.", since: "7.0.0", complexity: "O(N*K)", keys: movable, algebra.zintercard).movingKeys(KeyPositions.countedKeys(at: 1)),
         ]
     }
 

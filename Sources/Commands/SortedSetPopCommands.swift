@@ -84,13 +84,15 @@ enum SortedSetPopCommands {
 
     /// `ZMPOP numkeys key [key ...] MIN|MAX [COUNT count]`: the first
     /// non-empty key is popped; a null array when there is none.
-    static func zmpop(_ c: Client) {
-        guard let numkeys = SortedSetArguments.positive(c, 1, "ERR numkeys should be greater than 0") else { return }
-        guard numkeys < c.args.count - 2 else {
+    /// ZMPOP's and BZMPOP's `numkeys key [key ...] MIN|MAX [COUNT count]` from
+    /// `numkeysIndex`, checked in Redis 7.0's order; nil after replying the error.
+    static func multiPopArguments(_ c: Client, numkeysIndex: Int) -> (keys: [Bytes], fromMax: Bool, count: Int)? {
+        guard let numkeys = SortedSetArguments.positive(c, numkeysIndex, "ERR numkeys should be greater than 0") else { return nil }
+        guard numkeys < c.args.count - numkeysIndex - 1 else {
             c.reply.error(Errors.syntax)
-            return
+            return nil
         }
-        let whereIndex = 2 + numkeys
+        let whereIndex = numkeysIndex + 1 + numkeys
         let fromMax: Bool
         if c.argument(whereIndex, is: "MIN") {
             fromMax = false
@@ -98,27 +100,32 @@ enum SortedSetPopCommands {
             fromMax = true
         } else {
             c.reply.error(Errors.syntax)
-            return
+            return nil
         }
         var count = -1
         var index = whereIndex + 1
         while index < c.args.count {
             guard count == -1, c.argument(index, is: "COUNT"), index + 1 < c.args.count else {
                 c.reply.error(Errors.syntax)
-                return
+                return nil
             }
-            guard let value = SortedSetArguments.positive(c, index + 1, "ERR count should be greater than 0") else { return }
+            guard let value = SortedSetArguments.positive(c, index + 1, "ERR count should be greater than 0") else { return nil }
             count = value
             index += 2
         }
-        for key in c.args[2..<whereIndex] {
+        return (Array(c.args[(numkeysIndex + 1)..<whereIndex]), fromMax, max(count, 1))
+    }
+
+    static func zmpop(_ c: Client) {
+        guard let (keys, fromMax, count) = multiPopArguments(c, numkeysIndex: 1) else { return }
+        for key in keys {
             switch c.lookupSortedSetForWrite(key) {
             case .missing: continue
             case .wrongType:
                 c.wrongType()
                 return
             case .found(let zset):
-                pop(c, key: key, zset: zset, count: max(count, 1), fromMax: fromMax, shape: .keyAndNested, propagateCount: true)
+                pop(c, key: key, zset: zset, count: count, fromMax: fromMax, shape: .keyAndNested, propagateCount: true)
                 return
             }
         }

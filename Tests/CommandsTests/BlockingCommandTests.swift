@@ -255,7 +255,7 @@ final class BlockingCommandTests: BlockingTestCase {
                                       + "*4\r\n+@write\r\n+@list\r\n+@slow\r\n+@blocking\r\n"), blpop)
         let blmove = run("COMMAND", "INFO", "blmove")
         XCTAssertTrue(blmove.hasPrefix("*1\r\n*10\r\n$6\r\nblmove\r\n:6\r\n*4\r\n+write\r\n+denyoom\r\n+noscript\r\n+blocking\r\n:1\r\n:2\r\n:1\r\n"), blmove)
-        XCTAssertTrue(run("COMMAND", "INFO", "blmpop").hasPrefix("*1\r\n*10\r\n$6\r\nblmpop\r\n:-5\r\n*2\r\n+write\r\n+blocking\r\n:0\r\n:0\r\n:0\r\n"))
+        XCTAssertTrue(run("COMMAND", "INFO", "blmpop").hasPrefix("*1\r\n*10\r\n$6\r\nblmpop\r\n:-5\r\n*3\r\n+write\r\n+blocking\r\n+movablekeys\r\n:0\r\n:0\r\n:0\r\n"))
         XCTAssertTrue(run("COMMAND", "DOCS", "brpoplpush").contains("`BLMOVE` with the `RIGHT` and `LEFT` arguments"))
     }
 
