@@ -7,7 +7,7 @@ import SwirlBytes
 /// keyspace (BlockingKeys.swift), the blocked clients in `Engine.blocking`.
 extension Client {
     /// True from the moment a command blocks until it completed (also while it is being served).
-    public var isBlocked: Bool { blocked != nil }
+    public var isBlocked: Bool { blocked != nil || postponedArgs != nil }
 
     /// Serves `serve` with the first of `keys` that holds a value of `type`, in
     /// argument order (a missing key is skipped; another type met first answers
@@ -91,20 +91,21 @@ extension Engine {
         guard blocking.timeoutCount > 0 else { return }
         keyspace.refreshClock()
         for client in blocking.takeExpired(now: keyspace.now) {
-            complete(client) { client.reply.nullArray() }
+            guard let request = client.blocked?.request else { continue }
+            complete(client) { request.timeoutReply(client) }
         }
     }
 
     /// CLIENT UNBLOCK: answers a blocked client as a timeout, or with the UNBLOCKED
     /// error. False when no client of that id is blocked.
     func unblock(clientID: Int, withError: Bool) -> Bool {
-        guard let client = blocking.clients[clientID] else { return false }
+        guard let client = blocking.clients[clientID], let request = client.blocked?.request else { return false }
         // Redis 7.0.15 counts the command failed either way.
         complete(client, failed: true) {
             if withError {
                 client.reply.error("UNBLOCKED client unblocked via CLIENT UNBLOCK")
             } else {
-                client.reply.nullArray()
+                request.timeoutReply(client)
             }
         }
         return true

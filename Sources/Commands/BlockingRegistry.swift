@@ -18,17 +18,22 @@ public struct BlockingRequest {
     /// The reply when the client may not block (inside MULTI, while loading):
     /// Redis's null array for most commands, a null bulk string for BLMOVE.
     public var emptyReply: (Client) -> Void
+    /// The reply when the deadline passes or CLIENT UNBLOCK … TIMEOUT ends the wait
+    /// (a null array; WAIT answers how many replicas acknowledged).
+    public var timeoutReply: (Client) -> Void
     /// Completes the command with `key`, which holds `value`, a value of `type`.
     /// `client.isBlocked` tells a client served after blocking from one served at once.
     public var serve: (_ client: Client, _ key: Bytes, _ value: RedisValue) -> Void
 
     public init(keys: [Bytes], type: String, deadline: Int64,
                 emptyReply: @escaping (Client) -> Void = { $0.reply.nullArray() },
+                timeoutReply: @escaping (Client) -> Void = { $0.reply.nullArray() },
                 serve: @escaping (_ client: Client, _ key: Bytes, _ value: RedisValue) -> Void) {
         self.keys = keys
         self.type = type
         self.deadline = deadline
         self.emptyReply = emptyReply
+        self.timeoutReply = timeoutReply
         self.serve = serve
     }
 }
@@ -115,6 +120,9 @@ public final class BlockingRegistry {
         }
         return state
     }
+
+    /// A client a pause held back goes back to the Server (ClientPause.swift).
+    func resumeLater(_ client: Client) { unblocked.append(client) }
 
     /// Marks a dequeued client as done: the Server sends its reply and runs its pending input.
     func finished(_ client: Client) {

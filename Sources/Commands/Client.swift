@@ -39,6 +39,13 @@ public final class Client {
 
     /// CLIENT TRACKING settings; nil while tracking is off (Tracking.swift).
     var tracking: TrackingState? = nil
+    /// CLIENT REPLY: `.off` and `.skipping` drop the client's replies.
+    public enum ReplyMode { case on, off, skipNext, skipping }
+    public var replyMode = ReplyMode.on
+    /// CLIENT NO-EVICT (shown as `e` in CLIENT LIST; Swirl evicts no clients).
+    var noEvict = false
+    /// The command a CLIENT PAUSE holds back (ClientPause.swift).
+    var postponedArgs: [Bytes]? = nil
     /// Whether MONITOR made this client a monitor (for good, as in Redis).
     public internal(set) var isMonitor = false
     /// Whether it waits in `Engine.takeClientsWithOutput`'s list.

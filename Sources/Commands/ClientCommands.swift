@@ -34,7 +34,7 @@ enum ClientCommands {
                                         handler: unblock),
                             sub("help", 2, "Returns helpful text about the different subcommands.", help,
                                 since: "5.0.0"),
-                        ] + TrackingCommands.subcommands()) { _ in },
+                        ] + TrackingCommands.subcommands() + ClientPauseCommands.subcommands()) { _ in },
         ]
     }
 
@@ -130,6 +130,7 @@ enum ClientCommands {
         if client.isBlocked { letters += "b" }
         letters += TrackingCommands.flagLetters(client)
         if client.watcher?.keyChanged == true { letters += "d" }
+        if client.noEvict { letters += "e" }
         return letters.isEmpty ? "N" : letters
     }
 

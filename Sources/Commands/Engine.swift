@@ -80,6 +80,9 @@ public final class Engine {
     let trackingTable = TrackingTable()
     /// The client whose command is running (NOLOOP, invalidations after its reply).
     private(set) var currentClient: Client?
+    /// CLIENT PAUSE in force, and the clients whose command waits for its end (ClientPause.swift).
+    var clientPause: ClientPause?
+    var postponedClients: [Client] = []
     /// SLOWLOG's entries and thresholds (SlowLog.swift).
     public let slowlog = SlowLog()
     /// LATENCY's event series (LatencyMonitor.swift).
@@ -153,6 +156,7 @@ public final class Engine {
         clients[client.id] = nil
         pubsub.unsubscribeAll(client)
         blocking.remove(client)
+        forgetPostponed(client)
         if client.isMonitor { monitors.removeAll { $0 === client } }
         stopTracking(client)
     }
@@ -176,6 +180,7 @@ public final class Engine {
 
     /// What runs before the loop sleeps: BCAST invalidations.
     public func beforeSleep() {
+        if clientPause != nil { endPauseIfDue() }
         if trackingTable.totalPrefixes > 0 { trackingTable.broadcast(clients: clients) }
     }
 
@@ -187,6 +192,19 @@ public final class Engine {
         guard let state = client.tracking, state.cachingGiven, client.transaction == nil else { return }
         if client.lastCommandID < 0 || !table.all[client.lastCommandID].fullName.hasPrefix("client|") {
             state.cachingGiven = false
+        }
+    }
+
+    /// CLIENT REPLY: OFF drops what the command answered; SKIP drops the next
+    /// command's answer (the SKIP itself answers nothing).
+    private func applyReplyMode(_ client: Client, from start: Int) {
+        switch client.replyMode {
+        case .on: return
+        case .off, .skipping:
+            if client.reply.count > start { client.reply.bytes.removeSubrange(start...) }
+            if client.replyMode == .skipping { client.replyMode = .on }
+        case .skipNext:
+            client.replyMode = .skipping
         }
     }
 
@@ -235,7 +253,9 @@ public final class Engine {
     /// encoding `client.args` again. It is read only during this call.
     public func execute(_ client: Client, encodedAs frame: UnsafeRawBufferPointer? = nil) {
         currentClient = client
+        let replyStart = client.reply.count
         dispatch(client, encodedAs: frame)
+        if client.replyMode != .on { applyReplyMode(client, from: replyStart) }
         if keyspace.observingKeyChanges { trackingAfterCommand(client) }
         currentClient = nil
     }
@@ -282,6 +302,10 @@ public final class Engine {
             return
         }
         if client.subscriptions != nil && refusedWhileSubscribed(spec, client) { return }
+        if clientPause != nil && pausePostpones(spec, client) {
+            postpone(client)
+            return
+        }
         if client.transaction != nil && queueIfInTransaction(spec, client) { return }
         call(spec, client, started: started, frame: frame)
         // Lists (sorted sets …) that blocked clients wait for got values: serve them

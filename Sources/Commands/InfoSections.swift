@@ -38,7 +38,7 @@ enum InfoSections {
             ("maxclients", "\(server.config.maxClients)"),
             ("client_recent_max_input_buffer", "\(clients.map(\.queryBufferLength).max() ?? 0)"),
             ("client_recent_max_output_buffer", "\(clients.map(\.pendingOutputLength).max() ?? 0)"),
-            ("blocked_clients", "\(server.blocking.count)"), ("tracking_clients", "\(server.trackingTable.trackingClients)"),
+            ("blocked_clients", "\(server.blocking.count + server.postponedClients.count)"), ("tracking_clients", "\(server.trackingTable.trackingClients)"),
             ("clients_in_timeout_table", "\(server.blocking.timeoutCount)"),
         ]
     }

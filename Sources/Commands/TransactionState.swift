@@ -28,6 +28,11 @@ extension Client {
         watcher?.reset()
     }
 
+    /// Whether the queued transaction writes (CLIENT PAUSE WRITE holds its EXEC back).
+    var transactionWrites: Bool {
+        transaction?.commands.contains { !$0.0.flags.intersection([.write, .mayReplicate]).isEmpty } ?? false
+    }
+
     /// CLIENT LIST `multi=`: commands queued, or -1 outside MULTI.
     var queuedCommandCount: Int { transaction?.commands.count ?? -1 }
 

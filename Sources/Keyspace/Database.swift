@@ -55,6 +55,7 @@ public final class Database {
         guard let position = main.index(of: key) else { return nil }
         let slot = main.value(at: position)
         if slot.hasExpiry && keyspace.now > slot.expireAt && !keyspace.loading {
+            if keyspace.expiryPaused { return nil }
             deleteExpired(at: position)
             return nil
         }
@@ -203,7 +204,7 @@ public final class Database {
     /// last step stopped, deleting the expired ones, so every key is visited
     /// once per sweep of the table. Returns how many slots it examined.
     func sweepExpired(limit: Int) -> Int {
-        guard volatileCount > 0, !keyspace.loading else { return 0 }
+        guard volatileCount > 0, !keyspace.loading, !keyspace.expiryPaused else { return 0 }
         let now = keyspace.now
         var examined = 0
         while examined < limit && !main.isEmpty {

@@ -27,6 +27,9 @@ public final class Keyspace {
     /// (client-side caching invalidation); false costs writes one check.
     public var observingKeyChanges = false
     public var keyChangeObserver: ((Bytes) -> Void)?
+    /// CLIENT PAUSE: an expired key reads as missing but is not deleted
+    /// (no DEL may reach the AOF while writes are paused).
+    public var expiryPaused = false
     /// What `Slot.access` records (from `maxmemory-policy`).
     public var accessTracking = AccessTracking.recency
     /// Keys with blocked clients that received a value, in signal order (Redis's

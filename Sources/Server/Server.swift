@@ -216,6 +216,7 @@ public final class Server {
             for client in unblocked {
                 guard let conn = connections[client.id], !conn.closing else { continue }
                 scheduleFlush(conn)
+                engine.runPostponedCommand(client)
                 if conn.decoder.bufferedCount > 0 && !client.isBlocked { conn.processInput() }
                 if shutdownRequested { return }
             }
