@@ -123,6 +123,8 @@ public struct AOFLoader {
                     db.set(entry.key, .hash(hash))
                 case .set(let members):
                     db.set(entry.key, .set(SetValue(members)))
+                case .list(let elements):
+                    db.set(entry.key, .list(ListValue(elements)))
                 case .sortedSet(let entries):
                     let longest = entries.reduce(0) { max($0, $1.0.count) }
                     let zset = SortedSetValue(expectedCount: entries.count, longestMember: longest)

@@ -29,6 +29,7 @@ public struct RDBReader {
         case string(Bytes)
         case hash([(Bytes, Bytes)])
         case set([Bytes])
+        case list([Bytes])
         case sortedSet([(Bytes, Double)])
     }
 
@@ -124,8 +125,34 @@ public struct RDBReader {
             return .sortedSet(try scored(Ziplist.elements(try string().array)))
         case 17:  // sorted set as a listpack
             return .sortedSet(try scored(Listpack.elements(try string().array)))
+        case 1:  // list as a linked list: element strings
+            let count = try length()
+            var elements: [Bytes] = []
+            elements.reserveCapacity(min(count, 1 << 16))
+            for _ in 0..<count { elements.append(try string()) }
+            return .list(elements)
+        case 10:  // list as one ziplist
+            return .list(try Ziplist.elements(try string().array))
+        case 14:  // quicklist of ziplists
+            let nodes = try length()
+            var elements: [Bytes] = []
+            for _ in 0..<nodes { elements += try Ziplist.elements(try string().array) }
+            return .list(elements)
+        case 18:  // quicklist of listpacks (Redis 7.0): each node is plain (one big element) or packed
+            let nodes = try length()
+            var elements: [Bytes] = []
+            for _ in 0..<nodes {
+                let container = try length()
+                let blob = try string()
+                switch container {
+                case 1: elements.append(blob)
+                case 2: elements += try Listpack.elements(blob.array)
+                default: throw Failure("a quicklist node of unknown container type \(container)")
+                }
+            }
+            return .list(elements)
         default:
-            throw Failure("the RDB holds a value of type \(type) (lists, streams and modules are not supported yet)")
+            throw Failure("the RDB holds a value of type \(type) (streams and modules are not supported)")
         }
     }
 

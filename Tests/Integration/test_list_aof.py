@@ -83,3 +83,26 @@ def test_swirl_list_aof_loads_in_redis(servers, swirl_bin, redis_bin):
     assert s.stop() == 0
     r = servers.start(redis_bin, *AOF_ON, dir=d)
     assert_same_typed(before, list_snapshot(r))
+
+
+def test_redis_rdb_base_file_with_lists_loads_in_swirl(servers, swirl_bin, redis_bin):
+    """Redis's default AOF after a rewrite: an RDB base file whose lists are
+    quicklists of listpack nodes (several nodes for a long list, a large
+    element in its own node), with a TTL and another database."""
+    d = servers.new_dir()
+    r = servers.start(redis_bin, *AOF_ON, "--aof-use-rdb-preamble", "yes", "--list-max-listpack-size", "4",
+                      dir=d)
+    c = r.client()
+    write_lists(c)
+    c.call("SELECT", 0)
+    c.call("RPUSH", "ints", *range(-5, 300, 7))
+    c.call("RPUSH", "large", "x" * 70000, "small")
+    rewrite(c)
+    c.call("RPUSH", "after", "rewrite")  # in the incremental file
+    before = list_snapshot(r)
+    assert r.stop() == 0
+    names = os.listdir(os.path.join(d, "appendonlydir"))
+    assert any(name.endswith(".base.rdb") for name in names), names
+    s = servers.start(swirl_bin, *AOF_ON, dir=d)
+    assert_same_typed(before, list_snapshot(s))
+    assert s.client().call("LLEN", "ints") == 44
