@@ -11,9 +11,9 @@ import argparse, csv, io, os, shutil, socket, statistics, subprocess, sys, tempf
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 MATRIX = ["ping_inline", "ping_mbulk", "set", "get", "incr", "hset", "mset", "lpush", "rpush",
-          "lpop", "rpop", "sadd", "spop", "zadd", "zpopmin", "lrange_100"]
+          "lpop", "rpop", "sadd", "spop", "zadd", "zpopmin", "lrange_100", "lrange_600"]
 # The command each redis-benchmark test needs; a test runs only when both servers have it.
-NEEDS = {"ping_inline": "ping", "ping_mbulk": "ping", "lrange_100": "lrange", "zpopmin": "zpopmin"}
+NEEDS = {"ping_inline": "ping", "ping_mbulk": "ping", "lrange_100": "lrange", "lrange_600": "lrange", "zpopmin": "zpopmin"}
 
 
 def free_port():
@@ -148,6 +148,7 @@ def main():
     parser.add_argument("--no-memory", action="store_true")
     parser.add_argument("--no-aof", action="store_true", help="skip the AOF-cost comparison")
     parser.add_argument("--only-aof", action="store_true", help="run only the AOF-cost comparison")
+    parser.add_argument("--tests", help="comma-separated redis-benchmark tests instead of the matrix (e.g. lpush,zadd)")
     args = parser.parse_args()
     rounds = args.rounds or 3
     requests = args.requests or (100_000 if args.quick else 1_000_000)
@@ -159,12 +160,14 @@ def main():
     redis = ServerProcess("redis", [args.redis, "--save", "", "--appendonly", "no"], free_port())
     swirl = ServerProcess("swirl", [args.swirl, "--appendonly", "no"], free_port())
     try:
-        tests = [t for t in (["ping_mbulk", "set", "get", "incr", "hset"] if args.quick else MATRIX)
+        chosen = args.tests.split(",") if args.tests else (["ping_mbulk", "set", "get", "incr", "hset"] if args.quick else MATRIX)
+        tests = [t for t in chosen
                  if has_command(swirl, NEEDS.get(t, t)) and has_command(redis, NEEDS.get(t, t))]
         print(f"# Swirl vs Redis, {rounds} alternating rounds, medians, -c 50 -r 100000, -n {requests}\n")
         print_header("redis", "swirl")
         compare(redis, swirl, tests, [1, 16], rounds, requests, 3, "")
-        compare(redis, swirl, ["set", "get"], [1, 16], rounds, requests, 1024, " -d 1024")
+        if not args.tests:
+            compare(redis, swirl, ["set", "get"], [1, 16], rounds, requests, 1024, " -d 1024")
     finally:
         redis.stop()
         swirl.stop()
