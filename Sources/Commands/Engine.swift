@@ -79,7 +79,8 @@ public final class Engine {
     /// Client-side caching: who read what, BCAST prefixes (Tracking.swift).
     let trackingTable = TrackingTable()
     /// The client whose command is running (NOLOOP, invalidations after its reply).
-    private(set) var currentClient: Client?
+    /// `unowned(unsafe)`: only set while that client's command runs.
+    private(set) unowned(unsafe) var currentClient: Client?
     /// CLIENT PAUSE in force, and the clients whose command waits for its end (ClientPause.swift).
     var clientPause: ClientPause?
     var postponedClients: [Client] = []
@@ -342,11 +343,13 @@ public final class Engine {
             stats.commands[spec.id].failedCalls += 1
             stats.recordError(client.reply.bytes[replyStart...])
         }
-        if let state = client.tracking, !state.broadcast, spec.flags.contains(.readonly) {
+        if keyspace.observingKeyChanges, let state = client.tracking, !state.broadcast, spec.flags.contains(.readonly) {
             trackingTable.remember(keys(of: spec, client.args), of: client)
         }
         if completion || !client.isBlocked {
-            slowlog.record(spec, client, microseconds: elapsed, now: keyspace.now)
+            if slowlog.threshold >= 0 && elapsed >= slowlog.threshold {
+                slowlog.record(spec, client, microseconds: elapsed, now: keyspace.now)
+            }
             if latencyTracking { recordLatency(spec, microseconds: elapsed) }
             if latencyMonitor.thresholdMilliseconds > 0 { monitorLatency(spec, microseconds: elapsed) }
         }
@@ -370,8 +373,7 @@ public final class Engine {
     }
 
     private func recordLatency(_ spec: CommandSpec, microseconds: Int64) {
-        if stats.commands[spec.id].latency == nil { stats.commands[spec.id].latency = LatencyHistogram() }
-        stats.commands[spec.id].latency!.record(microseconds: microseconds)
+        stats.latency.record(id: spec.id, microseconds: microseconds)
     }
 
     private func monitorLatency(_ spec: CommandSpec, microseconds: Int64) {

@@ -76,7 +76,7 @@ enum InfoCommand {
         case "latencystats":
             let percentiles = server.config.latencyPercentiles
             return measuredCommands(server).compactMap { spec in
-                guard let histogram = server.stats.commands[spec.id].latency else { return nil }
+                guard let histogram = server.stats.latency.histogram(id: spec.id) else { return nil }
                 let values = percentiles.map { "p\(formattedPercentile($0))=\(formatted(Double(histogram.value(atPercentile: $0)) / 1000, "%.3f"))" }
                 return ("latency_percentiles_usec_\(spec.fullName)", values.joined(separator: ","))
             }

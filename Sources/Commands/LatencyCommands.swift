@@ -95,7 +95,7 @@ enum LatencyCommands {
                 specs += spec.isContainer ? spec.subcommands : [spec]
             }
         }
-        let measured = specs.compactMap { spec in c.server.stats.commands[spec.id].latency.map { (spec.fullName, $0) } }
+        let measured = specs.compactMap { spec in c.server.stats.latency.histogram(id: spec.id).map { (spec.fullName, $0) } }
         c.reply.map(measured.count)
         for (name, histogram) in measured {
             c.reply.bulk(name)

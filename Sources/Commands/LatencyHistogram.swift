@@ -4,18 +4,18 @@
 /// so it counts each microsecond value exactly (a flat array for the usual
 /// sub-millisecond ones) and maps values to HdrHistogram's buckets only when
 /// asked, which gives the same figures Redis prints.
-final class LatencyHistogram {
-    private var small = [UInt32](repeating: 0, count: 1024)
-    private var large: [Int64: Int] = [:]
-    private(set) var total = 0
+struct LatencyHistogram {
+    /// Counts of 0…1023 µs.
+    private var small: ArraySlice<UInt32>
+    /// Counts of longer durations, by µs (capped at 1 s).
+    private var large: [Int64: Int]
+    let total: Int
 
-    func record(microseconds: Int64) {
-        total += 1
-        if microseconds >= 0 && microseconds < 1024 {
-            small[Int(microseconds)] &+= 1
-        } else {
-            large[min(max(microseconds, 0), 1_000_000), default: 0] += 1
-        }
+    init(small: ArraySlice<UInt32> = ArraySlice(repeating: 0, count: LatencyTable.smallRange),
+         large: [Int64: Int] = [:]) {
+        self.small = small
+        self.large = large
+        total = small.reduce(0) { $0 + Int($1) } + large.values.reduce(0, +)
     }
 
     /// (value in ns as Redis records it, count), ascending.
@@ -61,6 +61,35 @@ final class LatencyHistogram {
             level *= 2
         }
         return buckets
+    }
+}
+
+/// Every command's latency counts, recorded on the hot path: one flat array of
+/// 1024 one-microsecond counters per command (index `id << 10 | µs`), made at
+/// the first record, so a record is one increment and retains nothing; rarer
+/// durations of a millisecond or more go to a dictionary.
+struct LatencyTable {
+    static let smallRange = 1024
+    let commandCount: Int
+    private var small: [UInt32] = []
+    private var large: [Int: [Int64: Int]] = [:]
+
+    init(commandCount: Int) { self.commandCount = commandCount }
+
+    mutating func record(id: Int, microseconds: Int64) {
+        if small.isEmpty { small = Array(repeating: 0, count: commandCount << 10) }
+        if microseconds >= 0 && microseconds < Int64(Self.smallRange) {
+            small[id << 10 | Int(microseconds)] &+= 1
+        } else {
+            large[id, default: [:]][min(max(microseconds, 0), 1_000_000), default: 0] += 1
+        }
+    }
+
+    /// The command's distribution, nil before its first record.
+    func histogram(id: Int) -> LatencyHistogram? {
+        guard !small.isEmpty else { return nil }
+        let histogram = LatencyHistogram(small: small[(id << 10)..<((id + 1) << 10)], large: large[id] ?? [:])
+        return histogram.total > 0 ? histogram : nil
     }
 }
 

@@ -5,8 +5,6 @@ public struct CommandStat {
     public var microseconds: Int64 = 0
     public var rejectedCalls = 0
     public var failedCalls = 0
-    /// Created by the command's first call while `latency-tracking` is on.
-    var latency: LatencyHistogram?
 }
 
 /// The counters INFO stats reports.
@@ -20,7 +18,11 @@ public struct ServerStats {
     public var readsProcessed = 0
     public var writesProcessed = 0
     /// Indexed by `CommandSpec.id`: an array, so counting a call costs no hashing.
-    public var commands: [CommandStat] = []
+    public var commands: [CommandStat] = [] {
+        didSet { if latency.commandCount != commands.count { latency = LatencyTable(commandCount: commands.count) } }
+    }
+    /// Per-command latency counts (INFO latencystats, LATENCY HISTOGRAM).
+    var latency = LatencyTable(commandCount: 0)
     public var errors: [String: Int] = [:]
     public var totalErrorReplies = 0
     public let startTime: Int64
@@ -46,6 +48,7 @@ public struct ServerStats {
         readsProcessed = 0
         writesProcessed = 0
         commands = Array(repeating: CommandStat(), count: commands.count)
+        latency = LatencyTable(commandCount: commands.count)
         errors = [:]
         totalErrorReplies = 0
     }

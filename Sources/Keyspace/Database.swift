@@ -65,8 +65,15 @@ public final class Database {
     /// The live value of `key`, counted as an access (OBJECT IDLETIME/FREQ).
     public func lookup(_ key: Bytes) -> RedisValue? {
         guard let position = livePosition(key) else { return nil }
-        let tracking = keyspace.accessTracking
         let now = keyspace.now
+        if keyspace.tracksRecency {
+            let seconds = UInt32(truncatingIfNeeded: now / 1000)
+            return main.modifyValue(at: position) { slot in
+                slot.access = seconds
+                return slot.value
+            }
+        }
+        let tracking = keyspace.accessTracking
         return main.modifyValue(at: position) { slot in
             slot.access = AccessClock.touched(slot.access, tracking, milliseconds: now)
             return slot.value

@@ -31,7 +31,11 @@ public final class Keyspace {
     /// (no DEL may reach the AOF while writes are paused).
     public var expiryPaused = false
     /// What `Slot.access` records (from `maxmemory-policy`).
-    public var accessTracking = AccessTracking.recency
+    public var accessTracking = AccessTracking.recency {
+        didSet { tracksRecency = accessTracking == .recency }
+    }
+    /// The common case, checked on every lookup without looking into the enum.
+    private(set) var tracksRecency = true
     /// Keys with blocked clients that received a value, in signal order (Redis's
     /// `server.ready_keys`); the engine serves them after each command (BlockingKeys.swift).
     var readyKeys: [(db: Database, key: Bytes)] = []

@@ -19,8 +19,11 @@ final class LatencyTests: CommandTestCase {
     }
 
     func testPercentilesAndCumulativeBuckets() {
-        let histogram = LatencyHistogram()
-        for micros: Int64 in [0, 1, 1, 2, 3, 3, 3, 9, 40, 5_000_000] { histogram.record(microseconds: micros) }
+        var table = LatencyTable(commandCount: 3)
+        for micros: Int64 in [0, 1, 1, 2, 3, 3, 3, 9, 40, 5_000_000] { table.record(id: 1, microseconds: micros) }
+        XCTAssertNil(table.histogram(id: 0))
+        let histogram = table.histogram(id: 1)!
+        XCTAssertEqual(histogram.total, 10)
         XCTAssertEqual(histogram.value(atPercentile: 50), 3007)
         XCTAssertEqual(histogram.value(atPercentile: 10), 1, "0 µs is recorded as 1 ns")
         XCTAssertEqual(histogram.value(atPercentile: 100), Hdr.highestEquivalent(1_000_000_000), "capped at 1 s")
