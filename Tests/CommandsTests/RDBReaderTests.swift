@@ -61,11 +61,23 @@ final class RDBReaderTests: XCTestCase {
     }
 
     func testUnsupportedTypesAreNamed() {
-        // Type 14 (quicklist) after SELECTDB 0: a list, not loaded yet.
-        let bytes = Array("REDIS0010".utf8) + [0xFE, 0x00, 14, 0x01, UInt8(ascii: "l"), 0x00]
+        // Type 19 (a stream of listpacks) after SELECTDB 0: not loaded.
+        let bytes = Array("REDIS0010".utf8) + [0xFE, 0x00, 19, 0x01, UInt8(ascii: "x"), 0x00]
         XCTAssertThrowsError(try entries(bytes)) { error in
-            XCTAssertTrue("\(error)".contains("type 14"), "\(error)")
+            XCTAssertTrue("\(error)".contains("type 19"), "\(error)")
         }
+    }
+
+    func testQuicklistOfListpacksAndPlainNodes() throws {
+        // A list in Redis 7.0's form (type 18): a packed node holding a listpack of
+        // "a" and 7, then a plain node holding one element.
+        let listpack: [UInt8] = [12, 0, 0, 0, 2, 0, 0x81, UInt8(ascii: "a"), 2, 7, 1, 0xFF]
+        var bytes = Array("REDIS0010".utf8) + [0xFE, 0x00, 18, 0x01, UInt8(ascii: "l"), 0x02]
+        bytes += [0x02, UInt8(listpack.count)] + listpack
+        bytes += [0x01, 0x03] + Array("big".utf8) + [0xFF]
+        let loaded = try entries(bytes)
+        guard case .list(let elements)? = loaded.first?.value else { return XCTFail("\(loaded)") }
+        XCTAssertEqual(elements.map(\.description), ["a", "7", "big"])
     }
 
     func testListpackEncodings() throws {
