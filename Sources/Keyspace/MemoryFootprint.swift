@@ -38,8 +38,15 @@ public enum MemoryFootprint {
             + arrayBlock(capacity: table.buckets.capacity, stride: MemoryLayout<Int32>.stride)
     }
 
-    /// MEMORY STATS `overhead.hashtable.main`: the database's own table.
-    public static func tableOverhead(_ db: Database) -> Int { tableBytes(db.main) }
+    /// MEMORY STATS `overhead.hashtable.main`: what the database's table spends
+    /// beyond its keys and values (which sit inline in its entries and count as
+    /// data): the buckets, each entry's hash, chain link, expiry and access clock,
+    /// and the entries array's spare capacity (Redis counts its buckets and
+    /// dictEntry structs the same way).
+    public static func tableOverhead(_ db: Database) -> Int {
+        let inline = MemoryLayout<Bytes>.size + MemoryLayout<RedisValue>.size
+        return max(0, tableBytes(db.main) - db.count * inline)
+    }
 
     /// MEMORY USAGE: the key's share of its table, the key's heap block, and its value.
     public static func keyUsage(_ db: Database, _ key: Bytes, _ value: RedisValue, samples: Int) -> Int {

@@ -28,4 +28,13 @@ final class MemoryFootprintTests: XCTestCase {
         XCTAssertEqual(set.form, .table)
         XCTAssertGreaterThan(MemoryFootprint.valueBytes(.set(set)), intset + 100)
     }
+
+    func testTableOverheadLeavesOutTheInlineKeysAndValues() {
+        let keyspace = Keyspace(databaseCount: 1)
+        for index in 0..<100 { keyspace[0].set(Bytes("key:\(index)"), .string("v")) }
+        let overhead = MemoryFootprint.tableOverhead(keyspace[0])
+        let table = MemoryFootprint.tableBytes(keyspace[0].main)
+        XCTAssertEqual(table - overhead, 100 * (MemoryLayout<Bytes>.size + MemoryLayout<RedisValue>.size))
+        XCTAssertGreaterThan(overhead, keyspace[0].main.bucketCount * 4, "buckets and per-entry bookkeeping")
+    }
 }
