@@ -15,12 +15,13 @@ enum MemoryCommand {
         return [
             CommandSpec("memory", arity: -2, flags: [], group: "server", summary: "A container for memory diagnostics commands",
                         since: "4.0.0", complexity: "Depends on subcommand.", subcommands: [
-                            sub("doctor", "Outputs memory problems report", doctor),
-                            sub("help", "Show helpful text about the different subcommands", flags: [.loading, .stale], help),
-                            sub("malloc-stats", "Show allocator internal stats",
-                                complexity: "Depends on how much memory is allocated, could be slow", mallocStats),
+                            // In the order Redis 7.0 lists them.
                             sub("purge", "Ask the allocator to release memory",
                                 complexity: "Depends on how much memory is allocated, could be slow", purge),
+                            sub("help", "Show helpful text about the different subcommands", flags: [.loading, .stale], help),
+                            sub("doctor", "Outputs memory problems report", doctor),
+                            sub("malloc-stats", "Show allocator internal stats",
+                                complexity: "Depends on how much memory is allocated, could be slow", mallocStats),
                             sub("stats", "Show memory usage details", stats),
                             sub("usage", "Estimate the memory usage of a key", arity: -3, flags: [.readonly],
                                 keys: KeyPositions(first: 2, last: 2, step: 1),
