@@ -57,7 +57,7 @@ enum DebugCommand {
         case ("reload", _): DebugReload.run(c)
         case ("populate", 3...5): populate(c)
         case ("protocol", 3): protocolSample(c)
-        case ("error", 3): c.reply.error(Text.string(c.args[2]))
+        case ("error", 3): c.reply.error(Text.truncated(c.args[2], Int.max))
         case ("log", 3):
             c.server.hooks.logWarning("DEBUG LOG: \(Text.truncated(c.args[2], Int.max))")
             c.reply.ok()
