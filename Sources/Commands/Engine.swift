@@ -134,7 +134,7 @@ public final class Engine {
             + HashCommands.specs() + KeyCommands.specs() + ServerCommands.specs()
             + TransactionCommands.specs() + PubSubCommands.specs() + ListCommands.specs()
             + ListCommands.blockingSpecs() + SetCommands.specs() + SlowLogCommands.specs() + MonitorCommand.specs()
-            + ObjectCommand.specs() + DebugCommand.specs() + MemoryCommand.specs() + LolwutCommand.specs() + ReplicationCommands.specs() + LatencyCommands.specs()
+            + ObjectCommand.specs() + LolwutCommand.specs() + ReplicationCommands.specs() + LatencyCommands.specs()
     }
 
     func configChanged(_ names: [String]) {

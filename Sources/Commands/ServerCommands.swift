@@ -22,7 +22,7 @@ enum ServerCommands {
                         summary: "Asynchronously rewrites the append-only file to disk.", complexity: "O(1)",
                         handler: bgrewriteaof),
             InfoCommand.spec(),
-        ] + CommandIntrospection.specs() + ConfigCommands.specs()
+        ] + CommandIntrospection.specs() + ConfigCommands.specs() + DebugCommand.specs() + MemoryCommand.specs()
     }
 
     static func time(_ c: Client) {
