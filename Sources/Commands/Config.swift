@@ -73,6 +73,8 @@ public final class Config {
         Parameter(name: "lazyfree-lazy-user-del", kind: .bool, defaultValue: "no", mutable: true),
         Parameter(name: "lazyfree-lazy-user-flush", kind: .bool, defaultValue: "no", mutable: true),
         Parameter(name: "slowlog-log-slower-than", kind: .integer(-1...Int64.max), defaultValue: "10000", mutable: true),
+        // Redis 7.0's default is `no`; Swirl's is `yes` because its tests and tools rely on DEBUG.
+        Parameter(name: "enable-debug-command", kind: .choice(["no", "yes", "local"]), defaultValue: "yes", mutable: false),
         Parameter(name: "slowlog-max-len", kind: .integer(0...Int64(Int32.max)), defaultValue: "128", mutable: true),
     ]
 

@@ -18,6 +18,16 @@ public struct ServerHooks {
     public var closeClient: (Int) -> Void = { _ in }
     /// Bytes the allocator has handed out (INFO used_memory).
     public var usedMemory: () -> Int = { MemoryStats.residentBytes() }
+    /// Warning-level log lines (DEBUG LOG, DEBUG RELOAD).
+    public var logWarning: (String) -> Void = { _ in }
+    /// DEBUG RELOAD: the whole keyspace as commands that rebuild it (AOFRewriter's snapshot).
+    public var keyspaceSnapshot: (() -> [UInt8])? = nil
+    /// MEMORY STATS: bytes the allocator holds from the system, free chunks included (0 when unknown).
+    public var allocatorActive: () -> Int = { 0 }
+    /// MEMORY MALLOC-STATS: the allocator's own report.
+    public var allocatorReport: () -> String = { "Stats not supported for the current allocator" }
+    /// MEMORY PURGE: give free memory back to the system.
+    public var purgeMemory: () -> Void = {}
     public init() {}
 }
 
@@ -64,10 +74,12 @@ public final class Engine {
     public var startupMemory = 0
     /// Redis's run_id: 40 random hex characters per start.
     public let runID: String = Engine.randomHex()
-    /// INFO's master_replid: random per start, as Redis's.
-    let replicationID: String = Engine.randomHex()
+    /// INFO's master_replid: random per start, as Redis's (DEBUG CHANGE-REPL-ID draws a new one).
+    var replicationID: String = Engine.randomHex()
+    /// What DEBUG keeps between calls (DebugCommand.swift).
+    var debugState = DebugState()
 
-    private static func randomHex() -> String {
+    static func randomHex() -> String {
         (0..<40).map { _ in String("0123456789abcdef".randomElement()!) }.joined()
     }
     /// Called after CONFIG SET with the names it changed.
@@ -94,12 +106,16 @@ public final class Engine {
     /// (monitors); the Server flushes them before sleeping.
     private var clientsWithOutput: [Client] = []
     private var nextClientID = 1
+    /// DEBUG's id: `enable-debug-command` is checked before it runs.
+    private let debugCommandID: Int
 
     public init(config: Config = Config()) {
         self.config = config
         self.keyspace = Keyspace(databaseCount: config.databases)
         self.stats = ServerStats(startTime: Keyspace.clockMilliseconds())
-        self.table = CommandTable(Self.allCommands())
+        let table = CommandTable(Self.allCommands())
+        self.table = table
+        debugCommandID = table.lookup(Bytes("debug")).map { table.spec(at: $0).id } ?? -1
         stats.commands = Array(repeating: CommandStat(), count: table.all.count)
         keyspace.onExpired = { [unowned self] db, key in
             self.propagate(db: db, ["DEL", key])
@@ -290,6 +306,10 @@ public final class Engine {
         if (spec.arity > 0 && args.count != spec.arity) || args.count < -spec.arity {
             stats.commands[spec.id].rejectedCalls += 1
             reject(client, Errors.wrongArity(spec.fullName), command: spec)
+            return
+        }
+        if spec.id == debugCommandID, let refusal = DebugCommand.refusal(client) {
+            reject(client, refusal, command: spec)
             return
         }
         // As in Redis: unknown command and arity errors come before the authentication check.

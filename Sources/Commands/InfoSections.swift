@@ -44,12 +44,10 @@ enum InfoSections {
     }
 
     static func memory(_ server: Engine) -> [(String, String)] {
-        let used = server.hooks.usedMemory(), rss = MemoryStats.residentBytes()
-        let peak = max(used, server.peakMemory), startup = min(server.startupMemory, used)
-        let clientBuffers = server.clients.values.reduce(0) { $0 + $1.queryBufferLength + $1.pendingOutputLength }
-        let aofBuffer = server.aofBuffer.count
-        let overhead = startup + clientBuffers + aofBuffer
-        let dataset = max(0, used - overhead)
+        let overview = MemoryOverview(server)
+        let used = overview.used, rss = overview.rss, peak = overview.peak, startup = overview.startup
+        let clientBuffers = overview.clientBuffers, aofBuffer = overview.aofBuffer
+        let overhead = overview.overhead, dataset = overview.dataset
         let system = Int(sysconf(Int32(_SC_PHYS_PAGES))) * Int(sysconf(Int32(_SC_PAGESIZE)))
         let maxmemory = Int(server.config.displayValue("maxmemory")) ?? 0
         func ratio(_ a: Int, _ b: Int) -> String { b > 0 ? InfoCommand.format2(Double(a) / Double(b)) : "0.00" }

@@ -43,12 +43,13 @@ enum ObjectCommand {
     /// unless an LRU/LFU policy with a memory limit needs per-key clocks.
     static func refcount(_ c: Client) {
         guard let slot = slot(c) else { return }
-        if case .string(let bytes) = slot.value, bytes.count <= 4, let number = ByteNumbers.parseInt64(bytes),
-           (0..<10_000).contains(number), String(number).utf8.count == bytes.count, !c.server.config.evictsByAccess {
-            c.reply.integer(Int(Int32.max))
-        } else {
-            c.reply.integer(1)
-        }
+        c.reply.integer(isSharedInteger(slot.value, c.server.config) ? Int(Int32.max) : 1)
+    }
+
+    /// Whether Redis would store `value` as one of its shared integer objects.
+    static func isSharedInteger(_ value: RedisValue, _ config: Config) -> Bool {
+        guard case .string(let bytes) = value, bytes.count <= 4, let number = ByteNumbers.parseInt64(bytes) else { return false }
+        return (0..<10_000).contains(number) && String(number).utf8.count == bytes.count && !config.evictsByAccess
     }
 
     static func idletime(_ c: Client) {

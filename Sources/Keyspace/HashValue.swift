@@ -8,8 +8,8 @@ public final class HashValue {
     public nonisolated(unsafe) static var maxCompactEntries = 128
     public nonisolated(unsafe) static var maxCompactValueLength = 64
 
-    private var pairs: [(field: Bytes, value: Bytes)] = []
-    private var table: ByteTable<Bytes>? = nil
+    private(set) var pairs: [(field: Bytes, value: Bytes)] = []
+    private(set) var table: ByteTable<Bytes>? = nil
 
     public init() {}
 

@@ -6,7 +6,7 @@ import SwirlBytes
 /// 0 (head, LEFT) ..< count (tail, RIGHT).
 public final class ListValue: RandomAccessCollection {
     /// Storage whose size is 0 or a power of two; unused slots hold an empty `Bytes`.
-    private var ring: [Bytes] = []
+    private(set) var ring: [Bytes] = []
     /// Storage position of element 0.
     private var head = 0
     public private(set) var count = 0

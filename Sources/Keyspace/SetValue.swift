@@ -23,9 +23,9 @@ public final class SetValue {
     public enum Form { case intset, compact, table }
 
     public private(set) var form: Form = .intset
-    private var integers: [Int64] = []
-    private var members: [Bytes] = []
-    private var table = ByteTable<Void>()
+    private(set) var integers: [Int64] = []
+    private(set) var members: [Bytes] = []
+    private(set) var table = ByteTable<Void>()
 
     public init() {}
 

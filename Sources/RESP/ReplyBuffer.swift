@@ -128,6 +128,24 @@ public struct ReplyBuffer: Sendable {
         }
     }
 
+    /// A big number (its decimal digits): RESP3 `(`, a bulk string in RESP2.
+    public mutating func bigNumber(_ digits: String) {
+        if isRESP3 {
+            bytes.append(UInt8(ascii: "("))
+            bytes.append(contentsOf: digits.utf8)
+            crlf()
+        } else {
+            bulk(digits)
+        }
+    }
+
+    /// The header of RESP3 attributes (`count` key/value pairs) that precede a reply;
+    /// RESP2 has no attributes, so the caller sends the pairs only when `isRESP3`.
+    public mutating func attribute(_ count: Int) {
+        precondition(isRESP3, "attributes exist only in RESP3")
+        header(UInt8(ascii: "|"), count)
+    }
+
     /// Bytes already encoded (a cached reply, or an AOF-style frame).
     public mutating func raw<C: Collection>(_ encoded: C) where C.Element == UInt8 {
         bytes.append(contentsOf: encoded)

@@ -51,6 +51,9 @@ public final class Server {
         engine.hooks.rewriteAOF = { [unowned self] in self.scheduleRewrite() }
         engine.hooks.closeClient = { [unowned self] id in self.connections[id]?.close() }
         engine.hooks.logVerbose = { [unowned self] message in self.logger.verbose(message) }
+        engine.hooks.logWarning = { [unowned self] message in self.logger.warning(message) }
+        engine.hooks.keyspaceSnapshot = { [unowned self] in AOFRewriter.snapshot(self.engine.keyspace) }
+        MemoryStats.installAllocatorHooks(engine)
         engine.onConfigChange = { [unowned self] names in
             if names.contains("appendfsync") { self.aof?.policy = AOFWriter.policy(named: engine.config.appendFsync) }
             if names.contains("loglevel") { self.logger.level = Logger.Level(name: engine.config.logLevel) }

@@ -11,7 +11,7 @@ import harness  # noqa: E402
 from compat import COMPARED  # noqa: E402
 
 # Identical arguments for both, so CONFIG GET of these agrees.
-COMMON_ARGS = ("--appendonly", "no", "--save", "")
+COMMON_ARGS = ("--appendonly", "no", "--save", "", "--enable-debug-command", "yes")
 
 @pytest.fixture(scope="session")
 def compat_servers(tmp_path_factory):

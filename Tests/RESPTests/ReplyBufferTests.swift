@@ -128,4 +128,14 @@ final class ReplyBufferTests: XCTestCase {
         reply.null()
         XCTAssertEqual(reply.bytes, Array("_\r\n".utf8))
     }
+
+    func testBigNumbersAndAttributes() {
+        var resp2 = ReplyBuffer()
+        resp2.bigNumber("12345678901234567890")
+        XCTAssertEqual(resp2.bytes, Array("$20\r\n12345678901234567890\r\n".utf8))
+        var resp3 = ReplyBuffer(protocolVersion: 3)
+        resp3.bigNumber("-1")
+        resp3.attribute(2)
+        XCTAssertEqual(resp3.bytes, Array("(-1\r\n|2\r\n".utf8))
+    }
 }
