@@ -53,6 +53,7 @@ enum DebugInspection {
         case .hash(let hash): pointer = UInt(bitPattern: ObjectIdentifier(hash))
         case .list(let list): pointer = UInt(bitPattern: ObjectIdentifier(list))
         case .set(let set): pointer = UInt(bitPattern: ObjectIdentifier(set))
+        case .sortedSet(let zset): pointer = UInt(bitPattern: ObjectIdentifier(zset))
         }
         return "0x" + String(pointer, radix: 16)
     }
@@ -128,6 +129,11 @@ enum SerializedLength {
         case .hash(let hash):
             var total = length(hash.count)
             hash.forEach { total += string($0) + string($1) }
+            return total
+        case .sortedSet(let zset):
+            // RDB_TYPE_ZSET_2: each member as a string, each score as 8 bytes.
+            var total = length(zset.count)
+            zset.forEach { member, _ in total += string(member) + 8 }
             return total
         }
     }

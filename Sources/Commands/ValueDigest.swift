@@ -38,7 +38,15 @@ enum ValueDigest {
         case .list(let list): return ofList(list)
         case .hash(let hash): return ofHash(hash)
         case .set(let set): return ofSet(set)
+        case .sortedSet(let zset): return ofSortedSet(zset)
         }
+    }
+
+    /// Members with their scores (printed as ZSCORE prints them), in any order.
+    static func ofSortedSet(_ zset: SortedSetValue) -> [UInt8] {
+        var total = zero
+        zset.forEach { member, score in combine(&total, hash([member, Bytes(ByteNumbers.formatDouble(score))])) }
+        return hash(["zset", Bytes(total)])
     }
 
     static func ofList(_ list: ListValue) -> [UInt8] {

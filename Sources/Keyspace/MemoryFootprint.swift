@@ -60,7 +60,26 @@ public enum MemoryFootprint {
         case .hash(let hash): return hashBytes(hash, samples: samples)
         case .list(let list): return listBytes(list, samples: samples)
         case .set(let set): return setBytes(set, samples: samples)
+        case .sortedSet(let zset): return sortedSetBytes(zset, samples: samples)
         }
+    }
+
+    /// A compact sorted set is one array of (member, score); a large one a skip
+    /// list (parallel arrays of members, scores, links and levels) plus a table
+    /// from member to score. A long member's heap block is shared by the two
+    /// (copy on write), so it is counted once.
+    static func sortedSetBytes(_ zset: SortedSetValue, samples: Int) -> Int {
+        let object = objectBlock(fields: MemoryLayout<Bool>.stride + MemoryLayout<[ScoredMember]>.size
+                                 + MemoryLayout<SkipList>.size + MemoryLayout<ByteTable<Double>>.size)
+        if zset.isCompact {
+            let entries = zset.compact
+            return object + arrayBlock(capacity: entries.capacity, stride: MemoryLayout<ScoredMember>.stride)
+                + sampled(entries.count, samples) { heapBytes(entries[$0].member) }
+        }
+        let list = zset.list
+        let members = list.members
+        return object + list.storageBytes + tableBytes(zset.table)
+            + sampled(members.count - 1, samples) { heapBytes(members[$0 + 1]) }
     }
 
     static func hashBytes(_ hash: HashValue, samples: Int) -> Int {

@@ -38,6 +38,13 @@ struct SkipList {
     private(set) var tail: Int32 = 0
     private var level = 1
     private(set) var count = 0
+
+    /// The heap blocks of its arrays (MEMORY USAGE; see MemoryFootprint).
+    var storageBytes: Int {
+        func array<T>(_ values: [T]) -> Int { MemoryFootprint.arrayBlock(capacity: values.capacity, stride: MemoryLayout<T>.stride) }
+        return array(members) + array(scores) + array(backward) + array(heights) + array(levelBase) + array(levels)
+            + array(free) + free.reduce(0) { $0 + array($1) } + array(predecessors) + array(predecessorRanks)
+    }
     private var randomState: UInt64 = UInt64.random(in: 1...UInt64.max)
     /// Scratch for an update: the predecessors and their ranks on each level.
     private var predecessors = [Int32](repeating: 0, count: maxLevel)

@@ -34,9 +34,16 @@ public final class SortedSetValue {
     public nonisolated(unsafe) static var maxCompactValueLength = 64
 
     public private(set) var isCompact = true
-    private var compact: [ScoredMember] = []
-    private var list = SkipList()
-    private var table = ByteTable<Double>()
+    private(set) var compact: [ScoredMember] = []
+    /// The skip list exists only in the large form: a compact set pays for
+    /// none of its arrays.
+    private var skip: SkipList?
+    private(set) var list: SkipList {
+        get { skip! }
+        _modify { yield &skip! }
+        set { skip = newValue }
+    }
+    private(set) var table = ByteTable<Double>()
 
     public init() {}
 
@@ -46,6 +53,7 @@ public final class SortedSetValue {
     public init(expectedCount: Int, longestMember: Int) {
         if expectedCount > Self.maxCompactEntries || longestMember > Self.maxCompactValueLength {
             isCompact = false
+            skip = SkipList()
         }
     }
 
@@ -219,7 +227,7 @@ public final class SortedSetValue {
         let copy = SortedSetValue()
         copy.isCompact = isCompact
         copy.compact = compact
-        copy.list = list
+        copy.skip = skip
         copy.table = table
         return copy
     }
@@ -246,6 +254,7 @@ public final class SortedSetValue {
     }
 
     private func convertToLarge() {
+        skip = SkipList()
         for entry in compact {
             table.insertNew(entry.member, entry.score)
             list.insert(entry.score, entry.member)
