@@ -37,6 +37,8 @@ public final class Engine {
     public let blocking = BlockingRegistry()
     /// Changes since start (Redis's `server.dirty`): a handler that changes data bumps it.
     public var dirty = 0
+    /// `notify-keyspace-events`, parsed; empty (the default) unless some event can be published.
+    public internal(set) var notifyClasses: NotifyClasses = []
 
     /// Commands to append to the AOF, RESP-encoded; drained by the AOF writer.
     public var aofBuffer: [UInt8] = []
@@ -98,6 +100,7 @@ public final class Engine {
         self.table = CommandTable(Self.allCommands())
         stats.commands = Array(repeating: CommandStat(), count: table.all.count)
         keyspace.onExpired = { [unowned self] db, key in
+            self.notify(.expired, .expired, key, db: db)
             self.propagate(db: db, ["DEL", key])
         }
         keyspace.keyChangeObserver = { [unowned self] key in
@@ -113,6 +116,7 @@ public final class Engine {
         keyspace.accessTracking = config.accessTracking
         latencyTracking = config.latencyTracking
         latencyMonitor.thresholdMilliseconds = config.latencyMonitorThreshold
+        configureKeyspaceEvents()
     }
 
     static func allCommands() -> [CommandSpec] {
@@ -136,6 +140,7 @@ public final class Engine {
         keyspace.accessTracking = config.accessTracking
         latencyTracking = config.latencyTracking
         latencyMonitor.thresholdMilliseconds = config.latencyMonitorThreshold
+        configureKeyspaceEvents()
         onConfigChange(names)
     }
 
