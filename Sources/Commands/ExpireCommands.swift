@@ -109,7 +109,7 @@ enum ExpireCommands {
 
     static func ttl(_ c: Client, _ unit: Unit, absolute: Bool) {
         let key = c.args[1]
-        guard c.db.exists(key) else {
+        guard c.peekValue(key) != nil else {
             c.reply.integer(-2)
             return
         }

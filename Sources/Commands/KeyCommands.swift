@@ -46,21 +46,14 @@ enum KeyCommands {
     static func exists(_ c: Client) {
         var found = 0
         // Each key is read (Redis's lookupKeyRead): a keyspace hit or a miss.
-        for key in c.args.dropFirst() {
-            if c.db.exists(key) {
-                found += 1
-                c.server.keyspace.stats.keyspaceHits += 1
-            } else {
-                c.countMiss(key)
-            }
-        }
+        for key in c.args.dropFirst() where c.peekValue(key) != nil { found += 1 }
         c.reply.integer(found)
     }
 
     static func touch(_ c: Client) { exists(c) }
 
     static func type(_ c: Client) {
-        c.reply.simple(c.db.peek(c.args[1])?.typeName ?? "none")
+        c.reply.simple(c.peekValue(c.args[1])?.typeName ?? "none")
     }
 
     static func rename(_ c: Client) { renameGeneric(c, onlyIfAbsent: false) }

@@ -121,7 +121,15 @@ extension Client {
 extension Client {
     /// The value at `key` of any type, counting a keyspace hit or miss as Redis's lookupKeyRead does.
     func readValue(_ key: Bytes) -> RedisValue? {
-        let value = db.lookup(key)
+        counted(db.lookup(key), key)
+    }
+
+    /// The same without counting an access (Redis's LOOKUP_NOTOUCH: EXISTS, TYPE, TTL).
+    func peekValue(_ key: Bytes) -> RedisValue? {
+        counted(db.peek(key), key)
+    }
+
+    private func counted(_ value: RedisValue?, _ key: Bytes) -> RedisValue? {
         if value == nil { countMiss(key) } else { server.keyspace.stats.keyspaceHits += 1 }
         return value
     }

@@ -81,10 +81,38 @@ SCRIPT = [
     # SORT STORE.
     ("RPUSH", "sl", "3", "1", "2"), ("SORT", "sl", "STORE", "sorted"), ("SORT", "sl", "LIMIT", "5", "5", "STORE", "sorted"),
     ("SORT", "nolist", "STORE", "sorted"), ("SORT", "sl"),
-    # Databases.
+]
+
+# Several databases, SWAPDB, FLUSHDB and FLUSHALL: played last.
+DATABASES = [
     ("SELECT", "2"), ("SET", "x", "in2"), ("RPUSH", "lst", "1"), ("MOVE", "x", "0"), ("SELECT", "0"),
     ("SWAPDB", "0", "2"), ("SWAPDB", "0", "2"), ("FLUSHDB",), ("SET", "after", "flush"), ("FLUSHALL",),
 ]
+
+# Reads of present and missing keys: a miss publishes `keymiss` (class m) where Redis's lookup
+# counts one.
+def reads(k):
+    return [
+        ("GET", k), ("MGET", k, "none2"), ("GETRANGE", k, "0", "1"), ("SUBSTR", k, "0", "1"), ("STRLEN", k),
+        ("LCS", k, "n1"), ("EXISTS", k), ("TYPE", k), ("TTL", k), ("PTTL", k), ("EXPIRETIME", k),
+        ("PEXPIRETIME", k), ("HGET", k, "c"), ("HMGET", k, "c", "d"), ("HGETALL", k), ("HKEYS", k), ("HVALS", k),
+        ("HLEN", k), ("HEXISTS", k, "c"), ("HSTRLEN", k, "c"), ("HSCAN", k, "0"), ("LLEN", k),
+        ("LINDEX", k, "0"), ("LRANGE", k, "0", "-1"), ("LPOS", k, "x"), ("SCARD", k), ("SMEMBERS", k),
+        ("SISMEMBER", k, "1"), ("SMISMEMBER", k, "1", "2"), ("SSCAN", k, "0"),
+        ("SINTER", k, "st6"), ("SUNION", k, "none3"), ("SDIFF", k, "st7"), ("SINTERCARD", "1", k), ("ZCARD", k),
+        ("ZSCORE", k, "a"), ("ZMSCORE", k, "a"), ("ZRANK", k, "a"), ("ZREVRANK", k, "a"),
+        ("ZCOUNT", k, "-inf", "+inf"), ("ZLEXCOUNT", k, "-", "+"), ("ZRANGE", k, "0", "-1"),
+        ("ZRANGEBYSCORE", k, "-inf", "+inf"), ("ZREVRANGE", k, "0", "-1"), ("ZRANGEBYLEX", k, "-", "+"),
+        ("ZSCAN", k, "0"), ("ZINTERCARD", "1", k), ("ZUNION", "2", k, "za"), ("SORT_RO", k),
+        ("TOUCH", k),
+    ]
+
+
+for present_or_missing in ("za", "l3", "st6", "h2", "n1", "none"):
+    SCRIPT += reads(present_or_missing)
+# Random picks only where nothing is there to pick; OBJECT never publishes keymiss.
+SCRIPT += [("HRANDFIELD", "none"), ("SRANDMEMBER", "none"), ("ZRANDMEMBER", "none"), ("OBJECT", "ENCODING", "none")]
+SCRIPT += DATABASES
 
 # Commands run in MULTI … EXEC, then further ones around WATCH.
 TRANSACTION = [("SET", "t1", "1"), ("INCR", "t1"), ("LPUSH", "tl", "a"), ("RPOP", "tl"),
