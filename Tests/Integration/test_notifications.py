@@ -80,7 +80,9 @@ SCRIPT = [
     ("ZRANGE", "za", "0", "-1"),
     # SORT STORE.
     ("RPUSH", "sl", "3", "1", "2"), ("SORT", "sl", "STORE", "sorted"), ("SORT", "sl", "LIMIT", "5", "5", "STORE", "sorted"),
-    ("SORT", "nolist", "STORE", "sorted"), ("SORT", "sl"),
+    ("SORT", "nolist", "STORE", "sorted"), ("SORT", "sl"), ("SET", "w_1", "5"), ("HSET", "h_2", "f", "x"),
+    ("SORT", "sl", "BY", "w_*", "GET", "#", "GET", "h_*->f", "GET", "w_*", "STORE", "sorted2"),
+    ("SORT", "sl", "BY", "nosort"),
 ]
 
 # Several databases, SWAPDB, FLUSHDB and FLUSHALL: played last.
