@@ -1,4 +1,5 @@
 import Keyspace
+import RESP
 import SwirlBytes
 
 /// The classes of `notify-keyspace-events` (Redis's NOTIFY_* flags), with the
@@ -68,66 +69,26 @@ public struct NotifyClasses: OptionSet, Sendable {
     }
 }
 
-/// An event name, encoded once (`c.notify(.list, .lpush, key)`).
-public struct KeyspaceEvent: Sendable {
-    let name: [UInt8]
-    init(_ name: StaticString) {
-        self.name = Array(UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
-    }
-
+/// An event name (`c.notify(.list, .lpush, key)`). A case is a constant, so a
+/// call site costs nothing while notifications are off; the name is a string
+/// literal in the binary, read as bytes only when the event is published (at
+/// most 16 bytes: an inline `Bytes`, no allocation).
+public enum KeyspaceEvent: String, CaseIterable, Sendable {
     // Generic and expiry.
-    static let del = KeyspaceEvent("del")
-    static let expire = KeyspaceEvent("expire")
-    static let expired = KeyspaceEvent("expired")
-    static let persist = KeyspaceEvent("persist")
-    static let renameFrom = KeyspaceEvent("rename_from")
-    static let renameTo = KeyspaceEvent("rename_to")
-    static let moveFrom = KeyspaceEvent("move_from")
-    static let moveTo = KeyspaceEvent("move_to")
-    static let copyTo = KeyspaceEvent("copy_to")
-    static let new = KeyspaceEvent("new")
-    static let keymiss = KeyspaceEvent("keymiss")
-    static let sortstore = KeyspaceEvent("sortstore")
+    case del, expire, expired, persist, new, keymiss, sortstore
+    case renameFrom = "rename_from", renameTo = "rename_to", moveFrom = "move_from", moveTo = "move_to"
+    case copyTo = "copy_to"
     // Strings.
-    static let set = KeyspaceEvent("set")
-    static let setrange = KeyspaceEvent("setrange")
-    static let incrby = KeyspaceEvent("incrby")
-    static let incrbyfloat = KeyspaceEvent("incrbyfloat")
-    static let append = KeyspaceEvent("append")
+    case set, setrange, incrby, incrbyfloat, append
     // Hashes.
-    static let hset = KeyspaceEvent("hset")
-    static let hdel = KeyspaceEvent("hdel")
-    static let hincrby = KeyspaceEvent("hincrby")
-    static let hincrbyfloat = KeyspaceEvent("hincrbyfloat")
+    case hset, hdel, hincrby, hincrbyfloat
     // Lists.
-    static let lpush = KeyspaceEvent("lpush")
-    static let rpush = KeyspaceEvent("rpush")
-    static let lpop = KeyspaceEvent("lpop")
-    static let rpop = KeyspaceEvent("rpop")
-    static let linsert = KeyspaceEvent("linsert")
-    static let lset = KeyspaceEvent("lset")
-    static let lrem = KeyspaceEvent("lrem")
-    static let ltrim = KeyspaceEvent("ltrim")
+    case lpush, rpush, lpop, rpop, linsert, lset, lrem, ltrim
     // Sets.
-    static let sadd = KeyspaceEvent("sadd")
-    static let srem = KeyspaceEvent("srem")
-    static let spop = KeyspaceEvent("spop")
-    static let sinterstore = KeyspaceEvent("sinterstore")
-    static let sunionstore = KeyspaceEvent("sunionstore")
-    static let sdiffstore = KeyspaceEvent("sdiffstore")
+    case sadd, srem, spop, sinterstore, sunionstore, sdiffstore
     // Sorted sets.
-    static let zadd = KeyspaceEvent("zadd")
-    static let zincr = KeyspaceEvent("zincr")
-    static let zrem = KeyspaceEvent("zrem")
-    static let zremrangebyrank = KeyspaceEvent("zremrangebyrank")
-    static let zremrangebyscore = KeyspaceEvent("zremrangebyscore")
-    static let zremrangebylex = KeyspaceEvent("zremrangebylex")
-    static let zpopmin = KeyspaceEvent("zpopmin")
-    static let zpopmax = KeyspaceEvent("zpopmax")
-    static let zunionstore = KeyspaceEvent("zunionstore")
-    static let zinterstore = KeyspaceEvent("zinterstore")
-    static let zdiffstore = KeyspaceEvent("zdiffstore")
-    static let zrangestore = KeyspaceEvent("zrangestore")
+    case zadd, zincr, zrem, zremrangebyrank, zremrangebyscore, zremrangebylex, zpopmin, zpopmax
+    case zunionstore, zinterstore, zdiffstore, zrangestore
 }
 
 private let keyspacePrefix: [UInt8] = Array("__keyspace@".utf8)
@@ -139,17 +100,21 @@ extension Engine {
     /// `__keyspace@<db>__:<key>` gets the event name, `__keyevent@<db>__:<event>`
     /// the key. Callers check `notifyClasses` first (`Client.notify`).
     func publishKeyspaceEvent(_ event: KeyspaceEvent, _ key: Bytes, db: Int) {
-        let digits = Array(String(db).utf8)
+        let digits = ByteNumbers.decimal(Int64(db))
+        let name = event.rawValue
         if notifyClasses.contains(.keyspace) {
             var channel = keyspacePrefix
             channel.reserveCapacity(keyspacePrefix.count + digits.count + channelMiddle.count + key.count)
-            channel += digits
+            digits.withUnsafeBytes { channel.append(contentsOf: $0) }
             channel += channelMiddle
             key.withUnsafeBytes { channel.append(contentsOf: $0) }
-            _ = pubsub.publish(Bytes(channel), Bytes(event.name), shard: false, now: keyspace.now)
+            _ = pubsub.publish(Bytes(channel), Bytes(name.utf8), shard: false, now: keyspace.now)
         }
         if notifyClasses.contains(.keyevent) {
-            let channel = keyeventPrefix + digits + channelMiddle + event.name
+            var channel = keyeventPrefix
+            digits.withUnsafeBytes { channel.append(contentsOf: $0) }
+            channel += channelMiddle
+            channel.append(contentsOf: name.utf8)
             _ = pubsub.publish(Bytes(channel), key, shard: false, now: keyspace.now)
         }
     }
