@@ -184,6 +184,14 @@ def play(server, flags):
     replies.append(client.call_raw("SET", "lazy2", "v", "PX", "1"))
     time.sleep(0.02)
     replies.append(client.call_raw("SET", "lazy2", "again"))  # a write over an expired key
+    # Other commands meeting expired keys, and SCAN, which expires what it walks over (alone in db 7).
+    replies += [client.call_raw(*command) for command in [
+        ("SET", "e1", "v", "PX", "1"), ("SET", "e2", "v", "PX", "1"), ("SET", "e3", "v", "PX", "1"),
+        ("SET", "past", "v", "PXAT", "1"), ("SELECT", "7"), ("SET", "e4", "v", "PX", "1"), ("SELECT", "0")]]
+    time.sleep(0.02)
+    replies += [client.call_raw(*command) for command in [
+        ("DEL", "e1"), ("RENAME", "e2", "e5"), ("LPUSH", "e3", "x"), ("GET", "past"), ("SELECT", "7"), ("SCAN", "0"),
+        ("SELECT", "0")]]
     # Active expiry: nobody touches the key; wait until the server reclaimed it.
     expired = info_field(admin, "stats", "expired_keys")
     replies.append(client.call_raw("SET", "active", "v", "PX", "1"))
