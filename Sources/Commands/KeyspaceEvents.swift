@@ -148,6 +148,7 @@ extension Client {
     }
 
     /// A read found no `key`: counts the miss and publishes `keymiss` (class `m`).
+    @inline(__always)
     func countMiss(_ key: Bytes) {
         server.keyspace.stats.keyspaceMisses += 1
         notify(.keyMiss, .keymiss, key)
