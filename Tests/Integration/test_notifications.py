@@ -142,23 +142,29 @@ def blocked_clients(client):
     return info_field(client, "clients", "blocked_clients")
 
 
-def drain(subscriber):
+def drain(subscriber, marker=PONG2):
+    """Everything the subscriber received before the answer to a PING."""
     subscriber.send_command("PING")
     frames = []
     while True:
         frame = subscriber.read_reply()
-        if frame == PONG2:
+        if frame == marker:
             return b"".join(frames)
         frames.append(frame)
 
 
 def play(server, flags):
-    """Runs the whole scenario; returns (the subscriber's stream, the client's replies)."""
+    """Runs the whole scenario; returns (the subscribers' streams, the client's replies)."""
     admin = server.client()
     assert admin.call_raw("CONFIG", "SET", "notify-keyspace-events", flags) == b"+OK\r\n"
     subscriber = server.client()
     subscriber.send_command("PSUBSCRIBE", "__key*__:*")
     subscriber.read_reply()
+    # A RESP3 subscriber to one channel: push frames.
+    resp3 = server.client()
+    assert resp3.call_raw("HELLO", "3").startswith(b"%")
+    resp3.send_command("SUBSCRIBE", "__keyevent@0__:del")
+    resp3.read_reply()
     client = server.client()
     replies = [client.call_raw(*command) for command in SCRIPT]
     # Blocking pops served later: by a push, and a BLMOVE served into a new list.
@@ -197,7 +203,7 @@ def play(server, flags):
     replies.append(client.call_raw("SET", "active", "v", "PX", "1"))
     wait_for(admin, lambda c: info_field(c, "stats", "expired_keys") > expired, "active expiry")
     replies.append(client.call_raw("DBSIZE"))
-    return drain(subscriber), b"".join(replies)
+    return drain(subscriber) + b"--RESP3--" + drain(resp3, b"+PONG\r\n"), b"".join(replies)
 
 
 SETTINGS = ["KEA", "Kl", "Eg$", "Ex", "En", "AKEnm", "Ksh", "Ez", "KEm", "A", "K", ""]
@@ -216,10 +222,11 @@ def test_event_streams_match_redis(swirl, servers, redis_bin, flags):
                      b"copy_to", b"sortstore", b"zrangestore", b"expired", b"hincrbyfloat"):
             assert part in expected, part
         assert b"$3\r\nnew\r\n" not in expected  # `A` leaves out `n`
+        assert b">3\r\n$7\r\nmessage\r\n$18\r\n__keyevent@0__:del\r\n" in expected
     if flags == "En":
         assert b"__keyevent@0__:new" in expected and b"__keyspace@" not in expected
     if flags in ("A", "K", ""):
-        assert expected == b""  # classes without a channel kind, or a kind without classes
+        assert expected == b"--RESP3--"  # classes without a channel kind, or a kind without classes
 
 
 def test_channel_kinds_and_new_key_order(swirl):
