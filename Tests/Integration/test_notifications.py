@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from resp import RespClient
+from test_pubsub import read_until
 
 PONG2 = b"*2\r\n$4\r\npong\r\n$0\r\n\r\n"  # PING in RESP2 subscribed mode
 
@@ -145,12 +145,7 @@ def blocked_clients(client):
 def drain(subscriber, marker=PONG2):
     """Everything the subscriber received before the answer to a PING."""
     subscriber.send_command("PING")
-    frames = []
-    while True:
-        frame = subscriber.read_reply()
-        if frame == marker:
-            return b"".join(frames)
-        frames.append(frame)
+    return read_until(subscriber, marker)
 
 
 def play(server, flags):
