@@ -16,6 +16,8 @@ public final class Config {
         case outputBufferLimits
         /// Space-separated numbers from 0 to 100.
         case percentiles
+        /// `notify-keyspace-events`: class letters, shown in Redis's normal form (KeyspaceEvents.swift).
+        case keyspaceEvents
     }
 
     public struct Parameter: Sendable {
@@ -75,6 +77,7 @@ public final class Config {
         Parameter(name: "slowlog-log-slower-than", kind: .integer(-1...Int64.max), defaultValue: "10000", mutable: true),
         // Redis 7.0's default is `no`; Swirl's is `yes` because its tests and tools rely on DEBUG.
         Parameter(name: "enable-debug-command", kind: .choice(["no", "yes", "local"]), defaultValue: "yes", mutable: false),
+        Parameter(name: "notify-keyspace-events", kind: .keyspaceEvents, defaultValue: "", mutable: true),
         Parameter(name: "slowlog-max-len", kind: .integer(0...Int64(Int32.max)), defaultValue: "128", mutable: true),
     ]
 
@@ -86,6 +89,8 @@ public final class Config {
     ]
 
     private var values: [String: String] = [:]
+    /// `notify-keyspace-events` as set.
+    public private(set) var keyspaceEventClasses: NotifyClasses = []
 
     public init() {
         for parameter in Self.parameters { values[parameter.name] = parameter.defaultValue }
@@ -105,6 +110,10 @@ public final class Config {
         switch Self.normalize(value, parameter.kind) {
         case .failure(let reason): return reason
         case .success(let normalized):
+            if case .keyspaceEvents = parameter.kind {
+                // Kept parsed: the shown form drops `n` next to `A`, but the class stays on (as in Redis).
+                keyspaceEventClasses = NotifyClasses(parsing: value) ?? []
+            }
             if case .outputBufferLimits = parameter.kind {
                 values[parameter.name] = OutputBufferLimits.merge(values[parameter.name] ?? "", normalized)
                 return nil
@@ -160,6 +169,9 @@ public final class Config {
                 return .failure("latency-tracking-info-percentiles should be between 0.0 and 100.0")
             }
             return .success(words.joined(separator: " "))
+        case .keyspaceEvents:
+            guard let classes = NotifyClasses(parsing: value) else { return .failure(NotifyClasses.invalidCharacter) }
+            return .success(classes.description)
         case .outputBufferLimits:
             switch OutputBufferLimits.parse(value) {
             case .failure(let error): return .failure(error.reason)

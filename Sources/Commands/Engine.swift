@@ -47,6 +47,8 @@ public final class Engine {
     public let blocking = BlockingRegistry()
     /// Changes since start (Redis's `server.dirty`): a handler that changes data bumps it.
     public var dirty = 0
+    /// `notify-keyspace-events`, parsed; empty (the default) unless some event can be published.
+    public internal(set) var notifyClasses: NotifyClasses = []
 
     /// Commands to append to the AOF, RESP-encoded; drained by the AOF writer.
     public var aofBuffer: [UInt8] = []
@@ -118,6 +120,7 @@ public final class Engine {
         debugCommandID = table.lookup(Bytes("debug")).map { table.spec(at: $0).id } ?? -1
         stats.commands = Array(repeating: CommandStat(), count: table.all.count)
         keyspace.onExpired = { [unowned self] db, key in
+            self.notify(.expired, .expired, key, db: db)
             self.propagate(db: db, ["DEL", key])
         }
         keyspace.keyChangeObserver = { [unowned self] key in
@@ -133,6 +136,7 @@ public final class Engine {
         keyspace.accessTracking = config.accessTracking
         latencyTracking = config.latencyTracking
         latencyMonitor.thresholdMilliseconds = config.latencyMonitorThreshold
+        configureKeyspaceEvents()
     }
 
     static func allCommands() -> [CommandSpec] {
@@ -156,6 +160,7 @@ public final class Engine {
         keyspace.accessTracking = config.accessTracking
         latencyTracking = config.latencyTracking
         latencyMonitor.thresholdMilliseconds = config.latencyMonitorThreshold
+        configureKeyspaceEvents()
         onConfigChange(names)
     }
 

@@ -94,9 +94,11 @@ enum ExpireCommands {
         // An expiry in the past deletes now, except while loading the AOF (the DEL follows it there).
         if when <= c.server.keyspace.now && !c.server.loading {
             c.db.delete(key)
+            c.notify(.generic, .del, key)
             c.propagate(as: ["DEL", key])
         } else {
             c.db.setExpire(key, at: when)
+            c.notify(.generic, .expire, key)
             if !(unit == .milliseconds && !relative) {
                 c.propagate(as: ["PEXPIREAT", key, ByteNumbers.decimal(when)])
             }
@@ -107,7 +109,7 @@ enum ExpireCommands {
 
     static func ttl(_ c: Client, _ unit: Unit, absolute: Bool) {
         let key = c.args[1]
-        guard c.db.exists(key) else {
+        guard c.peekValue(key) != nil else {
             c.reply.integer(-2)
             return
         }
@@ -130,6 +132,7 @@ enum ExpireCommands {
             return
         }
         c.server.dirty += 1
+        c.notify(.generic, .persist, key)
         c.reply.integer(1)
     }
 }

@@ -44,6 +44,7 @@ enum HashCommands {
             added += 1
         }
         c.server.dirty += (c.args.count - 2) / 2
+        c.notify(.hash, .hset, c.args[1])
         return added
     }
 
@@ -63,6 +64,7 @@ enum HashCommands {
         guard let hash = c.writableHash(c.args[1]) else { return }
         hash.set(c.args[2], c.args[3])
         c.server.dirty += 1
+        c.notify(.hash, .hset, c.args[1])
         c.reply.integer(1)
     }
 
@@ -112,15 +114,20 @@ enum HashCommands {
         let key = c.args[1]
         switch c.readHash(key) {
         case .found(let hash):
-            var removed = 0
+            var removed = 0, keyRemoved = false
             for field in c.args.dropFirst(2) where hash.remove(field) {
                 removed += 1
                 if hash.count == 0 {
                     c.db.delete(key)
+                    keyRemoved = true
                     break
                 }
             }
-            if removed > 0 { c.db.signalModifiedKey(key) }  // fields removed in place: tell WATCH
+            if removed > 0 {
+                c.db.signalModifiedKey(key)  // fields removed in place: tell WATCH
+                c.notify(.hash, .hdel, key)
+                if keyRemoved { c.notify(.generic, .del, key) }
+            }
             c.server.dirty += removed
             c.reply.integer(removed)
         case .missing: c.reply.integer(0)
@@ -154,9 +161,10 @@ enum HashCommands {
 
     static func hincrby(_ c: Client) {
         guard let amount = c.integer(at: 3) else { return }
-        if case .wrongType = c.readHash(c.args[1]) { c.wrongType(); return }
+        let existing = c.lookupForWrite(c.args[1], as: \.hash)
+        if case .wrongType = existing { c.wrongType(); return }
         var current: Int64 = 0
-        if case .found(let hash) = c.readHash(c.args[1]), let text = hash.get(c.args[2]) {
+        if case .found(let hash) = existing, let text = hash.get(c.args[2]) {
             guard let value = ByteNumbers.parseInt64(text) else {
                 c.reply.error(Errors.hashNotInteger)
                 return
@@ -171,6 +179,7 @@ enum HashCommands {
         guard let hash = c.writableHash(c.args[1]) else { return }
         hash.set(c.args[2], ByteNumbers.decimal(sum))
         c.server.dirty += 1
+        c.notify(.hash, .hincrby, c.args[1])
         c.reply.integer(sum)
     }
 
@@ -183,9 +192,10 @@ enum HashCommands {
             c.reply.error("ERR value is NaN or Infinity")
             return
         }
-        if case .wrongType = c.readHash(c.args[1]) { c.wrongType(); return }
+        let existing = c.lookupForWrite(c.args[1], as: \.hash)
+        if case .wrongType = existing { c.wrongType(); return }
         var current: Float80 = 0
-        if case .found(let hash) = c.readHash(c.args[1]), let text = hash.get(c.args[2]) {
+        if case .found(let hash) = existing, let text = hash.get(c.args[2]) {
             guard let value = ByteNumbers.parseLongDouble(text) else {
                 c.reply.error(Errors.hashNotFloat)
                 return
@@ -201,6 +211,7 @@ enum HashCommands {
         let text = Bytes(ByteNumbers.formatLongDouble(sum))
         hash.set(c.args[2], text)
         c.server.dirty += 1
+        c.notify(.hash, .hincrbyfloat, c.args[1])
         c.reply.bulk(text)
         c.propagate(as: ["HSET", c.args[1], c.args[2], text])
     }

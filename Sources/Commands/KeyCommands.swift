@@ -34,7 +34,10 @@ enum KeyCommands {
         var removed = 0
         for key in c.args.dropFirst() {
             _ = c.db.expireIfNeeded(key)
-            if c.db.delete(key) { removed += 1 }
+            if c.db.delete(key) {
+                removed += 1
+                c.notify(.generic, .del, key)
+            }
         }
         c.server.dirty += removed
         c.reply.integer(removed)
@@ -42,14 +45,15 @@ enum KeyCommands {
 
     static func exists(_ c: Client) {
         var found = 0
-        for key in c.args.dropFirst() where c.db.exists(key) { found += 1 }
+        // Each key is read (Redis's lookupKeyRead): a keyspace hit or a miss.
+        for key in c.args.dropFirst() where c.peekValue(key) != nil { found += 1 }
         c.reply.integer(found)
     }
 
     static func touch(_ c: Client) { exists(c) }
 
     static func type(_ c: Client) {
-        c.reply.simple(c.db.peek(c.args[1])?.typeName ?? "none")
+        c.reply.simple(c.peekValue(c.args[1])?.typeName ?? "none")
     }
 
     static func rename(_ c: Client) { renameGeneric(c, onlyIfAbsent: false) }
@@ -77,6 +81,8 @@ enum KeyCommands {
         c.db.add(target, value)
         if let expiry { c.db.setExpire(target, at: expiry) }
         c.server.dirty += 1
+        c.notify(.generic, .renameFrom, source)
+        c.notify(.generic, .renameTo, target)
         if onlyIfAbsent { c.reply.integer(1) } else { c.reply.ok() }
     }
 
@@ -110,6 +116,8 @@ enum KeyCommands {
         if let expiry { destination.setExpire(key, at: expiry) }
         c.db.delete(key)
         c.server.dirty += 1
+        c.notify(.generic, .moveFrom, key)
+        c.server.notify(.generic, .moveTo, key, db: target)
         c.reply.integer(1)
     }
 
@@ -149,6 +157,7 @@ enum KeyCommands {
         destination.add(target, value.duplicate())
         if let expiry = c.db.expireTime(of: source) { destination.setExpire(target, at: expiry) }
         c.server.dirty += 1
+        c.server.notify(.generic, .copyTo, target, db: destination.id)
         c.reply.integer(1)
     }
 

@@ -13,7 +13,9 @@ enum LCSCommand {
             case .some: return nil
             }
         }
-        guard let a = bytes(c.db.lookup(c.args[1])), let b = bytes(c.db.lookup(c.args[2])) else {
+        // Both keys are read (hit or miss) before either is type-checked.
+        let first = c.readValue(c.args[1]), second = c.readValue(c.args[2])
+        guard let a = bytes(first), let b = bytes(second) else {
             c.reply.error("ERR The specified keys must contain string values")
             return
         }

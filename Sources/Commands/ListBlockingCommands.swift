@@ -48,7 +48,7 @@ extension ListCommands {
             c.reply.array(2)
             c.reply.bulk(key)
             c.reply.bulk(pop(list, left: left))
-            removed(from: list, at: key, c)
+            removed(from: list, at: key, c, popEvent(left: left))
             c.server.dirty += 1
             c.propagate(as: [left ? "LPOP" : "RPOP", key])
         })

@@ -60,10 +60,20 @@ enum ListCommands {
         return resolved >= 0 && resolved < Int64(list.count) ? Int(resolved) : nil
     }
 
-    /// After elements left `list` in place: deletes the key once empty, else tells WATCH.
-    static func removed(from list: ListValue, at key: Bytes, _ c: Client) {
-        if list.isEmpty { c.db.delete(key) } else { c.db.signalModifiedKey(key) }
+    /// After elements left `list` in place: publishes `event`, then deletes the key
+    /// once empty (with its `del` event), else tells WATCH.
+    static func removed(from list: ListValue, at key: Bytes, _ c: Client, _ event: KeyspaceEvent) {
+        c.notify(.list, event, key)
+        if list.isEmpty {
+            c.db.delete(key)
+            c.notify(.generic, .del, key)
+        } else {
+            c.db.signalModifiedKey(key)
+        }
     }
+
+    static func popEvent(left: Bool) -> KeyspaceEvent { left ? .lpop : .rpop }
+    static func pushEvent(left: Bool) -> KeyspaceEvent { left ? .lpush : .rpush }
 
     static func pop(_ list: ListValue, left: Bool) -> Bytes {
         (left ? list.popFront() : list.popBack())!
@@ -93,6 +103,7 @@ enum ListCommands {
             if left { list.pushFront(element) } else { list.pushBack(element) }
         }
         c.server.dirty += c.args.count - 2
+        c.notify(.list, pushEvent(left: left), key)
         c.reply.integer(list.count)
     }
 
@@ -125,7 +136,7 @@ enum ListCommands {
         case .found(let list):
             guard let count else {
                 c.reply.bulk(pop(list, left: left))
-                removed(from: list, at: key, c)
+                removed(from: list, at: key, c, popEvent(left: left))
                 c.server.dirty += 1
                 return
             }
@@ -136,7 +147,7 @@ enum ListCommands {
             let popped = min(count, list.count)
             c.reply.array(popped)
             for _ in 0..<popped { c.reply.bulk(pop(list, left: left)) }
-            removed(from: list, at: key, c)
+            removed(from: list, at: key, c, popEvent(left: left))
             c.server.dirty += 1
         }
     }
@@ -273,6 +284,7 @@ enum ListCommands {
             list[at] = c.args[3]
             c.db.signalModifiedKey(key)
             c.server.dirty += 1
+            c.notify(.list, .lset, key)
             c.reply.ok()
         case .missing: c.reply.error(Errors.noSuchKey)
         case .wrongType: c.wrongType()
@@ -291,7 +303,7 @@ enum ListCommands {
                 (left, right) = (list.count, 0)
             }
             list.trim(left: left, right: right)
-            removed(from: list, at: key, c)  // Redis signals even when nothing went
+            removed(from: list, at: key, c, .ltrim)  // Redis signals even when nothing went
             c.server.dirty += left + right
             c.reply.ok()
         case .missing: c.reply.ok()
@@ -307,7 +319,7 @@ enum ListCommands {
             let magnitude = limit == Int64.min ? Int.max : Int(abs(limit))
             let count = list.remove(c.args[3], limit: magnitude, fromTail: limit < 0)
             if count > 0 {
-                removed(from: list, at: key, c)
+                removed(from: list, at: key, c, .lrem)
                 c.server.dirty += count
             }
             c.reply.integer(count)
@@ -336,6 +348,7 @@ enum ListCommands {
             list.insert(c.args[4], at: after ? pivot + 1 : pivot)
             c.db.signalModifiedKey(key)
             c.server.dirty += 1
+            c.notify(.list, .linsert, key)
             c.reply.integer(list.count)
         case .missing: c.reply.integer(0)
         case .wrongType: c.wrongType()

@@ -42,8 +42,9 @@ extension ListCommands {
             c.db.add(destination, .list(receiver))
         }
         if toLeft { receiver.pushFront(value) } else { receiver.pushBack(value) }
+        c.notify(.list, pushEvent(left: toLeft), destination)
         // With source == destination the list got its element back and stays.
-        removed(from: list, at: source, c)
+        removed(from: list, at: source, c, popEvent(left: fromLeft))
         c.server.dirty += 1
         c.reply.bulk(value)
         return true
@@ -98,7 +99,7 @@ extension ListCommands {
         c.reply.bulk(key)
         c.reply.array(popped)
         for _ in 0..<popped { c.reply.bulk(pop(list, left: left)) }
-        removed(from: list, at: key, c)
+        removed(from: list, at: key, c, popEvent(left: left))
         c.server.dirty += 1
         c.propagate(as: [left ? "LPOP" : "RPOP", key, ByteNumbers.decimal(Int64(popped))])
     }

@@ -67,7 +67,7 @@ enum SetAlgebraCommands {
             if cardinalityOnly {
                 c.reply.integer(0)
             } else if let destination {
-                store(c, SetValue(), in: destination)
+                store(c, SetValue(), in: destination, .sinterstore)
             } else {
                 c.reply.set(0)
             }
@@ -87,7 +87,7 @@ enum SetAlgebraCommands {
         if cardinalityOnly {
             c.reply.integer(result.count)
         } else if let destination {
-            store(c, SetValue(result), in: destination)
+            store(c, SetValue(result), in: destination, .sinterstore)
         } else {
             c.reply.set(result.count)
             for member in result { c.reply.bulk(member) }
@@ -109,13 +109,13 @@ enum SetAlgebraCommands {
             }
         }
         if let destination {
-            store(c, result, in: destination)
+            store(c, result, in: destination, union ? .sunionstore : .sdiffstore)
         } else {
             SetCommands.replyMembers(c, result)
         }
     }
 
-    private static func store(_ c: Client, _ result: SetValue, in destination: Bytes) {
-        c.storeResult(.set(result), count: result.count, in: destination)
+    private static func store(_ c: Client, _ result: SetValue, in destination: Bytes, _ event: KeyspaceEvent) {
+        c.storeResult(.set(result), count: result.count, in: destination, .set, event)
     }
 }

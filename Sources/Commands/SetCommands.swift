@@ -50,7 +50,10 @@ enum SetCommands {
         }
         var added = 0
         for member in c.args.dropFirst(2) where set.add(member) { added += 1 }
-        if added > 0 { c.db.signalModifiedKey(key) }
+        if added > 0 {
+            c.db.signalModifiedKey(key)
+            c.notify(.set, .sadd, key)
+        }
         c.server.dirty += added
         c.reply.integer(added)
     }
@@ -59,15 +62,20 @@ enum SetCommands {
         let key = c.args[1]
         switch c.lookupSetForWrite(key) {
         case .found(let set):
-            var removed = 0
+            var removed = 0, keyRemoved = false
             for member in c.args.dropFirst(2) where set.remove(member) {
                 removed += 1
                 if set.isEmpty {
                     c.db.delete(key)
+                    keyRemoved = true
                     break
                 }
             }
-            if removed > 0 { c.db.signalModifiedKey(key) }
+            if removed > 0 {
+                c.db.signalModifiedKey(key)
+                c.notify(.set, .srem, key)
+                if keyRemoved { c.notify(.generic, .del, key) }
+            }
             c.server.dirty += removed
             c.reply.integer(removed)
         case .missing: c.reply.integer(0)
@@ -135,7 +143,11 @@ enum SetCommands {
             c.reply.integer(0)
             return
         }
-        if sourceSet.isEmpty { c.db.delete(source) }
+        c.notify(.set, .srem, source)
+        if sourceSet.isEmpty {
+            c.db.delete(source)
+            c.notify(.generic, .del, source)
+        }
         let target: SetValue
         if let destinationSet {
             target = destinationSet
@@ -146,7 +158,10 @@ enum SetCommands {
         c.db.signalModifiedKey(source)
         c.db.signalModifiedKey(destination)
         c.server.dirty += 1
-        if target.add(member) { c.server.dirty += 1 }
+        if target.add(member) {
+            c.server.dirty += 1
+            c.notify(.set, .sadd, destination)
+        }
         c.reply.integer(1)
     }
 
@@ -162,7 +177,7 @@ extension Client {
     func readSet(_ key: Bytes) -> Typed<SetValue> {
         switch db.lookup(key) {
         case .none:
-            server.keyspace.stats.keyspaceMisses += 1
+            countMiss(key)
             return .missing
         case .set(let set)?:
             server.keyspace.stats.keyspaceHits += 1

@@ -20,7 +20,11 @@ enum SetRandomCommands {
             let member = set.popRandom()
             c.propagate(as: ["SREM", key, member])
             c.reply.bulk(member)
-            if set.isEmpty { c.db.delete(key) }
+            c.notify(.set, .spop, key)
+            if set.isEmpty {
+                c.db.delete(key)
+                c.notify(.generic, .del, key)
+            }
             c.db.signalModifiedKey(key)
             c.server.dirty += 1
         case .missing: c.reply.null()
@@ -47,6 +51,7 @@ enum SetRandomCommands {
             return
         }
         let count = Int(requested)
+        c.notify(.set, .spop, key)
         // Redis adds the requested count; capped here so a huge count cannot overflow.
         c.server.dirty += min(count, set.count)
         if count >= set.count {
@@ -54,6 +59,7 @@ enum SetRandomCommands {
             c.server.keyspace.stats.keyspaceHits += 1
             SetCommands.replyMembers(c, set)
             c.db.delete(key)
+            c.notify(.generic, .del, key)
             c.propagate(as: ["DEL", key])
             c.server.dirty += 1
             return

@@ -308,10 +308,14 @@ enum SortCommand {
             for pattern in options.gets { list.pushBack(dereference(c, pattern, item.element) ?? Bytes()) }
         }
         if list.isEmpty {
-            if c.db.delete(destination) { c.server.dirty += 1 }
+            if c.db.delete(destination) {
+                c.server.dirty += 1
+                c.notify(.generic, .del, destination)
+            }
         } else {
             c.db.set(destination, .list(list))
             c.server.dirty += list.count
+            c.notify(.list, .sortstore, destination)
         }
         c.reply.integer(list.count)
     }

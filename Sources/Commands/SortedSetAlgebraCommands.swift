@@ -58,7 +58,7 @@ enum SortedSetAlgebraCommands {
         for key in c.args[index..<(index + Int(numkeys))] {
             switch c.db.lookup(key) {
             case .none:
-                c.server.keyspace.stats.keyspaceMisses += 1
+                c.countMiss(key)
                 sources.append(Source())
             case .sortedSet(let zset)?:
                 c.server.keyspace.stats.keyspaceHits += 1
@@ -136,7 +136,12 @@ enum SortedSetAlgebraCommands {
             let longest = result.reduce(0) { max($0, $1.member.count) }
             let zset = SortedSetValue(expectedCount: result.count, longestMember: longest)
             for entry in result { zset.insert(entry.member, entry.score) }
-            c.storeResult(.sortedSet(zset), count: zset.count, in: destination)
+            let event: KeyspaceEvent = switch operation {
+            case .inter: .zinterstore
+            case .union: .zunionstore
+            case .diff: .zdiffstore
+            }
+            c.storeResult(.sortedSet(zset), count: zset.count, in: destination, .zset, event)
             return
         }
         // A reply comes straight from the sorted result (a -0 stays -0, as

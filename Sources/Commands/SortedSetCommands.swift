@@ -129,7 +129,7 @@ enum SortedSetCommands {
                 if incr {
                     score += current
                     if score.isNaN {
-                        finish(c, key, changed: added + updated)
+                        finish(c, key, changed: added + updated, incr ? .zincr : .zadd)
                         c.reply.error("ERR resulting score is not a number (NaN)")
                         return
                     }
@@ -147,7 +147,7 @@ enum SortedSetCommands {
             processed += 1
             result = score
         }
-        finish(c, key, changed: added + updated)
+        finish(c, key, changed: added + updated, incr ? .zincr : .zadd)
         if incr {
             if processed > 0 { c.reply.double(result) } else { c.reply.null() }
         } else {
@@ -155,10 +155,14 @@ enum SortedSetCommands {
         }
     }
 
-    private static func finish(_ c: Client, _ key: Bytes, changed: Int) {
+    /// After `changed` members were added, updated or removed: tells WATCH and
+    /// publishes `event`, then `del` when the key went with its last member.
+    private static func finish(_ c: Client, _ key: Bytes, changed: Int, _ event: KeyspaceEvent, keyRemoved: Bool = false) {
         guard changed > 0 else { return }
         c.db.signalModifiedKey(key)
         c.server.dirty += changed
+        c.notify(.zset, event, key)
+        if keyRemoved { c.notify(.generic, .del, key) }
     }
 
     // MARK: - ZREM
@@ -175,7 +179,7 @@ enum SortedSetCommands {
                     break
                 }
             }
-            finish(c, key, changed: removed)
+            finish(c, key, changed: removed, .zrem, keyRemoved: zset.isEmpty)
             c.reply.integer(removed)
         case .missing: c.reply.integer(0)
         case .wrongType: c.wrongType()

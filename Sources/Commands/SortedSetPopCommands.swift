@@ -47,7 +47,11 @@ enum SortedSetPopCommands {
             c.reply.bulk(entry.member)
             c.reply.double(entry.score)
         }
-        if zset.isEmpty { c.db.delete(key) }
+        if !popped.isEmpty { c.notify(.zset, fromMax ? .zpopmax : .zpopmin, key) }
+        if zset.isEmpty {
+            c.db.delete(key)
+            c.notify(.generic, .del, key)
+        }
         c.db.signalModifiedKey(key)
         c.server.dirty += popped.count
         if propagateCount {

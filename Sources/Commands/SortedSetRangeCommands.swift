@@ -101,7 +101,7 @@ enum SortedSetRangeCommands {
             // BYLEX result starts compact and converts as it grows.
             let result = SortedSetValue(expectedCount: kind == .rank ? ranks.count : 0, longestMember: 0)
             source?.forEach(ranks: ranks, reverse: reverse) { result.insert($0, $1) }
-            c.storeResult(.sortedSet(result), count: result.count, in: destination)
+            c.storeResult(.sortedSet(result), count: result.count, in: destination, .zset, .zrangestore)
             return
         }
         SortedSetCommands.replyHeader(c, count: ranks.count, withScores: request.withScores)
@@ -140,7 +140,7 @@ enum SortedSetRangeCommands {
 
     static func zremrangebyrank(_ c: Client) {
         guard let start = c.integer(at: 2), let end = c.integer(at: 3) else { return }
-        removeRange(c) { rankRange(start: start, end: end, count: $0.count, reverse: false) }
+        removeRange(c, .zremrangebyrank) { rankRange(start: start, end: end, count: $0.count, reverse: false) }
     }
 
     static func zremrangebyscore(_ c: Client) {
@@ -148,7 +148,7 @@ enum SortedSetRangeCommands {
             c.reply.error(SortedSetArguments.rangeNotFloat)
             return
         }
-        removeRange(c) { $0.ranks(in: range) }
+        removeRange(c, .zremrangebyscore) { $0.ranks(in: range) }
     }
 
     static func zremrangebylex(_ c: Client) {
@@ -156,10 +156,10 @@ enum SortedSetRangeCommands {
             c.reply.error(SortedSetArguments.lexRangeInvalid)
             return
         }
-        removeRange(c) { $0.ranks(in: range) }
+        removeRange(c, .zremrangebylex) { $0.ranks(in: range) }
     }
 
-    private static func removeRange(_ c: Client, _ select: (SortedSetValue) -> Range<Int>) {
+    private static func removeRange(_ c: Client, _ event: KeyspaceEvent, _ select: (SortedSetValue) -> Range<Int>) {
         let key = c.args[1]
         switch c.lookupSortedSetForWrite(key) {
         case .found(let zset):
@@ -169,6 +169,8 @@ enum SortedSetRangeCommands {
             if !ranks.isEmpty {
                 c.db.signalModifiedKey(key)
                 c.server.dirty += ranks.count
+                c.notify(.zset, event, key)
+                if zset.isEmpty { c.notify(.generic, .del, key) }
             }
             c.reply.integer(ranks.count)
         case .missing: c.reply.integer(0)

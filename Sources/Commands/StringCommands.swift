@@ -49,14 +49,24 @@ enum StringCommands {
     }
 
     /// Redis's setGenericCommand: the conditions, GET, the store and its AOF form.
+    /// Inlined into SET and its variants, as it was before it grew its keyspace events (measured).
+    @inline(__always)
     static func store(_ c: Client, key: Bytes, value: Bytes, _ options: StringSetOptions,
                       replyInteger: Bool = false) {
         let current = c.db.lookup(key)
         if options.get {
+            // GET reads the key as GET does: a keyspace hit or miss.
             switch current {
-            case .string(let old)?: c.reply.bulk(old)
-            case nil: c.reply.null()
-            case .some: c.wrongType(); return
+            case .string(let old)?:
+                c.server.keyspace.stats.keyspaceHits += 1
+                c.reply.bulk(old)
+            case nil:
+                c.countMiss(key)
+                c.reply.null()
+            case .some:
+                c.server.keyspace.stats.keyspaceHits += 1
+                c.wrongType()
+                return
             }
         }
         if (options.condition == .ifAbsent && current != nil) || (options.condition == .ifPresent && current == nil) {
@@ -67,8 +77,10 @@ enum StringCommands {
         if case .keepTTL = options.expiry { keepTTL = true }
         c.db.set(key, .string(value), keepTTL: keepTTL)
         c.server.dirty += 1
+        c.notify(.string, .set, key)
         if case .at(let when, let unit) = options.expiry {
             c.db.setExpire(key, at: when)
+            c.notify(.generic, .expire, key)
             if unit != .unixMilliseconds {
                 c.propagate(as: ["SET", key, value, "PXAT", ByteNumbers.decimal(when)])
             }
@@ -101,6 +113,7 @@ enum StringCommands {
         }
         c.db.set(key, .string(c.args[2]))
         c.server.dirty += 1
+        c.notify(.string, .set, key)
         c.propagate(as: ["SET", key, c.args[2]])
     }
 
@@ -111,6 +124,7 @@ enum StringCommands {
             c.reply.bulk(value)
             c.db.delete(key)
             c.server.dirty += 1
+            c.notify(.generic, .del, key)
             c.propagate(as: ["DEL", key])
         case .missing: c.reply.null()
         case .wrongType: c.wrongType()
@@ -132,14 +146,17 @@ enum StringCommands {
         case .at(let when, let unit):
             if (unit == .unixSeconds || unit == .unixMilliseconds) && when <= c.server.keyspace.now && !c.server.loading {
                 c.db.delete(key)
+                c.notify(.generic, .del, key)
                 c.propagate(as: ["DEL", key])
             } else {
                 c.db.setExpire(key, at: when)
+                c.notify(.generic, .expire, key)
                 c.propagate(as: ["PEXPIREAT", key, ByteNumbers.decimal(when)])
             }
             c.server.dirty += 1
         case .persist:
             if c.db.persist(key) {
+                c.notify(.generic, .persist, key)
                 c.propagate(as: ["PERSIST", key])
                 c.server.dirty += 1
             }
@@ -160,7 +177,10 @@ enum StringCommands {
             c.reply.error(Errors.wrongArity("mset"))
             return
         }
-        for index in stride(from: 1, to: c.args.count, by: 2) { c.db.set(c.args[index], .string(c.args[index + 1])) }
+        for index in stride(from: 1, to: c.args.count, by: 2) {
+            c.db.set(c.args[index], .string(c.args[index + 1]))
+            c.notify(.string, .set, c.args[index])
+        }
         c.server.dirty += (c.args.count - 1) / 2
         c.reply.ok()
     }
@@ -174,7 +194,10 @@ enum StringCommands {
             c.reply.integer(0)
             return
         }
-        for index in stride(from: 1, to: c.args.count, by: 2) { c.db.set(c.args[index], .string(c.args[index + 1])) }
+        for index in stride(from: 1, to: c.args.count, by: 2) {
+            c.db.set(c.args[index], .string(c.args[index + 1]))
+            c.notify(.string, .set, c.args[index])
+        }
         c.server.dirty += (c.args.count - 1) / 2
         c.reply.integer(1)
     }
@@ -203,6 +226,7 @@ enum StringCommands {
             return
         }
         c.server.dirty += 1
+        c.notify(.string, .append, key)
     }
 
     static func strlen(_ c: Client) {
@@ -267,6 +291,7 @@ enum StringCommands {
         bytes.replaceSubrange(start..<end, with: patch)
         c.db.set(key, .string(Bytes(bytes)), keepTTL: true)
         c.server.dirty += 1
+        c.notify(.string, .setrange, key)
         c.reply.integer(bytes.count)
     }
 }

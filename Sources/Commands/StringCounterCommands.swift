@@ -61,6 +61,7 @@ enum StringCounterCommands {
         let stored = RedisValue.string(ByteNumbers.decimal(sum))
         if exists { c.db.set(key, stored, keepTTL: true) } else { c.db.add(key, stored) }
         c.server.dirty += 1
+        c.notify(.string, .incrby, key)
         c.reply.integer(sum)
     }
 
@@ -94,6 +95,7 @@ enum StringCounterCommands {
         let text = Bytes(ByteNumbers.formatLongDouble(sum))
         if exists { c.db.set(key, .string(text), keepTTL: true) } else { c.db.add(key, .string(text)) }
         c.server.dirty += 1
+        c.notify(.string, .incrbyfloat, key)
         c.reply.bulk(text)
         // Replaying the increment could round differently: log the result, as Redis does.
         c.propagate(as: ["SET", key, text, "KEEPTTL"])

@@ -13,7 +13,7 @@ extension Client {
     /// hit or miss as Redis's lookupKeyRead does.
     func read<T>(_ key: Bytes, as extract: (RedisValue) -> T?) -> Typed<T> {
         guard let value = db.lookup(key) else {
-            server.keyspace.stats.keyspaceMisses += 1
+            countMiss(key)
             return .missing
         }
         server.keyspace.stats.keyspaceHits += 1
@@ -40,14 +40,20 @@ extension Client {
     /// A STORE command's end (SINTERSTORE, ZUNIONSTORE, ZRANGESTORE …): a
     /// non-empty result replaces the destination (any type, its TTL
     /// dropped), an empty one deletes it; the reply is the cardinality.
-    func storeResult(_ value: RedisValue, count: Int, in destination: Bytes) {
+    /// Publishes `event` (of class `type`) for a stored result, `del` for a deletion.
+    func storeResult(_ value: RedisValue, count: Int, in destination: Bytes,
+                     _ type: NotifyClasses, _ event: KeyspaceEvent) {
         if count == 0 {
-            if db.delete(destination) { server.dirty += 1 }
+            if db.delete(destination) {
+                server.dirty += 1
+                notify(.generic, .del, destination)
+            }
             reply.integer(0)
             return
         }
         db.set(destination, value)
         server.dirty += 1
+        notify(type, event, destination)
         reply.integer(count)
     }
 
@@ -55,7 +61,7 @@ extension Client {
     func readString(_ key: Bytes) -> Typed<Bytes> {
         switch db.lookup(key) {
         case .none:
-            server.keyspace.stats.keyspaceMisses += 1
+            countMiss(key)
             return .missing
         case .string(let bytes)?:
             server.keyspace.stats.keyspaceHits += 1
@@ -69,7 +75,7 @@ extension Client {
     func readHash(_ key: Bytes) -> Typed<HashValue> {
         switch db.lookup(key) {
         case .none:
-            server.keyspace.stats.keyspaceMisses += 1
+            countMiss(key)
             return .missing
         case .hash(let hash)?:
             server.keyspace.stats.keyspaceHits += 1
@@ -100,7 +106,7 @@ extension Client {
     func readList(_ key: Bytes) -> Typed<ListValue> {
         switch db.lookup(key) {
         case .none:
-            server.keyspace.stats.keyspaceMisses += 1
+            countMiss(key)
             return .missing
         case .list(let list)?:
             server.keyspace.stats.keyspaceHits += 1
@@ -115,8 +121,16 @@ extension Client {
 extension Client {
     /// The value at `key` of any type, counting a keyspace hit or miss as Redis's lookupKeyRead does.
     func readValue(_ key: Bytes) -> RedisValue? {
-        let value = db.lookup(key)
-        if value == nil { server.keyspace.stats.keyspaceMisses += 1 } else { server.keyspace.stats.keyspaceHits += 1 }
+        counted(db.lookup(key), key)
+    }
+
+    /// The same without counting an access (Redis's LOOKUP_NOTOUCH: EXISTS, TYPE, TTL).
+    func peekValue(_ key: Bytes) -> RedisValue? {
+        counted(db.peek(key), key)
+    }
+
+    private func counted(_ value: RedisValue?, _ key: Bytes) -> RedisValue? {
+        if value == nil { countMiss(key) } else { server.keyspace.stats.keyspaceHits += 1 }
         return value
     }
 }

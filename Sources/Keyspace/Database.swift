@@ -133,6 +133,7 @@ public final class Database {
         }
         guard let position = livePosition(key) else {
             main.insertNew(key, newSlot(value))
+            keyspace.onNewKey?(id, key)
             return
         }
         main.modifyValue(at: position) { slot in
@@ -149,6 +150,7 @@ public final class Database {
         main.insertNew(key, newSlot(value))
         keyChanged(key)
         if !blockingQueues.isEmpty { signalKeyAsReady(key) }
+        keyspace.onNewKey?(id, key)
     }
 
     @discardableResult

@@ -20,6 +20,9 @@ public final class Keyspace {
     public var now: Int64 = Keyspace.clockMilliseconds()
     /// Called for every key deleted because its TTL passed (to log a DEL in the AOF).
     public var onExpired: ((_ db: Int, _ key: Bytes) -> Void)?
+    /// Called for every key added to a database (the `new` keyspace event);
+    /// nil unless someone listens, so adding a key pays one check.
+    public var onNewKey: ((_ db: Int, _ key: Bytes) -> Void)?
     /// True while the AOF replays: nothing expires then, because the DELs that
     /// followed expiries are in the file too (Redis's `server.loading`).
     public var loading = false

@@ -37,6 +37,12 @@ public enum RedisValue {
         }
     }
 
+    /// The hash, if this is one.
+    public var hash: HashValue? {
+        if case .hash(let hash) = self { return hash }
+        return nil
+    }
+
     /// The sorted set, if this is one.
     public var sortedSet: SortedSetValue? {
         if case .sortedSet(let zset) = self { return zset }
