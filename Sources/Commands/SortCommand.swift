@@ -78,6 +78,8 @@ enum SortCommand {
             options.alpha = true
             options.by = nil
         }
+        // Redis converts a sorted set it sorts to a skiplist for good.
+        if case .sortedSet(let zset)? = value { zset.convertToSkipList() }
         let total = length(of: value)
         var start = max(0, options.offset)
         var end = options.count < 0 || options.count > total - start ? total - 1 : start + options.count - 1

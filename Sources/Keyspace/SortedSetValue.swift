@@ -253,6 +253,12 @@ public final class SortedSetValue {
         compactPartition { SkipList.ordered($0, $1, score, member) }
     }
 
+    /// Makes a compact set large for good (Redis's SORT does this to any sorted
+    /// set it reads, which OBJECT ENCODING shows afterwards).
+    public func convertToSkipList() {
+        if isCompact { convertToLarge() }
+    }
+
     private func convertToLarge() {
         skip = SkipList()
         for entry in compact {
