@@ -2,35 +2,6 @@ import Keyspace
 import RESP
 import SwirlBytes
 
-/// What the Server layer does on the engine's behalf.
-public struct ServerHooks {
-    /// SHUTDOWN: the server flushes the AOF and stops its loop. Returns an error text on refusal.
-    public var shutdown: (_ save: Bool?) -> String? = { _ in "ERR shutdown is not available here" }
-    /// The TCP port actually listened on, for INFO.
-    public var tcpPort: () -> Int = { 0 }
-    /// AOF facts for INFO persistence.
-    public var aofInfo: () -> [(String, String)] = { [] }
-    /// Verbose-level log lines (unknown commands, as Redis logs them).
-    public var logVerbose: (String) -> Void = { _ in }
-    /// BGREWRITEAOF: schedules a rewrite; returns an error text on refusal.
-    public var rewriteAOF: () -> String? = { "ERR AOF rewriting is not available here" }
-    /// CLIENT KILL: closes the connection of the client with this id.
-    public var closeClient: (Int) -> Void = { _ in }
-    /// Bytes the allocator has handed out (INFO used_memory).
-    public var usedMemory: () -> Int = { MemoryStats.residentBytes() }
-    /// Warning-level log lines (DEBUG LOG, DEBUG RELOAD).
-    public var logWarning: (String) -> Void = { _ in }
-    /// DEBUG RELOAD: the whole keyspace as commands that rebuild it (AOFRewriter's snapshot).
-    public var keyspaceSnapshot: (() -> [UInt8])? = nil
-    /// MEMORY STATS: bytes the allocator holds from the system, free chunks included (0 when unknown).
-    public var allocatorActive: () -> Int = { 0 }
-    /// MEMORY MALLOC-STATS: the allocator's own report.
-    public var allocatorReport: () -> String = { "Stats not supported for the current allocator" }
-    /// MEMORY PURGE: give free memory back to the system.
-    public var purgeMemory: () -> Void = {}
-    public init() {}
-}
-
 /// The command engine: the keyspace, the command table, the configuration,
 /// and the path every command takes (lookup, arity, run, count, propagate).
 /// It is owned by the loop thread; nothing in it is synchronised.
@@ -106,7 +77,7 @@ public final class Engine {
     private var latencyTracking = true
     /// Clients other than the one running a command that got output during it
     /// (monitors); the Server flushes them before sleeping.
-    private var clientsWithOutput: [Client] = []
+    var clientsWithOutput: [Client] = []
     private var nextClientID = 1
     /// DEBUG's id: `enable-debug-command` is checked before it runs.
     private let debugCommandID: Int
@@ -181,76 +152,6 @@ public final class Engine {
         forgetPostponed(client)
         if client.isMonitor { monitors.removeAll { $0 === client } }
         stopTracking(client)
-    }
-
-    // MARK: - Client-side caching
-
-    func startTracking(_ client: Client, _ settings: TrackingState, newPrefixes: [Bytes]) {
-        trackingTable.enable(client, settings, newPrefixes: newPrefixes)
-        keyspace.observingKeyChanges = true
-    }
-
-    func stopTracking(_ client: Client) {
-        trackingTable.disable(client)
-        keyspace.observingKeyChanges = trackingTable.trackingClients > 0
-    }
-
-    /// FLUSHDB/FLUSHALL: every tracking client drops its whole cache.
-    func trackingFlushed(by client: Client) {
-        if trackingTable.trackingClients > 0 { trackingTable.flushed(by: client, clients: clients) }
-    }
-
-    /// What runs before the loop sleeps: BCAST invalidations.
-    public func beforeSleep() {
-        if clientPause != nil { endPauseIfDue() }
-        if trackingTable.totalPrefixes > 0 { trackingTable.broadcast(clients: clients) }
-    }
-
-    /// After each command of a tracking client: invalidations its own writes
-    /// caused, and the end of a CLIENT CACHING that applied to one command
-    /// (or to a whole transaction; any CLIENT subcommand keeps it, as in Redis).
-    private func trackingAfterCommand(_ client: Client) {
-        trackingTable.commandFinished(client, clients: clients)
-        guard let state = client.tracking, state.cachingGiven, client.transaction == nil else { return }
-        if client.lastCommandID < 0 || !table.all[client.lastCommandID].fullName.hasPrefix("client|") {
-            state.cachingGiven = false
-        }
-    }
-
-    /// CLIENT REPLY: OFF drops what the command answered; SKIP drops the next
-    /// command's answer (the SKIP itself answers nothing).
-    private func applyReplyMode(_ client: Client, from start: Int) {
-        switch client.replyMode {
-        case .on: return
-        case .off, .skipping:
-            if client.reply.count > start { client.reply.bytes.removeSubrange(start...) }
-            if client.replyMode == .skipping { client.replyMode = .on }
-        case .skipNext:
-            client.replyMode = .skipping
-        }
-    }
-
-    /// The keys a command names, for tracking.
-    private func keys(of spec: CommandSpec, _ args: [Bytes]) -> [Bytes] {
-        let positions = spec.keyFinder.map { $0(args) ?? [] } ?? Array(spec.keys.indexes(argumentCount: args.count))
-        return positions.map { args[$0] }
-    }
-
-    /// Queues `client` for a flush after the current command (output it got
-    /// from another client's command).
-    func noteOutput(_ client: Client) {
-        guard !client.queuedForOutput else { return }
-        client.queuedForOutput = true
-        clientsWithOutput.append(client)
-    }
-
-    /// The clients `noteOutput` queued since the last call.
-    public func takeClientsWithOutput() -> [Client] {
-        guard !clientsWithOutput.isEmpty else { return [] }
-        let taken = clientsWithOutput
-        clientsWithOutput.removeAll(keepingCapacity: true)
-        for client in taken { client.queuedForOutput = false }
-        return taken
     }
 
     /// A client not listed anywhere (AOF loading, tests).

@@ -118,15 +118,23 @@ struct SkipList {
     private mutating func findPredecessors(_ score: Double, _ member: Bytes, ranks: Bool) {
         var x: Int32 = 0
         var traversed = 0
-        for l in stride(from: level - 1, through: 0, by: -1) {
+        var base = Int(levelBase[0])
+        var l = level - 1
+        while l >= 0 {
             while true {
-                let next = forward(x, l)
-                if next == 0 || !entry(scores[Int(next)], members[Int(next)], before: score, member) { break }
-                traversed += span(x, l)
+                let step = levels[base + l]
+                let next = step.forward
+                guard next != 0 else { break }
+                // Scores decide almost always: the member is read only on a tie.
+                let nextScore = scores[Int(next)]
+                if nextScore > score || (nextScore == score && Self.compare(members[Int(next)], member) >= 0) { break }
+                traversed += Int(step.span)
                 x = next
+                base = Int(levelBase[Int(x)])
             }
             predecessors[l] = x
             if ranks { predecessorRanks[l] = traversed }
+            l -= 1
         }
     }
 
@@ -136,10 +144,6 @@ struct SkipList {
         a < b || (a == b && compare(am, bm) < 0)
     }
 
-    @inline(__always)
-    private func entry(_ a: Double, _ am: Bytes, before b: Double, _ bm: Bytes) -> Bool {
-        Self.ordered(a, am, b, bm)
-    }
 
     /// Inserts an entry whose member is not in the list.
     mutating func insert(_ score: Double, _ member: Bytes) {
@@ -249,7 +253,24 @@ struct SkipList {
 
     /// The 0-based rank of an entry known to be there.
     func rank(_ score: Double, _ member: Bytes) -> Int {
-        partition { s, m in Self.ordered(s, m, score, member) }
+        var x: Int32 = 0
+        var rank = 0
+        var base = Int(levelBase[0])
+        var l = level - 1
+        while l >= 0 {
+            while true {
+                let step = levels[base + l]
+                let next = step.forward
+                guard next != 0 else { break }
+                let nextScore = scores[Int(next)]
+                if nextScore > score || (nextScore == score && Self.compare(members[Int(next)], member) >= 0) { break }
+                rank += Int(step.span)
+                x = next
+                base = Int(levelBase[Int(x)])
+            }
+            l -= 1
+        }
+        return rank
     }
 
     /// The node at a 0-based rank in `0..<count`.

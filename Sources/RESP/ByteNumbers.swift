@@ -75,6 +75,37 @@ public enum ByteNumbers {
         }
     }
 
+    /// `parseDouble` for `Bytes`, the common case, without generic iteration
+    /// across modules: plain decimal digits (leading zeros and a sign allowed,
+    /// at most 15 digits) are exact as a double and read directly, as strtod
+    /// would read them (`-0` gives -0.0); anything else goes through strtod.
+    public static func parseDouble(_ bytes: Bytes) -> Double? {
+        bytes.withUnsafeBytes { raw -> Double? in
+            if let plain = plainDigits(raw) { return plain }
+            return parseDouble(raw)
+        }
+    }
+
+    private static func plainDigits(_ raw: UnsafeRawBufferPointer) -> Double? {
+        guard !raw.isEmpty, raw.count <= 16 else { return nil }
+        var index = 0
+        var negative = false
+        if raw[0] == UInt8(ascii: "-") || raw[0] == UInt8(ascii: "+") {
+            negative = raw[0] == UInt8(ascii: "-")
+            index = 1
+        }
+        let digits = raw.count - index
+        guard digits > 0, digits <= 15 else { return nil }
+        var value: Int64 = 0
+        while index < raw.count {
+            let digit = raw[index] &- UInt8(ascii: "0")
+            guard digit < 10 else { return nil }
+            value = value * 10 + Int64(digit)
+            index += 1
+        }
+        return negative ? -Double(value) : Double(value)
+    }
+
     /// Parses a long double the way Redis's `string2ld` does (INCRBYFLOAT, HINCRBYFLOAT).
     public static func parseLongDouble<C: Collection>(_ bytes: C) -> Float80? where C.Element == UInt8 {
         // Redis's string2ld copies into a 5 KB buffer: longer text is refused.

@@ -1,0 +1,32 @@
+import Keyspace
+import RESP
+import SwirlBytes
+
+/// What the Server layer does on the engine's behalf.
+public struct ServerHooks {
+    /// SHUTDOWN: the server flushes the AOF and stops its loop. Returns an error text on refusal.
+    public var shutdown: (_ save: Bool?) -> String? = { _ in "ERR shutdown is not available here" }
+    /// The TCP port actually listened on, for INFO.
+    public var tcpPort: () -> Int = { 0 }
+    /// AOF facts for INFO persistence.
+    public var aofInfo: () -> [(String, String)] = { [] }
+    /// Verbose-level log lines (unknown commands, as Redis logs them).
+    public var logVerbose: (String) -> Void = { _ in }
+    /// BGREWRITEAOF: schedules a rewrite; returns an error text on refusal.
+    public var rewriteAOF: () -> String? = { "ERR AOF rewriting is not available here" }
+    /// CLIENT KILL: closes the connection of the client with this id.
+    public var closeClient: (Int) -> Void = { _ in }
+    /// Bytes the allocator has handed out (INFO used_memory).
+    public var usedMemory: () -> Int = { MemoryStats.residentBytes() }
+    /// Warning-level log lines (DEBUG LOG, DEBUG RELOAD).
+    public var logWarning: (String) -> Void = { _ in }
+    /// DEBUG RELOAD: the whole keyspace as commands that rebuild it (AOFRewriter's snapshot).
+    public var keyspaceSnapshot: (() -> [UInt8])? = nil
+    /// MEMORY STATS: bytes the allocator holds from the system, free chunks included (0 when unknown).
+    public var allocatorActive: () -> Int = { 0 }
+    /// MEMORY MALLOC-STATS: the allocator's own report.
+    public var allocatorReport: () -> String = { "Stats not supported for the current allocator" }
+    /// MEMORY PURGE: give free memory back to the system.
+    public var purgeMemory: () -> Void = {}
+    public init() {}
+}
