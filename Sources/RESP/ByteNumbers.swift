@@ -157,7 +157,8 @@ public enum ByteNumbers {
                 magnitude /= 10
                 count += 1
             }
-            out.append(contentsOf: scratch[(24 - count)...])
+            // Through a rebased buffer: appending the slice itself would copy byte by byte.
+            out.append(contentsOf: UnsafeRawBufferPointer(rebasing: scratch[(24 - count)...]))
         }
     }
 
