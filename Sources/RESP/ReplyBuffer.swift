@@ -24,11 +24,30 @@ public struct ReplyBuffer: Sendable {
         bytes.append(0x0a)
     }
 
+    /// `<marker><decimal>\r\n` (integers, lengths), laid out in a scratch
+    /// tuple back to front and appended at once: one capacity check instead
+    /// of one per byte.
     @inline(__always)
     private mutating func header(_ marker: UInt8, _ value: Int) {
-        bytes.append(marker)
-        ByteNumbers.appendDecimal(Int64(value), to: &bytes)
-        crlf()
+        var scratch: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)  // 32 bytes; at most 23 are used
+        withUnsafeMutableBytes(of: &scratch) { buffer in
+            var start = 30
+            buffer[30] = 0x0d
+            buffer[31] = 0x0a
+            var magnitude = value.magnitude
+            repeat {
+                start -= 1
+                buffer[start] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: magnitude % 10)
+                magnitude /= 10
+            } while magnitude > 0
+            if value < 0 {
+                start -= 1
+                buffer[start] = UInt8(ascii: "-")
+            }
+            start -= 1
+            buffer[start] = marker
+            bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: buffer[start...]))
+        }
     }
 
     public mutating func ok() { bytes.append(contentsOf: Self.okBytes) }
