@@ -133,14 +133,15 @@ enum StringCommands {
 
     static func getex(_ c: Client) {
         let key = c.args[1]
-        // Redis looks the key up before it reads the options.
+        // Redis checks the option words, then the key, then the expire value.
+        guard var options = StringSetOptions.parseSyntax(c, from: 2, for: .getex) else { return }
         let value: Bytes
         switch c.readString(key) {
         case .found(let found): value = found
         case .missing: c.reply.null(); return
         case .wrongType: c.wrongType(); return
         }
-        guard let options = StringSetOptions.parse(c, from: 2, for: .getex) else { return }
+        guard options.resolveExpiry(c, for: .getex) else { return }
         c.reply.bulk(value)
         switch options.expiry {
         case .at(let when, let unit):
