@@ -221,6 +221,7 @@ enum StringCommands {
                 value = .string(bytes)
                 return bytes.count
             } ?? 0
+            c.db.setStringForm(key, .raw)
             c.reply.integer(length)
         case .some:
             c.wrongType()
@@ -291,6 +292,7 @@ enum StringCommands {
         if bytes.count < end { bytes.append(contentsOf: repeatElement(0, count: end - bytes.count)) }
         bytes.replaceSubrange(start..<end, with: patch)
         c.db.set(key, .string(Bytes(bytes)), keepTTL: true)
+        c.db.setStringForm(key, .raw)
         c.server.dirty += 1
         c.notify(.string, .setrange, key)
         c.reply.integer(bytes.count)
