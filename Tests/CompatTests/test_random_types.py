@@ -269,6 +269,12 @@ class Generator:
         r, k = self.r, self.key()
         if name == "object":
             return ["OBJECT", self.r.choice(["ENCODING", "ENCODING", "REFCOUNT"]), self.r.choice(KEYS)]
+        if name == "move":
+            return [name, k, r.choice(["1", "1", "0", "16", "x"])]
+        if name == "select":
+            return [name, r.choice(["0", "0", "1"])]
+        if name == "swapdb":
+            return [name, "0", "1"]
         if name in ("del", "exists", "unlink", "touch"):
             return [name] + [self.key() for _ in range(r.randint(1, 3))]
         if name in ("type", "ttl", "pttl", "persist", "expiretime", "pexpiretime"):
@@ -296,7 +302,7 @@ class Generator:
                                           "rpoplpush", "lmpop"],
         "sets": ["sadd"] * 3 + ["srem", "smismember", "scard", "smembers", "sismember", "smove", "sintercard",
                                 "sinter", "sunion", "sdiff", "sinterstore", "sunionstore", "sdiffstore"],
-        "keys": ["object", "object", "del", "exists", "unlink", "touch", "type", "ttl", "pttl", "persist", "expiretime",
+        "keys": ["object", "object", "move", "select", "swapdb", "del", "exists", "unlink", "touch", "type", "ttl", "pttl", "persist", "expiretime",
                  "pexpiretime", "rename", "renamenx", "copy", "expire", "pexpire", "expireat", "pexpireat"],
     }
     BUILDERS = {"string": "string_command", "hash": "hash_command", "list": "list_command",
