@@ -95,7 +95,8 @@ class Generator:
     def value(self):
         r = self.r
         return r.choice(["v", "hello", "", "12", "-3", "3.5", "abc\x00d", "x" * r.choice([1, 20, 70]),
-                         str(r.randint(-20, 20)), "ohello world", "hello there world", "12345678901234567890"])
+                         str(r.randint(-20, 20)), "ohello world", "hello there world", "12345678901234567890",
+                         "".join(r.choice("abc") for _ in range(r.randint(0, 30)))])
 
     def index(self):
         if self.r.random() < 0.05:
