@@ -274,6 +274,8 @@ class Generator:
             return [name, k, r.choice(["1", "1", "0", "16", "x"])]
         if name == "select":
             return [name, r.choice(["0", "0", "1"])]
+        if name == "debug":  # a save and load of everything: encodings are recomputed
+            return ["DEBUG", "RELOAD"]
         if name == "swapdb":
             return [name, "0", "1"]
         if name in ("del", "exists", "unlink", "touch"):
@@ -303,7 +305,7 @@ class Generator:
                                           "rpoplpush", "lmpop"],
         "sets": ["sadd"] * 3 + ["srem", "smismember", "scard", "smembers", "sismember", "smove", "sintercard",
                                 "sinter", "sunion", "sdiff", "sinterstore", "sunionstore", "sdiffstore"],
-        "keys": ["object", "object", "move", "select", "swapdb", "del", "exists", "unlink", "touch", "type", "ttl", "pttl", "persist", "expiretime",
+        "keys": ["object", "object", "debug", "move", "select", "swapdb", "del", "exists", "unlink", "touch", "type", "ttl", "pttl", "persist", "expiretime",
                  "pexpiretime", "rename", "renamenx", "copy", "expire", "pexpire", "expireat", "pexpireat"],
     }
     BUILDERS = {"string": "string_command", "hash": "hash_command", "list": "list_command",
