@@ -27,10 +27,10 @@ enum DebugInspection {
     static func object(_ c: Client) {
         guard let slot = slot(c) else { return }
         let value = slot.value
-        let refcount = ObjectCommand.isSharedInteger(value, c.server.config) ? Int(Int32.max) : 1
+        let refcount = ObjectCommand.isSharedInteger(slot, c.server.config) ? Int(Int32.max) : 1
         let lru = slot.access & 0xFF_FFFF
         let idle = idleSeconds(lru: lru, clock: UInt32(truncatingIfNeeded: c.server.keyspace.now / 1000) & 0xFF_FFFF)
-        var text = "Value at:\(address(of: value)) refcount:\(refcount) encoding:\(value.encodingName) "
+        var text = "Value at:\(address(of: value)) refcount:\(refcount) encoding:\(slot.encodingName) "
             + "serializedlength:\(SerializedLength.of(value)) lru:\(lru) lru_seconds_idle:\(idle)"
         if case .list(let list) = value {
             text += " ql_nodes:1 ql_avg_node:\(InfoCommand.format2(Double(list.count))) ql_listpack_max:-2"

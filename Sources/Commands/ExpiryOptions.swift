@@ -11,11 +11,22 @@ struct StringSetOptions {
     var condition = Condition.none
     var get = false
     var expiry = Expiry.none
+    /// The expire option as given, until `resolveExpiry` turns it into `expiry`.
+    private var expireArgument: (Unit, Bytes)? = nil
 
     enum Command { case set, getex }
 
-    /// Parses `c.args[from...]`; nil after replying the error.
+    /// Parses `c.args[from...]`, expire value included; nil after replying the error.
     static func parse(_ c: Client, from start: Int, for command: Command) -> StringSetOptions? {
+        guard var options = parseSyntax(c, from: start, for: command),
+              options.resolveExpiry(c, for: command) else { return nil }
+        return options
+    }
+
+    /// Parses the option words only (nil after replying a syntax error); the
+    /// expire value is read by `resolveExpiry`. GETEX checks the key in between,
+    /// as Redis does.
+    static func parseSyntax(_ c: Client, from start: Int, for command: Command) -> StringSetOptions? {
         var options = StringSetOptions()
         var expireArg: (Unit, Bytes)? = nil
         var keepTTL = false, persist = false
@@ -51,12 +62,18 @@ struct StringSetOptions {
         }
         if keepTTL { options.expiry = .keepTTL }
         if persist { options.expiry = .persist }
-        if let (unit, text) = expireArg {
-            let name = command == .set ? "set" : "getex"
-            guard let when = absoluteMilliseconds(c, text, unit, commandName: name) else { return nil }
-            options.expiry = .at(milliseconds: when, unit: unit)
-        }
+        options.expireArgument = expireArg
         return options
+    }
+
+    /// Reads the expire value given to `parseSyntax`; false after replying its error.
+    mutating func resolveExpiry(_ c: Client, for command: Command) -> Bool {
+        guard let (unit, text) = expireArgument else { return true }
+        let name = command == .set ? "set" : "getex"
+        guard let when = Self.absoluteMilliseconds(c, text, unit, commandName: name) else { return false }
+        expiry = .at(milliseconds: when, unit: unit)
+        expireArgument = nil
+        return true
     }
 
     /// Turns an expire argument into Unix milliseconds, refusing what Redis refuses.

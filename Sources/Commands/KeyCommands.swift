@@ -69,7 +69,7 @@ enum KeyCommands {
             if onlyIfAbsent { c.reply.integer(0) } else { c.reply.ok() }
             return
         }
-        let expiry = c.db.expireTime(of: source)
+        let expiry = c.db.expireTime(of: source), form = c.db.peekSlot(source)?.stringForm ?? .byContent
         if c.db.exists(target) {
             if onlyIfAbsent {
                 c.reply.integer(0)
@@ -79,6 +79,7 @@ enum KeyCommands {
         }
         c.db.delete(source)
         c.db.add(target, value)
+        c.db.setStringForm(target, form)
         if let expiry { c.db.setExpire(target, at: expiry) }
         c.server.dirty += 1
         c.notify(.generic, .renameFrom, source)
@@ -113,6 +114,7 @@ enum KeyCommands {
         }
         let expiry = c.db.expireTime(of: key)
         destination.add(key, value)
+        destination.setStringForm(key, c.db.peekSlot(key)?.stringForm ?? .byContent)
         if let expiry { destination.setExpire(key, at: expiry) }
         c.db.delete(key)
         c.server.dirty += 1
@@ -155,6 +157,8 @@ enum KeyCommands {
             destination.delete(target)
         }
         destination.add(target, value.duplicate())
+        let form = c.db.peekSlot(source)?.stringForm ?? .byContent
+        destination.setStringForm(target, form == .byContent ? .unsharedCopy : form)
         if let expiry = c.db.expireTime(of: source) { destination.setExpire(target, at: expiry) }
         c.server.dirty += 1
         c.server.notify(.generic, .copyTo, target, db: destination.id)

@@ -36,19 +36,19 @@ enum ObjectCommand {
 
     static func encoding(_ c: Client) {
         guard let slot = slot(c) else { return }
-        c.reply.bulk(slot.value.encodingName)
+        c.reply.bulk(slot.encodingName)
     }
 
     /// Redis shares the integers 0…9999 between all keys (refcount INT_MAX),
     /// unless an LRU/LFU policy with a memory limit needs per-key clocks.
     static func refcount(_ c: Client) {
         guard let slot = slot(c) else { return }
-        c.reply.integer(isSharedInteger(slot.value, c.server.config) ? Int(Int32.max) : 1)
+        c.reply.integer(isSharedInteger(slot, c.server.config) ? Int(Int32.max) : 1)
     }
 
     /// Whether Redis would store `value` as one of its shared integer objects.
-    static func isSharedInteger(_ value: RedisValue, _ config: Config) -> Bool {
-        guard case .string(let bytes) = value, bytes.count <= 4, let number = ByteNumbers.parseInt64(bytes) else { return false }
+    static func isSharedInteger(_ slot: Slot, _ config: Config) -> Bool {
+        guard case .string(let bytes) = slot.value, slot.stringForm == .byContent, bytes.count <= 4, let number = ByteNumbers.parseInt64(bytes) else { return false }
         return (0..<10_000).contains(number) && String(number).utf8.count == bytes.count && !config.evictsByAccess
     }
 

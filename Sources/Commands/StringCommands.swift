@@ -133,14 +133,15 @@ enum StringCommands {
 
     static func getex(_ c: Client) {
         let key = c.args[1]
-        // Redis looks the key up before it reads the options.
+        // Redis checks the option words, then the key, then the expire value.
+        guard var options = StringSetOptions.parseSyntax(c, from: 2, for: .getex) else { return }
         let value: Bytes
         switch c.readString(key) {
         case .found(let found): value = found
         case .missing: c.reply.null(); return
         case .wrongType: c.wrongType(); return
         }
-        guard let options = StringSetOptions.parse(c, from: 2, for: .getex) else { return }
+        guard options.resolveExpiry(c, for: .getex) else { return }
         c.reply.bulk(value)
         switch options.expiry {
         case .at(let when, let unit):
@@ -220,6 +221,7 @@ enum StringCommands {
                 value = .string(bytes)
                 return bytes.count
             } ?? 0
+            c.db.setStringForm(key, .raw)
             c.reply.integer(length)
         case .some:
             c.wrongType()
@@ -290,6 +292,7 @@ enum StringCommands {
         if bytes.count < end { bytes.append(contentsOf: repeatElement(0, count: end - bytes.count)) }
         bytes.replaceSubrange(start..<end, with: patch)
         c.db.set(key, .string(Bytes(bytes)), keepTTL: true)
+        c.db.setStringForm(key, .raw)
         c.server.dirty += 1
         c.notify(.string, .setrange, key)
         c.reply.integer(bytes.count)

@@ -94,6 +94,7 @@ enum StringCounterCommands {
         }
         let text = Bytes(ByteNumbers.formatLongDouble(sum))
         if exists { c.db.set(key, .string(text), keepTTL: true) } else { c.db.add(key, .string(text)) }
+        c.db.setStringForm(key, .notInteger)
         c.server.dirty += 1
         c.notify(.string, .incrbyfloat, key)
         c.reply.bulk(text)

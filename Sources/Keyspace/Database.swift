@@ -4,6 +4,8 @@ import SwirlBytes
 /// a key with a TTL costs no more memory than one without.
 public struct Slot {
     public var value: RedisValue
+    /// How a string value was written (OBJECT ENCODING, REFCOUNT).
+    public var stringForm = StringForm.byContent
     /// Last access or access frequency (`AccessClock`). It sits in the padding
     /// after `value`, so it costs no memory.
     public var access: UInt32 = 0
@@ -15,6 +17,20 @@ public struct Slot {
     public static let persistent = Int64.min
 
     public var hasExpiry: Bool { expireAt != Slot.persistent }
+
+    /// Redis picks a string's encoding by how it was written: SET and the
+    /// like encode it by its content, APPEND to an existing string and
+    /// SETRANGE leave it raw, INCRBYFLOAT never makes an integer of it, and
+    /// COPY's copy of a small integer is no longer the shared one (REFCOUNT).
+    public enum StringForm: UInt8, Sendable { case byContent, raw, notInteger, unsharedCopy }
+
+    /// The name OBJECT ENCODING reports.
+    public var encodingName: String {
+        guard case .string(let bytes) = value, stringForm == .raw || stringForm == .notInteger else {
+            return value.encodingName
+        }
+        return stringForm == .notInteger && bytes.count <= RedisValue.embeddedStringLimit ? "embstr" : "raw"
+    }
 }
 
 /// One numbered database: its keys, their values and expiry times.
@@ -91,7 +107,8 @@ public final class Database {
     }
 
     private func newSlot(_ value: RedisValue) -> Slot {
-        Slot(value: value, access: AccessClock.initial(keyspace.accessTracking, milliseconds: keyspace.now),
+        Slot(value: value, stringForm: .byContent,
+             access: AccessClock.initial(keyspace.accessTracking, milliseconds: keyspace.now),
              expireAt: Slot.persistent)
     }
 
@@ -138,6 +155,7 @@ public final class Database {
         }
         main.modifyValue(at: position) { slot in
             slot.value = value
+            slot.stringForm = .byContent
             if !keepTTL && slot.hasExpiry {
                 slot.expireAt = Slot.persistent
                 volatileCount -= 1
@@ -169,6 +187,12 @@ public final class Database {
             slot.expireAt = milliseconds
         }
         keyChanged(key)
+    }
+
+    /// Records how the string at `key` was written (see `Slot.StringForm`).
+    public func setStringForm(_ key: Bytes, _ form: Slot.StringForm) {
+        guard let position = main.index(of: key) else { return }
+        main.modifyValue(at: position) { $0.stringForm = form }
     }
 
     /// Removes the TTL of `key`; true when it had one.

@@ -20,12 +20,16 @@ public enum RedisValue {
         }
     }
 
-    /// The name OBJECT ENCODING reports, with Redis's thresholds.
+    /// The longest string Redis embeds in its object header (embstr).
+    public static let embeddedStringLimit = 44
+
+    /// The name OBJECT ENCODING reports for a value encoded by its content,
+    /// with Redis's thresholds (`Slot.encodingName` knows how it was written).
     public var encodingName: String {
         switch self {
         case .string(let bytes):
             if bytes.count <= 20, ByteNumbersLite.isCanonicalInt64(bytes) { return "int" }
-            return bytes.count <= 44 ? "embstr" : "raw"
+            return bytes.count <= Self.embeddedStringLimit ? "embstr" : "raw"
         case .hash(let hash):
             return hash.isCompact ? "listpack" : "hashtable"
         case .list:

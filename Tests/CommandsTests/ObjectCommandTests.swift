@@ -21,6 +21,33 @@ final class ObjectCommandTests: CommandTestCase {
         XCTAssertEqual(run("OBJECT", "ENCODING", "missing"), null)
     }
 
+    /// Redis's string encoding follows how the value was written, not only what it holds.
+    func testStringEncodingFollowsTheWritingCommand() {
+        run("SET", "a", "12")
+        run("APPEND", "a", "3")
+        XCTAssertEqual(run("OBJECT", "ENCODING", "a"), bulk("raw"), "APPEND grows a raw string")
+        XCTAssertEqual(run("OBJECT", "REFCOUNT", "a"), int(1), "not the shared 123")
+        run("RENAME", "a", "b")
+        run("COPY", "b", "c")
+        XCTAssertEqual(run("OBJECT", "ENCODING", "b"), bulk("raw"), "RENAME keeps the object")
+        XCTAssertEqual(run("OBJECT", "ENCODING", "c"), bulk("raw"), "COPY keeps the encoding")
+        run("INCR", "c")
+        XCTAssertEqual(run("OBJECT", "ENCODING", "c"), bulk("int"))
+        run("APPEND", "fresh", "5")
+        XCTAssertEqual(run("OBJECT", "ENCODING", "fresh"), bulk("int"), "APPEND creating the key encodes it")
+        run("SETRANGE", "r", "0", "7")
+        XCTAssertEqual(run("OBJECT", "ENCODING", "r"), bulk("raw"))
+        run("INCRBYFLOAT", "f", "12")
+        XCTAssertEqual(run("OBJECT", "ENCODING", "f"), bulk("embstr"), "INCRBYFLOAT never stores an int")
+        run("SET", "f", "12")
+        XCTAssertEqual(run("OBJECT", "ENCODING", "f"), bulk("int"), "SET encodes by content again")
+        run("SET", "n", "7")
+        run("COPY", "n", "m")
+        XCTAssertEqual(run("OBJECT", "ENCODING", "m"), bulk("int"))
+        XCTAssertEqual(run("OBJECT", "REFCOUNT", "n"), int(2_147_483_647))
+        XCTAssertEqual(run("OBJECT", "REFCOUNT", "m"), int(1), "COPY's copy is not the shared integer")
+    }
+
     func testIdleTimeAndFrequencyFollowThePolicy() {
         run("SET", "k", "v")
         XCTAssertEqual(run("OBJECT", "IDLETIME", "k"), int(0))

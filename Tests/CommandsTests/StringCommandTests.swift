@@ -49,12 +49,20 @@ final class StringCommandTests: CommandTestCase {
         XCTAssertEqual(run("TTL", "k"), int(-1))
     }
 
-    /// getexCommand looks the key up and checks its type before it reads the expire value.
+    /// getexCommand checks the option words, then looks the key up and checks
+    /// its type, and only then reads the expire value.
     func testGetExChecksTheKeyBeforeTheExpireValue() {
         XCTAssertEqual(run("GETEX", "missing", "EX", "abc"), null)
         XCTAssertEqual(run("GETEX", "missing", "EX", "0"), null)
         run("HSET", "h", "f", "v")
         XCTAssertEqual(run("GETEX", "h", "EX", "abc"), wrongType)
+    }
+
+    func testGetExSyntaxErrorComesBeforeTheKeyLookup() {
+        XCTAssertEqual(run("GETEX", "missing", "EX"), syntaxError)
+        run("HSET", "h", "f", "v")
+        XCTAssertEqual(run("GETEX", "h", "EX"), syntaxError)
+        XCTAssertEqual(run("GETEX", "h", "FOO"), syntaxError)
     }
 
     func testGetExWrongType() {

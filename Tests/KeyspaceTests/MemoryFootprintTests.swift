@@ -15,6 +15,12 @@ final class MemoryFootprintTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(MemoryFootprint.heapBytes(Bytes(String(repeating: "x", count: 24))), 32 + 24)
     }
 
+    /// `stringForm` and `access` sit in the padding between the value and the
+    /// 8-aligned expiry time: a slot costs its value plus the expiry.
+    func testSlotMetadataLivesInThePaddingAfterTheValue() {
+        XCTAssertEqual(MemoryLayout<Slot>.size, (MemoryLayout<RedisValue>.size + 7) / 8 * 8 + 8)
+    }
+
     func testSamplingExtrapolatesFromTheFirstElements() {
         XCTAssertEqual(MemoryFootprint.sampled(10, 5) { $0 < 5 ? 100 : 0 }, 1000, "5 samples of 100, scaled to 10")
         XCTAssertEqual(MemoryFootprint.sampled(10, Int.max) { $0 < 5 ? 100 : 0 }, 500, "all elements: exact")
