@@ -97,17 +97,7 @@ public final class Engine {
         keyspace.keyChangeObserver = { [unowned self] key in
             self.trackingTable.keyChanged(key, by: self.currentClient, clients: self.clients)
         }
-        HashValue.maxCompactEntries = config.hashMaxListpackEntries
-        HashValue.maxCompactValueLength = config.hashMaxListpackValue
-        SetValue.maxIntsetEntries = config.setMaxIntsetEntries
-        SortedSetValue.maxCompactEntries = config.zsetMaxListpackEntries
-        SortedSetValue.maxCompactValueLength = config.zsetMaxListpackValue
-        pubsub.outputLimit = config.outputBufferLimit("pubsub")
-        slowlog.configure(config)
-        keyspace.accessTracking = config.accessTracking
-        latencyTracking = config.latencyTracking
-        latencyMonitor.thresholdMilliseconds = config.latencyMonitorThreshold
-        configureKeyspaceEvents()
+        applyConfig()
     }
 
     static func allCommands() -> [CommandSpec] {
@@ -121,6 +111,13 @@ public final class Engine {
     }
 
     func configChanged(_ names: [String]) {
+        applyConfig()
+        onConfigChange(names)
+    }
+
+    /// Copies the parameters read on the hot path out of the configuration
+    /// (at start and after every CONFIG SET).
+    private func applyConfig() {
         HashValue.maxCompactEntries = config.hashMaxListpackEntries
         HashValue.maxCompactValueLength = config.hashMaxListpackValue
         SetValue.maxIntsetEntries = config.setMaxIntsetEntries
@@ -132,7 +129,6 @@ public final class Engine {
         latencyTracking = config.latencyTracking
         latencyMonitor.thresholdMilliseconds = config.latencyMonitorThreshold
         configureKeyspaceEvents()
-        onConfigChange(names)
     }
 
     // MARK: - Clients

@@ -116,26 +116,44 @@ struct SkipList {
     /// Fills `predecessors` with the last node before (score, member) on every
     /// level in use, and `predecessorRanks` (when asked) with those nodes' ranks.
     private mutating func findPredecessors(_ score: Double, _ member: Bytes, ranks: Bool) {
+        // Taken out of self while the descent fills them, so writing them copies nothing.
+        var found: [Int32] = []
+        var foundRanks: [Int] = []
+        swap(&found, &predecessors)
+        if ranks { swap(&foundRanks, &predecessorRanks) }
+        descend(to: score, member) { l, x, traversed in
+            found[l] = x
+            if ranks { foundRanks[l] = traversed }
+        }
+        swap(&found, &predecessors)
+        if ranks { swap(&foundRanks, &predecessorRanks) }
+    }
+
+    /// Walks down from the header to the last node before (score, member),
+    /// calling `level` with each level's last node and its rank; returns the
+    /// rank reached. Scores decide almost always: a member is read only on a tie.
+    @inline(__always)
+    @discardableResult
+    private func descend(to score: Double, _ member: Bytes, _ level: (Int, Int32, Int) -> Void) -> Int {
         var x: Int32 = 0
         var traversed = 0
         var base = Int(levelBase[0])
-        var l = level - 1
+        var l = self.level - 1
         while l >= 0 {
             while true {
                 let step = levels[base + l]
                 let next = step.forward
                 guard next != 0 else { break }
-                // Scores decide almost always: the member is read only on a tie.
                 let nextScore = scores[Int(next)]
                 if nextScore > score || (nextScore == score && Self.compare(members[Int(next)], member) >= 0) { break }
                 traversed += Int(step.span)
                 x = next
                 base = Int(levelBase[Int(x)])
             }
-            predecessors[l] = x
-            if ranks { predecessorRanks[l] = traversed }
+            level(l, x, traversed)
             l -= 1
         }
+        return traversed
     }
 
     /// True when (a, am) sorts strictly before (b, bm).
@@ -253,24 +271,7 @@ struct SkipList {
 
     /// The 0-based rank of an entry known to be there.
     func rank(_ score: Double, _ member: Bytes) -> Int {
-        var x: Int32 = 0
-        var rank = 0
-        var base = Int(levelBase[0])
-        var l = level - 1
-        while l >= 0 {
-            while true {
-                let step = levels[base + l]
-                let next = step.forward
-                guard next != 0 else { break }
-                let nextScore = scores[Int(next)]
-                if nextScore > score || (nextScore == score && Self.compare(members[Int(next)], member) >= 0) { break }
-                rank += Int(step.span)
-                x = next
-                base = Int(levelBase[Int(x)])
-            }
-            l -= 1
-        }
-        return rank
+        descend(to: score, member) { _, _, _ in }
     }
 
     /// The node at a 0-based rank in `0..<count`.
