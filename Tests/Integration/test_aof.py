@@ -9,25 +9,12 @@ import time
 import pytest
 
 from resp import decode, reply_end, Incomplete
-from aof_helpers import snapshot, wait_for_rewrite
+from aof_helpers import assert_same_data, snapshot, wait_for_rewrite
 
 AOF_ON = ("--appendonly", "yes", "--save", "")
 
 
 # --- helpers -------------------------------------------------------------------
-
-def assert_same_data(before, after, ttl_slack_ms=20000):
-    assert sorted(before) == sorted(after), (
-        "keys differ: missing %r, unexpected %r" % (
-            sorted(set(before) - set(after))[:20], sorted(set(after) - set(before))[:20]))
-    for k, (kind, value, ttl) in before.items():
-        kind2, value2, ttl2 = after[k]
-        assert (kind, value) == (kind2, value2), k
-        if ttl < 0:
-            assert ttl2 == ttl, (k, ttl, ttl2)
-        else:  # time passed during the restart; the deadline must not move later
-            assert 0 < ttl2 <= ttl and ttl - ttl2 < ttl_slack_ms, (k, ttl, ttl2)
-
 
 def write_dataset(c):
     """A mix of everything that must survive a restart, including the
