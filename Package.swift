@@ -5,8 +5,11 @@ import PackageDescription
 // overlapping accesses cannot happen at run time; the dynamic exclusivity
 // checks cost a large share of the instructions of every command (measured
 // with callgrind: swift_beginAccess and its bookkeeping were ~15% at -P 16).
-// Static checks stay on.
-let loopOwned: [SwiftSetting] = [.unsafeFlags(["-enforce-exclusivity=unchecked"])]
+// Static checks stay on. For the same reason reference counts need no atomic
+// instructions: `-assume-single-threaded` makes retain/release plain increments
+// (no Swift code runs on another thread: libuv's thread pool only runs its own
+// C file operations on raw buffers, and their callbacks come back on the loop).
+let loopOwned: [SwiftSetting] = [.unsafeFlags(["-enforce-exclusivity=unchecked", "-assume-single-threaded"])]
 
 let package = Package(
     name: "Swirl",

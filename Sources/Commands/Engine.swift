@@ -78,6 +78,10 @@ public final class Engine {
     /// Clients other than the one running a command that got output during it
     /// (monitors); the Server flushes them before sleeping.
     var clientsWithOutput: [Client] = []
+    /// While a connection's input runs (`beginInput` … `endInput`), the clock read
+    /// that ends one command also starts the next: one read per command, not two.
+    private var clockCarry: Int64 = 0
+    private var carriesClock = false
     private var nextClientID = 1
     /// DEBUG's id: `enable-debug-command` is checked before it runs.
     private let debugCommandID: Int
@@ -179,11 +183,18 @@ public final class Engine {
         currentClient = nil
     }
 
+    public func beginInput() { carriesClock = true }
+
+    public func endInput() {
+        carriesClock = false
+        clockCarry = 0
+    }
+
     private func dispatch(_ client: Client, encodedAs frame: UnsafeRawBufferPointer?) {
         let args = client.args
         guard !args.isEmpty else { return }
         // One clock read gives both the command's instant (Redis caches mstime per call) and its start.
-        let started = Keyspace.clockMicroseconds()
+        let started = clockCarry != 0 ? clockCarry : Keyspace.clockMicroseconds()
         keyspace.now = started / 1000
         client.lastInteraction = keyspace.now
         guard let top = table.lookup(args[0]) else {
@@ -259,7 +270,9 @@ public final class Engine {
     /// completes, and MONITOR when it was called.
     func finishCall(_ spec: CommandSpec, _ client: Client, started: Int64, replyStart: Int, dirtyBefore: Int,
                     frame: UnsafeRawBufferPointer? = nil, completion: Bool = false) {
-        let elapsed = Keyspace.clockMicroseconds() - started
+        let finished = Keyspace.clockMicroseconds()
+        if carriesClock { clockCarry = finished }
+        let elapsed = finished - started
         stats.commands[spec.id].microseconds += elapsed
         if client.reply.count > replyStart && client.reply.bytes[replyStart] == UInt8(ascii: "-") {
             stats.commands[spec.id].failedCalls += 1

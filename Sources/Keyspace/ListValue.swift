@@ -159,11 +159,29 @@ public final class ListValue: RandomAccessCollection {
     }
 
     private func resize(to capacity: Int) {
+        if capacity > ring.count { return grow(to: capacity) }
         var storage: [Bytes] = []
         storage.reserveCapacity(capacity)
         for position in 0..<count { storage.append(ring[slot(position)]) }
         storage.append(contentsOf: repeatElement(Bytes(), count: capacity - count))
         ring = storage
         head = 0
+    }
+
+    /// Grows without copying elements one by one: the array grows in place (its
+    /// elements move with it, no retain or release each), then the shorter of
+    /// the ring's two runs, when it wraps around, is swapped into the new space.
+    private func grow(to capacity: Int) {
+        let old = ring.count
+        ring.append(contentsOf: repeatElement(Bytes(), count: capacity - old))
+        let wrapped = head + count - old  // elements at storage 0..<wrapped, after those at head..<old
+        guard wrapped > 0 else { return }
+        if wrapped <= old - head {
+            for index in 0..<wrapped { ring.swapAt(index, old + index) }
+        } else {
+            let shift = capacity - old
+            for index in stride(from: old - 1, through: head, by: -1) { ring.swapAt(index, index + shift) }
+            head += shift
+        }
     }
 }

@@ -16,6 +16,10 @@ import SwirlBytes
 ///   levelBase[i] + heights[i]]`. `span` of a level is how many level-0 steps
 ///   its forward link covers (the distance to the end for a link of 0 is not
 ///   kept on the last node of a level; spans of links to 0 are unused).
+/// - a level also keeps its forward node's level base and score (equal to
+///   `levelBase[forward]` and `scores[forward]` whenever `forward != 0`), so a
+///   descent touches one cache line per step, as Redis's node structs do,
+///   instead of three (its levels, the next score, the next level base).
 /// - a removed node's index goes to `free[height]` and is reused by the next
 ///   node of the same height, so its level slots are reused as they are.
 /// - `tail` is the last node (0 when empty), `level` the number of levels in
@@ -26,6 +30,8 @@ struct SkipList {
     struct Level {
         var forward: Int32
         var span: Int32
+        var forwardBase: Int32 = 0
+        var forwardScore: Double = 0
     }
 
     private(set) var members: [Bytes] = [Bytes()]
@@ -74,7 +80,9 @@ struct SkipList {
     private func span(_ node: Int32, _ l: Int) -> Int { Int(levels[Int(levelBase[Int(node)]) + l].span) }
     @inline(__always)
     private mutating func setLevel(_ node: Int32, _ l: Int, forward: Int32, span: Int) {
-        levels[Int(levelBase[Int(node)]) + l] = Level(forward: forward, span: Int32(span))
+        let target = Int(forward)
+        levels[Int(levelBase[Int(node)]) + l] = Level(forward: forward, span: Int32(span),
+                                                      forwardBase: levelBase[target], forwardScore: scores[target])
     }
     @inline(__always)
     private mutating func addSpan(_ node: Int32, _ l: Int, _ delta: Int) {
@@ -144,11 +152,11 @@ struct SkipList {
                 let step = levels[base + l]
                 let next = step.forward
                 guard next != 0 else { break }
-                let nextScore = scores[Int(next)]
+                let nextScore = step.forwardScore
                 if nextScore > score || (nextScore == score && Self.compare(members[Int(next)], member) >= 0) { break }
                 traversed += Int(step.span)
                 x = next
-                base = Int(levelBase[Int(x)])
+                base = Int(step.forwardBase)
             }
             level(l, x, traversed)
             l -= 1
@@ -236,6 +244,10 @@ struct SkipList {
         if (previous == 0 || Self.ordered(scores[Int(previous)], members[Int(previous)], new, member))
             && (next == 0 || Self.ordered(new, member, scores[Int(next)], members[Int(next)])) {
             scores[Int(node)] = new
+            // The links into the node carry its score: on each of its levels, from that level's predecessor.
+            for l in 0..<Int(heights[Int(node)]) {
+                levels[Int(levelBase[Int(predecessors[l])]) + l].forwardScore = new
+            }
             return
         }
         unlink(node)
@@ -277,13 +289,15 @@ struct SkipList {
     /// The node at a 0-based rank in `0..<count`.
     func node(atRank target: Int) -> Int32 {
         var x: Int32 = 0
+        var base = Int(levelBase[0])
         var traversed = -1
         for l in stride(from: level - 1, through: 0, by: -1) {
             while true {
-                let next = forward(x, l)
-                if next == 0 || traversed + span(x, l) > target { break }
-                traversed += span(x, l)
-                x = next
+                let step = levels[base + l]
+                if step.forward == 0 || traversed + Int(step.span) > target { break }
+                traversed += Int(step.span)
+                x = step.forward
+                base = Int(step.forwardBase)
             }
             if traversed == target { return x }
         }

@@ -80,6 +80,10 @@ public struct RequestDecoder: Sendable {
             if argsExpected == 0 {
                 guard readIndex < buffer.count else { return false }
                 if buffer[readIndex] == UInt8(ascii: "*") {
+                    if decodeWholeFrame() {
+                        handOver(into: &command)
+                        return true
+                    }
                     frameStart = droppedCount + readIndex
                     frameIsCanonical = true
                     guard try readMultibulkHeader() else { return false }
@@ -97,13 +101,75 @@ public struct RequestDecoder: Sendable {
                 }
             }
             guard try readBulks() else { return false }
-            // Hand over the finished arguments and keep the caller's old array as the next scratch.
-            swap(&command, &partialArgs)
-            partialArgs.removeAll(keepingCapacity: true)
-            endOfLastCommand = droppedCount + readIndex
             lastFrameStart = frameIsCanonical ? frameStart : -1
+            handOver(into: &command)
             return true
         }
+    }
+
+    /// Hands over the finished arguments and keeps the caller's old array as the next scratch.
+    @inline(__always)
+    private mutating func handOver(into command: inout [Bytes]) {
+        swap(&command, &partialArgs)
+        // One element at a time: `removeAll(keepingCapacity:)` takes a generic path
+        // costing about 200 instructions per command.
+        while !partialArgs.isEmpty { partialArgs.removeLast() }
+        endOfLastCommand = droppedCount + readIndex
+    }
+
+    /// The common case in one pass over raw memory: a whole multibulk frame in
+    /// canonical form (every line ended by CRLF, lengths plain digits) already in
+    /// the buffer. On success the arguments are in `partialArgs` and `readIndex`
+    /// is past the frame. Anything else (a frame still arriving, an odd or invalid
+    /// header) returns false with the state as it was, for the general path
+    /// below, which also produces the errors. It runs once per frame start, so a
+    /// frame arriving over many reads is still decoded in linear time.
+    private mutating func decodeWholeFrame() -> Bool {
+        let start = readIndex, maxBulk = limits.maxBulkLength
+        var end = -1
+        buffer.withUnsafeBytes { raw in
+            var position = start + 1
+            guard var remaining = Self.lineNumber(raw, &position), remaining > 0 else { return }
+            while remaining > 0 {
+                guard position < raw.count, raw[position] == UInt8(ascii: "$") else { return }
+                position += 1
+                guard let length = Self.lineNumber(raw, &position), length <= maxBulk,
+                      raw.count - position >= length + 2,
+                      raw.loadUnaligned(fromByteOffset: position + length, as: UInt16.self) == UInt16(littleEndian: 0x0a0d)
+                else { return }
+                partialArgs.append(Bytes(copying: UnsafeRawBufferPointer(rebasing: raw[position..<(position + length)])))
+                position += length + 2
+                remaining -= 1
+            }
+            end = position
+        }
+        guard end >= 0 else {
+            while !partialArgs.isEmpty { partialArgs.removeLast() }
+            return false
+        }
+        lastFrameStart = droppedCount + start
+        readIndex = end
+        return true
+    }
+
+    /// Reads `<digits>\r\n` at `position` and moves past it; nil unless the
+    /// line is exactly that and complete (1 to 18 digits: no sign, no overflow,
+    /// no leading zero).
+    @inline(__always)
+    private static func lineNumber(_ raw: UnsafeRawBufferPointer, _ position: inout Int) -> Int? {
+        var value = 0, index = position
+        let limit = Swift.min(raw.count, position + 18)
+        while index < limit {
+            let digit = raw[index] &- UInt8(ascii: "0")
+            if digit > 9 { break }
+            value = value &* 10 &+ Int(digit)
+            index += 1
+        }
+        guard index > position, index + 1 < raw.count, raw[index] == 0x0d, raw[index + 1] == 0x0a,
+              raw[position] != UInt8(ascii: "0") || index == position + 1  // leading zeros: the general path decides
+        else { return nil }
+        position = index + 2
+        return value
     }
 
     /// Calls `body` with the bytes of the last command returned, exactly as

@@ -36,6 +36,8 @@ final class Connection {
     /// protocol error, a command that ends the connection, or one that blocks
     /// (what follows stays buffered until the Server resumes it).
     func processInput() {
+        server.engine.beginInput()
+        defer { server.engine.endInput() }
         while !client.closeAfterReply && !client.isBlocked {
             let complete: Bool
             do {

@@ -105,6 +105,33 @@ public struct Bytes: Sendable {
         }
     }
 
+    /// The string with ASCII `A`–`Z` turned to `a`–`z` (command names, option
+    /// words). An inline string is lowercased a word at a time: a command lookup
+    /// pays a few instructions rather than a loop over its bytes.
+    @inlinable
+    public var asciiLowercased: Bytes {
+        switch storage {
+        case .inline(let w0, let w1, let w2):
+            // The length byte (at most 23) and the zero padding are never uppercase letters.
+            return Bytes(storage: .inline(Self.lowercasedWord(w0), Self.lowercasedWord(w1), Self.lowercasedWord(w2)))
+        case .heap(let array):
+            return Bytes(storage: .heap(array.map { $0 &- 0x41 < 26 ? $0 | 0x20 : $0 }))
+        }
+    }
+
+    /// Sets bit 5 of each byte in `A`–`Z`, eight bytes in parallel: adding to the
+    /// low seven bits of a byte carries into its top bit when the byte is at least
+    /// `A` (and again at least `[`), never into the next byte.
+    @inlinable
+    static func lowercasedWord(_ word: UInt64) -> UInt64 {
+        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+        let low7 = word & ~highs
+        let atLeastA = (low7 &+ ones &* (0x80 - 0x41)) & highs
+        let atLeastBracket = (low7 &+ ones &* (0x80 - 0x5b)) & highs
+        let upper = atLeastA & ~atLeastBracket & ~word & highs
+        return word | (upper >> 2)
+    }
+
     /// Appends bytes, moving to the heap when the string outgrows the inline space.
     public mutating func append<C: Collection>(contentsOf other: C) where C.Element == UInt8 {
         if case .heap(var array) = storage {

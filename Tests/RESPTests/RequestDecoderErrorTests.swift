@@ -27,6 +27,19 @@ final class RequestDecoderErrorTests: XCTestCase {
         }
     }
 
+    /// A frame already whole in the buffer goes through the one-pass decoding,
+    /// which leaves odd headers to the general path: the errors are the same.
+    func testInvalidHeadersOfCompleteFramesGetTheSameErrors() {
+        XCTAssertEqual(decodeError(bytes("*1\r\n$03\r\nabc\r\n")), "invalid bulk length")
+        XCTAssertEqual(decodeError(bytes("*01\r\n$1\r\na\r\n")), "invalid multibulk length")
+        XCTAssertEqual(decodeError(bytes("*2\r\n$1\r\na\r\n$-1\r\n")), "invalid bulk length")
+        XCTAssertEqual(decodeError(bytes("*1\r\n$1\r\na\r\n*1\r\n$3000000000\r\n")), "invalid bulk length")
+        XCTAssertEqual(decodeError(bytes("*1\r\n$2\r\nab\r\n"), limits: .init(maxBulkLength: 1)), "invalid bulk length")
+        // Not canonical, yet accepted as Redis accepts it: it skips the byte after each CR,
+        // and the two bytes after a bulk's data, whatever they are.
+        XCTAssertEqual(decodeWhole("*2\rx$3\rxGET\r\n$0\r\nzz"), [["GET", ""]])
+    }
+
     func testBulkHeaderMustStartWithDollar() {
         XCTAssertEqual(decodeError(bytes("*1\r\nx\r\n")), "expected '$', got 'x'")
         XCTAssertEqual(decodeError(bytes("*2\r\n$3\r\nGET\r\n:1\r\n")), "expected '$', got ':'")
