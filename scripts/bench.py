@@ -84,8 +84,17 @@ def has_command(server, command):
 
 
 def run_benchmark(server, test, pipeline, requests, data_size, clients=50, keyspace=100000):
-    argv = ["taskset", "-c", "1", "redis-benchmark", "-p", str(server.port), "-t", test, "-n", str(requests),
-            "-P", str(pipeline), "-c", str(clients), "-r", str(keyspace), "-d", str(data_size), "--csv", "-q"]
+    common = ["-n", str(requests), "-P", str(pipeline), "-c", str(clients), "-r", str(keyspace), "-d", str(data_size), "--csv", "-q"]
+    argv = ["taskset", "-c", "1", "redis-benchmark", "-p", str(server.port)]
+    if test.startswith("lrange_"):
+        # redis-benchmark's own LRANGE tests first LPUSH as many elements as they then
+        # read, in the same run (two rows, one CPU total): fill the list apart, then
+        # time the very command those tests send.
+        fill = argv + ["-n", "1000", "-P", "16", "-r", str(keyspace), "-q", "LPUSH", "mylist", "__rand_int__"]
+        subprocess.run(fill, capture_output=True, timeout=600, check=True)
+        argv += common + ["LRANGE", "mylist", "0", str(int(test.split("_")[1]) - 1)]
+    else:
+        argv += ["-t", test] + common
     before = server.cpu_seconds()
     out = subprocess.run(argv, capture_output=True, text=True, timeout=600).stdout
     cpu = server.cpu_seconds() - before
@@ -149,6 +158,7 @@ def main():
     parser.add_argument("--no-aof", action="store_true", help="skip the AOF-cost comparison")
     parser.add_argument("--only-aof", action="store_true", help="run only the AOF-cost comparison")
     parser.add_argument("--tests", help="comma-separated redis-benchmark tests instead of the matrix (e.g. lpush,zadd)")
+    parser.add_argument("--data-size", type=int, default=3, help="value size for --tests (redis-benchmark -d; default 3)")
     args = parser.parse_args()
     rounds = args.rounds or 3
     requests = args.requests or (100_000 if args.quick else 1_000_000)
@@ -165,7 +175,8 @@ def main():
                  if has_command(swirl, NEEDS.get(t, t)) and has_command(redis, NEEDS.get(t, t))]
         print(f"# Swirl vs Redis, {rounds} alternating rounds, medians, -c 50 -r 100000, -n {requests}\n")
         print_header("redis", "swirl")
-        compare(redis, swirl, tests, [1, 16], rounds, requests, 3, "")
+        size = args.data_size if args.tests else 3
+        compare(redis, swirl, tests, [1, 16], rounds, requests, size, f" -d {size}" if size != 3 else "")
         if not args.tests:
             compare(redis, swirl, ["set", "get"], [1, 16], rounds, requests, 1024, " -d 1024")
     finally:

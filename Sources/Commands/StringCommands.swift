@@ -53,7 +53,9 @@ enum StringCommands {
     @inline(__always)
     static func store(_ c: Client, key: Bytes, value: Bytes, _ options: StringSetOptions,
                       replyInteger: Bool = false) {
-        let current = c.db.lookup(key)
+        // Only GET, NX and XX need the old value; a plain SET leaves the lazy
+        // expiry of a stale key to `set` (copying the old value out cost a cache miss).
+        let current = options.get || options.condition != .none ? c.db.lookup(key) : nil
         if options.get {
             // GET reads the key as GET does: a keyspace hit or miss.
             switch current {

@@ -69,8 +69,8 @@ public final class Database {
     /// The position of the live `key`, deleting it first if it has expired.
     func livePosition(_ key: Bytes) -> Int? {
         guard let position = main.index(of: key) else { return nil }
-        let slot = main.value(at: position)
-        if slot.hasExpiry && keyspace.now > slot.expireAt && !keyspace.loading {
+        let expireAt = main.readValue(at: position) { $0.hasExpiry ? $0.expireAt : Int64.max }
+        if keyspace.now > expireAt && !keyspace.loading {
             if keyspace.expiryPaused { return nil }
             deleteExpired(at: position)
             return nil
@@ -117,15 +117,13 @@ public final class Database {
     /// The stored expiry of `key`, even a passed one: never deletes (Redis's getExpire).
     func storedExpireTime(of key: Bytes) -> Int64? {
         guard let position = main.index(of: key) else { return nil }
-        let slot = main.value(at: position)
-        return slot.hasExpiry ? slot.expireAt : nil
+        return main.readValue(at: position) { $0.hasExpiry ? $0.expireAt : nil }
     }
 
     /// Milliseconds since the epoch at which the live `key` expires, nil without a TTL.
     public func expireTime(of key: Bytes) -> Int64? {
         guard let position = livePosition(key) else { return nil }
-        let slot = main.value(at: position)
-        return slot.hasExpiry ? slot.expireAt : nil
+        return main.readValue(at: position) { $0.hasExpiry ? $0.expireAt : nil }
     }
 
     /// Runs `body` on the live value of `key` in place (for APPEND, HSET …).
@@ -198,7 +196,7 @@ public final class Database {
     /// Removes the TTL of `key`; true when it had one.
     @discardableResult
     public func persist(_ key: Bytes) -> Bool {
-        guard let position = main.index(of: key), main.value(at: position).hasExpiry else { return false }
+        guard let position = main.index(of: key), main.readValue(at: position, { $0.hasExpiry }) else { return false }
         main.modifyValue(at: position) { $0.expireAt = Slot.persistent }
         volatileCount -= 1
         keyChanged(key)
@@ -213,7 +211,7 @@ public final class Database {
     }
 
     private func remove(at position: Int) {
-        if main.value(at: position).hasExpiry { volatileCount -= 1 }
+        if main.readValue(at: position) { $0.hasExpiry } { volatileCount -= 1 }
         main.remove(at: position)
     }
 
@@ -242,9 +240,9 @@ public final class Database {
         var examined = 0
         while examined < limit && !main.isEmpty {
             if sweepCursor >= main.count { sweepCursor = 0 }
-            let slot = main.value(at: sweepCursor)
+            let expired = main.readValue(at: sweepCursor) { $0.hasExpiry && now > $0.expireAt }
             examined += 1
-            if slot.hasExpiry && now > slot.expireAt {
+            if expired {
                 // Removal moves the last slot here: look at this position again.
                 deleteExpired(at: sweepCursor)
             } else {
