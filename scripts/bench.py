@@ -95,14 +95,17 @@ def run_benchmark(server, test, pipeline, requests, data_size, clients=50, keysp
         argv += common + ["LRANGE", "mylist", "0", str(int(test.split("_")[1]) - 1)]
     else:
         argv += ["-t", test] + common
-    before = server.cpu_seconds()
+    before, started = server.cpu_seconds(), time.monotonic()
     out = subprocess.run(argv, capture_output=True, text=True, timeout=600).stdout
-    cpu = server.cpu_seconds() - before
+    cpu, wall = server.cpu_seconds() - before, time.monotonic() - started
     rows = [r for r in csv.reader(io.StringIO(out)) if r and r[0] != "test"]
     if not rows:
         raise SystemExit(f"redis-benchmark printed nothing for {test} on {server.name}: {out!r}")
     row = rows[0]
-    return {"rps": float(row[1]), "p50": float(row[4]), "p99": float(row[6]), "cpu_us": cpu * 1e6 / requests}
+    # busy: the share of the run the server's threads were on a CPU. Well under 100%
+    # means the server waited for the client: redis-benchmark's own core was the limit.
+    return {"rps": float(row[1]), "p50": float(row[4]), "p99": float(row[6]), "cpu_us": cpu * 1e6 / requests,
+            "busy": 100 * cpu / wall}
 
 
 def compare(a, b, tests, pipelines, rounds, requests, data_size, label):
@@ -121,15 +124,15 @@ def compare(a, b, tests, pipelines, rounds, requests, data_size, label):
 
 
 def print_header(a, b):
-    print(f"| test | -P | {b} rps | {a} rps | ratio | {b} p50/p99 ms | {a} p50/p99 ms | {b} CPU µs/req | {a} CPU µs/req | CPU ratio |")
-    print("|---|---|---|---|---|---|---|---|---|---|")
+    print(f"| test | -P | {b} rps | {a} rps | ratio | {b} p50/p99 ms | {a} p50/p99 ms | {b} CPU µs/req | {a} CPU µs/req | CPU ratio | busy % {b}/{a} |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
 
 
 def print_row(row, a, b):
     test, pipeline, ra, rb = row
     print(f"| {test} | {pipeline} | {rb['rps']:.0f} | {ra['rps']:.0f} | {rb['rps'] / ra['rps']:.2f} | "
           f"{rb['p50']:.3f}/{rb['p99']:.3f} | {ra['p50']:.3f}/{ra['p99']:.3f} | {rb['cpu_us']:.2f} | {ra['cpu_us']:.2f} | "
-          f"{rb['cpu_us'] / ra['cpu_us']:.2f} |", flush=True)
+          f"{rb['cpu_us'] / ra['cpu_us']:.2f} | {rb['busy']:.0f}/{ra['busy']:.0f} |", flush=True)
 
 
 def memory_per_key(server, keys, ttl=False):

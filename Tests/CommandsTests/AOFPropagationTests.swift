@@ -143,6 +143,18 @@ final class AOFPropagationTests: PropagationTestCase {
         XCTAssertEqual(logged(), [["SELECT", "2"], ["DEL", "k"]])
     }
 
+    /// A plain SET does not read the old value first; the stale key is still
+    /// expired (and logged as DEL) before the new value is stored, as in Redis.
+    func testSetOverAnExpiredKeyLogsTheDELFirst() {
+        run("SET", "k", "old")
+        _ = logged()
+        engine.keyspace[0].setExpire(Bytes("k"), at: nowMilliseconds() - 1)
+        XCTAssertEqual(run("SET", "k", "new"), ok)
+        XCTAssertEqual(logged(), [["DEL", "k"], ["SET", "k", "new"]])
+        XCTAssertEqual(run("TTL", "k"), int(-1))
+        XCTAssertEqual(run("GET", "k"), "$3\r\nnew\r\n")
+    }
+
     func testOrdinaryWritesAreLoggedAsTyped() {
         run("HSET", "h", "a", "1")
         run("INCR", "n")

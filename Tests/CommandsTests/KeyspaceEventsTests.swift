@@ -245,6 +245,14 @@ final class KeyspaceEventsTests: CommandTestCase {
         XCTAssertEqual(events(), ["__keyevent@0__:expired active"])
     }
 
+    func testSetOverAnExpiredKeyExpiresItThenCreatesIt() {
+        configure("Exn$")
+        run("SET", "k", "v", "PX", "1")
+        _ = events()
+        usleep(20_000)
+        XCTAssertEqual(keyevents([["SET", "k", "w"]]), ["expired k", "new k", "set k"])
+    }
+
     func testKeyMissOnReadsNotWrites() {
         configure("Em")
         XCTAssertEqual(keyevents([
