@@ -263,19 +263,44 @@ struct SkipList {
         }
     }
 
+    /// `count` entries in order from `node`, following level 0's links, which
+    /// carry the next score and level slot: per entry one level entry and its member.
+    func forEach(from node: Int32, count: Int, _ body: (Bytes, Double) -> Void) {
+        var node = node, base = Int(levelBase[Int(node)]), score = scores[Int(node)]
+        for index in 0..<count {
+            body(members[Int(node)], score)
+            if index == count - 1 { break }
+            let step = levels[base]
+            node = step.forward
+            score = step.forwardScore
+            base = Int(step.forwardBase)
+        }
+    }
+
     // MARK: - Queries
 
     /// How many entries satisfy `isBefore`, a predicate true for a prefix of
     /// the list (the rank of the first entry for which it is false).
     func partition(_ isBefore: (Double, Bytes) -> Bool) -> Int {
-        var x: Int32 = 0
+        walkPrefix { step in isBefore(step.forwardScore, members[Int(step.forward)]) }
+    }
+
+    /// `partition` for a predicate of the score alone (score ranges): it reads
+    /// only the level entries, never a member.
+    func partition(byScore isBefore: (Double) -> Bool) -> Int {
+        walkPrefix { step in isBefore(step.forwardScore) }
+    }
+
+    @inline(__always)
+    private func walkPrefix(_ stepsInto: (Level) -> Bool) -> Int {
+        var base = Int(levelBase[0])
         var rank = 0
         for l in stride(from: level - 1, through: 0, by: -1) {
             while true {
-                let next = forward(x, l)
-                if next == 0 || !isBefore(scores[Int(next)], members[Int(next)]) { break }
-                rank += span(x, l)
-                x = next
+                let step = levels[base + l]
+                if step.forward == 0 || !stepsInto(step) { break }
+                rank += Int(step.span)
+                base = Int(step.forwardBase)
             }
         }
         return rank

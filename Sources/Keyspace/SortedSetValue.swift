@@ -132,8 +132,14 @@ public final class SortedSetValue {
     /// The ranks of the entries with scores in `range`.
     public func ranks(in range: ScoreRange) -> Range<Int> {
         if range.isEmpty { return 0..<0 }
-        let start = partition { score, _ in !range.isAboveMin(score) }
-        let end = partition { score, _ in range.isBelowMax(score) }
+        let start: Int, end: Int
+        if isCompact {
+            start = compactPartition { score, _ in !range.isAboveMin(score) }
+            end = compactPartition { score, _ in range.isBelowMax(score) }
+        } else {
+            start = list.partition(byScore: { !range.isAboveMin($0) })
+            end = list.partition(byScore: { range.isBelowMax($0) })
+        }
         return start..<max(start, end)
     }
 
@@ -165,10 +171,11 @@ public final class SortedSetValue {
             }
             return
         }
-        var node = list.node(atRank: reverse ? ranks.upperBound - 1 : ranks.lowerBound)
+        if !reverse { return list.forEach(from: list.node(atRank: ranks.lowerBound), count: ranks.count, body) }
+        var node = list.node(atRank: ranks.upperBound - 1)
         for _ in 0..<ranks.count {
             body(list.members[Int(node)], list.scores[Int(node)])
-            node = reverse ? list.previous(node) : list.next(node)
+            node = list.previous(node)
         }
     }
 

@@ -84,6 +84,15 @@ final class SkipListModelTests: XCTestCase {
             for threshold in stride(from: -1.0, through: 501, by: 7.5) {
                 XCTAssertEqual(list.partition { score, _ in score < threshold },
                                model.filter { $0.score < threshold }.count)
+                XCTAssertEqual(list.partition(byScore: { $0 < threshold }), model.filter { $0.score < threshold }.count)
+            }
+            // Walking level 0 from any rank, with the scores the links carry.
+            let ordered = sorted(model)
+            for start in stride(from: 0, to: ordered.count, by: 17) {
+                var seen: [Entry] = []
+                let window = min(25, ordered.count - start)
+                list.forEach(from: list.node(atRank: start), count: window) { seen.append(Entry(score: $1, member: $0)) }
+                XCTAssertEqual(seen, Array(ordered[start..<(start + window)]))
             }
         }
     }
