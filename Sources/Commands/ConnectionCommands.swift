@@ -36,7 +36,7 @@ enum ConnectionCommands {
         } else if c.args.count == 2 {
             c.reply.bulk(c.args[1])
         } else {
-            c.reply.simple("PONG")
+            c.reply.pong()
         }
     }
 

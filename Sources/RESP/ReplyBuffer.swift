@@ -52,6 +52,9 @@ public struct ReplyBuffer: Sendable {
 
     public mutating func ok() { bytes.append(contentsOf: Self.okBytes) }
     private static let okBytes: [UInt8] = Array("+OK\r\n".utf8)
+    /// PING's reply, the commonest health check: prebuilt like `+OK` (`simple` walks a String).
+    public mutating func pong() { bytes.append(contentsOf: Self.pongBytes) }
+    private static let pongBytes: [UInt8] = Array("+PONG\r\n".utf8)
 
     public mutating func simple(_ text: String) {
         bytes.append(UInt8(ascii: "+"))

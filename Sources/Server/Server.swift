@@ -173,7 +173,7 @@ public final class Server {
         engine.stats.readsProcessed += 1
         conn.decoder.append(bytes)
         conn.processInput()
-        if conn.decoder.bufferedCount > engine.config.clientQueryBufferLimit {
+        if conn.decoder.bufferedCount > engine.queryBufferLimit {
             logger.warning("Closing client that reached max query buffer length: id=\(conn.client.id) addr=\(conn.client.address)")
             conn.close()
             return
