@@ -173,6 +173,27 @@ def test_client_disconnecting_mid_frame(swirl):
     assert other.call("EXISTS", "k") == 0
 
 
+def test_query_buffer_limit_closes_the_client(swirl):
+    admin = swirl.client()
+    assert admin.call("CONFIG", "SET", "client-query-buffer-limit", "1mb") == "OK"
+    try:
+        hog = swirl.client()
+        # A 3 MB argument announced and 2 MB of it sent: past the limit the
+        # connection is closed, with Redis's log line, and nothing is stored.
+        try:
+            hog.send_raw(b"*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$3000000\r\n" + b"x" * 2_000_000)
+        except OSError:
+            pass  # the server may close while we are still sending
+        assert hog.is_closed_by_peer()
+        assert admin.call("EXISTS", "k") == 0
+        assert "Closing client that reached max query buffer length" in swirl.log()
+        # A command of the same size is fine once the limit allows it.
+        assert admin.call("CONFIG", "SET", "client-query-buffer-limit", "4mb") == "OK"
+        assert swirl.client().call("SET", "k", b"x" * 3_000_000) == "OK"
+    finally:
+        admin.call("CONFIG", "SET", "client-query-buffer-limit", "1gb")
+
+
 # --- slow readers --------------------------------------------------------------------
 
 def test_client_that_never_reads_does_not_block_others(swirl):
