@@ -53,9 +53,11 @@ enum StringCommands {
     @inline(__always)
     static func store(_ c: Client, key: Bytes, value: Bytes, _ options: StringSetOptions,
                       replyInteger: Bool = false) {
-        // Only GET, NX and XX need the old value; a plain SET leaves the lazy
-        // expiry of a stale key to `set` (copying the old value out cost a cache miss).
-        let current = options.get || options.condition != .none ? c.db.lookup(key) : nil
+        // Only GET, NX and XX need the old value; a plain SET leaves the lazy expiry
+        // of a stale key and the access stamp to `set` (copying the old value out
+        // cost a cache miss).
+        let readsOld = options.get || options.condition != .none
+        var current = readsOld ? c.db.lookup(key) : nil
         if options.get {
             // GET reads the key as GET does: a keyspace hit or miss.
             switch current {
@@ -70,6 +72,8 @@ enum StringCommands {
                 c.wrongType()
                 return
             }
+            // Redis reads the key for GET, then looks it up again to write: two accesses (OBJECT FREQ).
+            if current != nil { current = c.db.lookup(key) }
         }
         if (options.condition == .ifAbsent && current != nil) || (options.condition == .ifPresent && current == nil) {
             if replyInteger { c.reply.integer(0) } else if !options.get { c.reply.null() }
@@ -77,7 +81,7 @@ enum StringCommands {
         }
         var keepTTL = false
         if case .keepTTL = options.expiry { keepTTL = true }
-        c.db.set(key, .string(value), keepTTL: keepTTL)
+        c.db.set(key, .string(value), keepTTL: keepTTL, touching: !readsOld)
         c.server.dirty += 1
         c.notify(.string, .set, key)
         if case .at(let when, let unit) = options.expiry {

@@ -81,19 +81,17 @@ public final class Database {
     /// The live value of `key`, counted as an access (OBJECT IDLETIME/FREQ).
     public func lookup(_ key: Bytes) -> RedisValue? {
         guard let position = livePosition(key) else { return nil }
-        let now = keyspace.now
-        if keyspace.tracksRecency {
-            let seconds = UInt32(truncatingIfNeeded: now / 1000)
-            return main.modifyValue(at: position) { slot in
-                slot.access = seconds
-                return slot.value
-            }
-        }
-        let tracking = keyspace.accessTracking
         return main.modifyValue(at: position) { slot in
-            slot.access = AccessClock.touched(slot.access, tracking, milliseconds: now)
+            slot.access = touched(slot.access)
             return slot.value
         }
+    }
+
+    /// A slot's access stamp after a lookup: the LRU second, or the LFU counter touched.
+    @inline(__always)
+    private func touched(_ access: UInt32) -> UInt32 {
+        if keyspace.tracksRecency { return UInt32(truncatingIfNeeded: keyspace.now / 1000) }
+        return AccessClock.touched(access, keyspace.accessTracking, milliseconds: keyspace.now)
     }
 
     /// The live value of `key` without counting an access (Redis's LOOKUP_NOTOUCH: TYPE, OBJECT).
@@ -141,7 +139,10 @@ public final class Database {
     // MARK: - Writing
 
     /// Stores `value`, removing any TTL unless `keepTTL` (Redis's setKey).
-    public func set(_ key: Bytes, _ value: RedisValue, keepTTL: Bool = false) {
+    /// Stores `value`, replacing any live value. `touching`: the caller did not
+    /// look the key up first (a plain SET), so an overwritten key gets the access a
+    /// lookup would have given it, as Redis's SET (lookupKeyWrite) does.
+    public func set(_ key: Bytes, _ value: RedisValue, keepTTL: Bool = false, touching: Bool = false) {
         defer {
             keyChanged(key)
             if !blockingQueues.isEmpty { signalKeyAsReady(key) }
@@ -154,6 +155,7 @@ public final class Database {
         main.modifyValue(at: position) { slot in
             slot.value = value
             slot.stringForm = .byContent
+            if touching { slot.access = touched(slot.access) }
             if !keepTTL && slot.hasExpiry {
                 slot.expireAt = Slot.persistent
                 volatileCount -= 1

@@ -58,6 +58,19 @@ final class ObjectCommandTests: CommandTestCase {
         XCTAssertTrue(run("OBJECT", "IDLETIME", "f").hasPrefix("-ERR An LFU maxmemory policy is selected"))
     }
 
+    /// SET touches the key it overwrites as Redis's does (checked against redis-server
+    /// 7.0 with lfu-log-factor 0): once, or twice with GET (a read and a write lookup).
+    func testSetCountsAsAnAccessOfTheKeyItOverwrites() {
+        run("CONFIG", "SET", "maxmemory-policy", "allkeys-lfu")
+        run("CONFIG", "SET", "lfu-log-factor", "0")
+        var frequencies: [String] = []
+        for command in [["SET", "k", "v"], ["SET", "k", "w"], ["SET", "k", "x", "GET"], ["SET", "k", "y", "NX"], ["SET", "k", "z", "XX"]] {
+            _ = run(args: command.map { Bytes($0) }, on: client)
+            frequencies.append(run("OBJECT", "FREQ", "k"))
+        }
+        XCTAssertEqual(frequencies, [int(5), int(6), int(8), int(9), int(10)])
+    }
+
     func testTypeAndObjectAreNotAccesses() {
         // Under LFU with lfu-log-factor 0 every access bumps the counter: a visible trace.
         run("CONFIG", "SET", "maxmemory-policy", "allkeys-lfu")
