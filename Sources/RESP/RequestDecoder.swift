@@ -111,10 +111,15 @@ public struct RequestDecoder: Sendable {
     @inline(__always)
     private mutating func handOver(into command: inout [Bytes]) {
         swap(&command, &partialArgs)
-        // One element at a time: `removeAll(keepingCapacity:)` takes a generic path
-        // costing about 200 instructions per command.
-        while !partialArgs.isEmpty { partialArgs.removeLast() }
+        clearPartialArgs()
         endOfLastCommand = droppedCount + readIndex
+    }
+
+    /// One element at a time: `removeAll(keepingCapacity:)` takes a generic path
+    /// costing about 200 instructions per command.
+    @inline(__always)
+    private mutating func clearPartialArgs() {
+        while !partialArgs.isEmpty { partialArgs.removeLast() }
     }
 
     /// The common case in one pass over raw memory: a whole multibulk frame in
@@ -144,7 +149,7 @@ public struct RequestDecoder: Sendable {
             end = position
         }
         guard end >= 0 else {
-            while !partialArgs.isEmpty { partialArgs.removeLast() }
+            clearPartialArgs()
             return false
         }
         lastFrameStart = droppedCount + start
