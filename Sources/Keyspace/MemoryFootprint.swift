@@ -70,7 +70,7 @@ public enum MemoryFootprint {
     /// (copy on write), so it is counted once.
     static func sortedSetBytes(_ zset: SortedSetValue, samples: Int) -> Int {
         let object = objectBlock(fields: MemoryLayout<Bool>.stride + MemoryLayout<[ScoredMember]>.size
-                                 + MemoryLayout<SkipList>.size + MemoryLayout<ByteTable<Double>>.size)
+                                 + MemoryLayout<AnyObject?>.size)
         if zset.isCompact {
             let entries = zset.compact
             return object + arrayBlock(capacity: entries.capacity, stride: MemoryLayout<ScoredMember>.stride)
@@ -78,7 +78,8 @@ public enum MemoryFootprint {
         }
         let list = zset.list
         let members = list.members
-        return object + list.storageBytes + tableBytes(zset.table)
+        let largeForm = objectBlock(fields: MemoryLayout<SkipList>.size + MemoryLayout<ByteTable<Double>>.size)
+        return object + largeForm + list.storageBytes + tableBytes(zset.table)
             + sampled(members.count - 1, samples) { heapBytes(members[$0 + 1]) }
     }
 

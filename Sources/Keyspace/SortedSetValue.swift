@@ -35,15 +35,27 @@ public final class SortedSetValue {
 
     public private(set) var isCompact = true
     private(set) var compact: [ScoredMember] = []
-    /// The skip list exists only in the large form: a compact set pays for
-    /// none of its arrays.
-    private var skip: SkipList?
-    private(set) var list: SkipList {
-        get { skip! }
-        _modify { yield &skip! }
-        set { skip = newValue }
+    /// The large form, boxed: a compact set carries one nil reference instead
+    /// of the skip list's and the table's fields (about 150 bytes inline).
+    private final class LargeForm {
+        var list: SkipList
+        var table: ByteTable<Double>
+        init(list: SkipList = SkipList(), table: ByteTable<Double> = ByteTable()) {
+            self.list = list
+            self.table = table
+        }
     }
-    private(set) var table = ByteTable<Double>()
+    private var large: LargeForm?
+    private(set) var list: SkipList {
+        get { large!.list }
+        _modify { yield &large!.list }
+        set { large!.list = newValue }
+    }
+    private(set) var table: ByteTable<Double> {
+        get { large!.table }
+        _modify { yield &large!.table }
+        set { large!.table = newValue }
+    }
 
     public init() {}
 
@@ -53,7 +65,7 @@ public final class SortedSetValue {
     public init(expectedCount: Int, longestMember: Int) {
         if expectedCount > Self.maxCompactEntries || longestMember > Self.maxCompactValueLength {
             isCompact = false
-            skip = SkipList()
+            large = LargeForm()
         }
     }
 
@@ -234,8 +246,8 @@ public final class SortedSetValue {
         let copy = SortedSetValue()
         copy.isCompact = isCompact
         copy.compact = compact
-        copy.skip = skip
-        copy.table = table
+        // A box of its own: the arrays inside are shared until either side writes.
+        copy.large = large.map { LargeForm(list: $0.list, table: $0.table) }
         return copy
     }
 
@@ -267,7 +279,7 @@ public final class SortedSetValue {
     }
 
     private func convertToLarge() {
-        skip = SkipList()
+        large = LargeForm()
         for entry in compact {
             table.insertNew(entry.member, entry.score)
             list.insert(entry.score, entry.member)
