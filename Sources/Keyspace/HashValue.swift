@@ -1,37 +1,37 @@
 import SwirlBytes
 
-/// A Redis hash. Small hashes are a flat array of pairs in insertion order,
-/// like Redis's listpack (so HGETALL order matches Redis byte for byte); past
+/// A Redis hash. Small hashes are their pairs packed in one buffer in insertion
+/// order (`PackedPairs`), like Redis's listpack (so HGETALL order matches Redis
+/// byte for byte); past
 /// `hash-max-listpack-entries` entries or `hash-max-listpack-value` bytes it
 /// converts, once, to a `ByteTable`.
 public final class HashValue {
     public nonisolated(unsafe) static var maxCompactEntries = 128
     public nonisolated(unsafe) static var maxCompactValueLength = 64
 
-    private(set) var pairs: [(field: Bytes, value: Bytes)] = []
+    private(set) var packed = PackedPairs()
     private(set) var table: ByteTable<Bytes>? = nil
 
     public init() {}
 
     public var isCompact: Bool { table == nil }
-    public var count: Int { table?.count ?? pairs.count }
+    public var count: Int { table?.count ?? packed.count }
 
     public func get(_ field: Bytes) -> Bytes? {
         if let table { return table[field] }
-        for pair in pairs where pair.field == field { return pair.value }
-        return nil
+        return packed.find(field).map { packed.value(at: $0) }
     }
 
     /// Sets a field; true when it was new.
     @discardableResult
     public func set(_ field: Bytes, _ value: Bytes) -> Bool {
         if table == nil {
-            if let position = pairs.firstIndex(where: { $0.field == field }) {
-                pairs[position].value = value
+            if let location = packed.find(field) {
+                packed.replaceValue(at: location, with: value)
                 convertIfTooLarge(field, value)
                 return false
             }
-            pairs.append((field, value))
+            packed.append(field, value)
             convertIfTooLarge(field, value)
             return true
         }
@@ -41,8 +41,8 @@ public final class HashValue {
     @discardableResult
     public func remove(_ field: Bytes) -> Bool {
         if table != nil { return table!.remove(field) != nil }
-        guard let position = pairs.firstIndex(where: { $0.field == field }) else { return false }
-        pairs.remove(at: position)
+        guard let location = packed.find(field) else { return false }
+        packed.remove(at: location)
         return true
     }
 
@@ -51,14 +51,14 @@ public final class HashValue {
         if let table {
             table.forEach(body)
         } else {
-            for pair in pairs { body(pair.field, pair.value) }
+            packed.forEach(body)
         }
     }
 
     /// The pair at a position in `0..<count` (for random picks).
     public func pair(at position: Int) -> (Bytes, Bytes) {
         if let table { return (table.key(at: position), table.value(at: position)) }
-        return pairs[position]
+        return packed.pair(at: position)
     }
 
     /// One HSCAN step: compact hashes return everything at cursor 0, as Redis does.
@@ -72,18 +72,18 @@ public final class HashValue {
 
     public func duplicate() -> HashValue {
         let copy = HashValue()
-        copy.pairs = pairs
+        copy.packed = packed
         copy.table = table
         return copy
     }
 
     private func convertIfTooLarge(_ field: Bytes, _ value: Bytes) {
-        guard pairs.count > Self.maxCompactEntries
+        guard packed.count > Self.maxCompactEntries
             || field.count > Self.maxCompactValueLength
             || value.count > Self.maxCompactValueLength else { return }
         var converted = ByteTable<Bytes>()
-        for pair in pairs { converted.set(pair.field, pair.value) }
+        packed.forEach { converted.set($0, $1) }
         table = converted
-        pairs = []
+        packed = PackedPairs()
     }
 }

@@ -84,16 +84,13 @@ public enum MemoryFootprint {
     }
 
     static func hashBytes(_ hash: HashValue, samples: Int) -> Int {
-        let object = objectBlock(fields: MemoryLayout<[(field: Bytes, value: Bytes)]>.size
-                                 + MemoryLayout<ByteTable<Bytes>?>.size)
+        let object = objectBlock(fields: MemoryLayout<PackedPairs>.size + MemoryLayout<ByteTable<Bytes>?>.size)
         if let table = hash.table {
             return object + tableBytes(table) + sampled(table.count, samples) {
                 heapBytes(table.key(at: $0)) + heapBytes(table.value(at: $0))
             }
         }
-        let pairs = hash.pairs
-        return object + arrayBlock(capacity: pairs.capacity, stride: MemoryLayout<(field: Bytes, value: Bytes)>.stride)
-            + sampled(pairs.count, samples) { heapBytes(pairs[$0].field) + heapBytes(pairs[$0].value) }
+        return object + arrayBlock(capacity: hash.packed.bytes.capacity, stride: 1)
     }
 
     static func listBytes(_ list: ListValue, samples: Int) -> Int {
