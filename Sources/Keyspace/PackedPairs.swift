@@ -56,23 +56,20 @@ struct PackedPairs {
     /// Overwrites the value in place (resizing its room first when the new one
     /// is longer or shorter): no temporary buffer.
     mutating func replaceValue(at location: Location, with value: Bytes) {
-        var length = value.count, header = 1
-        while length >= 0x80 { length >>= 7; header += 1 }
+        var header = 0
+        Self.forEachLengthByte(value.count) { _ in header += 1 }
         let room = location.end - location.valueStart, needed = header + value.count
         if needed != room {
             bytes.replaceSubrange(location.valueStart..<location.end, with: repeatElement(0, count: needed))
         }
         bytes.withUnsafeMutableBytes { raw in
             var offset = location.valueStart
-            length = value.count
-            while length >= 0x80 {
-                raw[offset] = UInt8(truncatingIfNeeded: length) | 0x80
-                length >>= 7
+            Self.forEachLengthByte(value.count) { byte in
+                raw[offset] = byte
                 offset += 1
             }
-            raw[offset] = UInt8(length)
             value.withUnsafeBytes { source in
-                if source.count > 0 { (raw.baseAddress! + offset + 1).copyMemory(from: source.baseAddress!, byteCount: source.count) }
+                if source.count > 0 { (raw.baseAddress! + offset).copyMemory(from: source.baseAddress!, byteCount: source.count) }
             }
         }
     }
@@ -97,23 +94,31 @@ struct PackedPairs {
     /// The pair at a position in `0..<count` (a scan from the start: random picks only).
     func pair(at position: Int) -> (Bytes, Bytes) {
         precondition(position >= 0 && position < count, "pair index out of range")
-        var result: (Bytes, Bytes)? = nil
-        var index = 0
-        forEach { field, value in
-            if index == position { result = (field, value) }
-            index += 1
+        return bytes.withUnsafeBytes { raw in
+            var offset = 0
+            for _ in 0..<position {
+                _ = Self.readString(raw, &offset)
+                _ = Self.readString(raw, &offset)
+            }
+            let field = Bytes(copying: UnsafeRawBufferPointer(rebasing: raw[Self.readString(raw, &offset)]))
+            return (field, Bytes(copying: UnsafeRawBufferPointer(rebasing: raw[Self.readString(raw, &offset)])))
         }
-        return result!
     }
 
     private static func appendString(_ string: Bytes, to out: inout [UInt8]) {
-        var length = string.count
+        forEachLengthByte(string.count) { out.append($0) }
+        string.withUnsafeBytes { out.append(contentsOf: $0) }
+    }
+
+    /// The bytes of a string's length header: LEB128, seven bits a byte, low first.
+    @inline(__always)
+    private static func forEachLengthByte(_ length: Int, _ body: (UInt8) -> Void) {
+        var length = length
         while length >= 0x80 {
-            out.append(UInt8(truncatingIfNeeded: length) | 0x80)
+            body(UInt8(truncatingIfNeeded: length) | 0x80)
             length >>= 7
         }
-        out.append(UInt8(length))
-        string.withUnsafeBytes { out.append(contentsOf: $0) }
+        body(UInt8(length))
     }
 
     /// The byte range of the string at `offset`, moving `offset` past it.
