@@ -83,7 +83,7 @@ enum DebugInspection {
             c.reply.error("ERR Not a quicklist encoded object.")
             return
         }
-        var lines = ["{ring buffer, \(list.count) elements, \(MemoryFootprint.valueBytes(slot.value)) bytes}"]
+        var lines = ["{\(list.isPacked ? "packed" : "ring buffer"), \(list.count) elements, \(MemoryFootprint.valueBytes(slot.value)) bytes}"]
         if c.args.count == 4 && DebugCommand.cInteger(c.args[3]) != 0 {
             for (position, element) in list.enumerated() {
                 lines.append("{\(position)} \(element.count) bytes: \(Text.truncated(element, 64))")

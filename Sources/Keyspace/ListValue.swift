@@ -1,10 +1,16 @@
 import SwirlBytes
 
-/// A Redis list: a ring buffer of elements (a deque), so pushes and pops at
-/// either end are O(1) amortized and indexing is O(1). Redis 7.0 keeps lists
-/// in a quicklist; the order and every reply are the same. Positions are
-/// 0 (head, LEFT) ..< count (tail, RIGHT).
+/// A Redis list. A small one (at most `PackedList.maxCount` elements of at
+/// most `PackedList.maxElementLength` bytes) is packed in one byte buffer; a
+/// list that outgrows that moves to a ring buffer of elements (a deque), so
+/// pushes and pops at either end are O(1) amortized and indexing is O(1).
+/// Redis 7.0 keeps lists in a quicklist of listpacks; the order and every reply
+/// are the same. Positions are 0 (head, LEFT) ..< count (tail, RIGHT).
+///
+/// Invariant: the list is packed exactly when `ring` is empty (an emptied list
+/// starts packed again).
 public final class ListValue: RandomAccessCollection {
+    private var packed = PackedList()
     /// Storage whose size is 0 or a power of two; unused slots hold an empty `Bytes`.
     private(set) var ring: [Bytes] = []
     /// Storage position of element 0.
@@ -21,21 +27,42 @@ public final class ListValue: RandomAccessCollection {
     public var endIndex: Int { count }
     public var isEmpty: Bool { count == 0 }
 
+    public var isPacked: Bool { ring.isEmpty }
+    /// The packed form's buffer size, for MEMORY USAGE.
+    var packedCapacity: Int { packed.bytes.capacity }
+
+    private func canPack(_ element: Bytes) -> Bool {
+        count < PackedList.maxCount && PackedList.fits(element)
+    }
+
     @inline(__always)
     private func slot(_ position: Int) -> Int { (head + position) & (ring.count - 1) }
 
     public subscript(position: Int) -> Bytes {
         get {
             precondition(position >= 0 && position < count, "list index out of range")
+            if isPacked { return packed.element(at: position, count: count) }
             return ring[slot(position)]
         }
         set {
             precondition(position >= 0 && position < count, "list index out of range")
+            if isPacked {
+                if PackedList.fits(newValue) { return packed.replace(at: position, count: count, with: newValue) }
+                unpack()
+            }
             ring[slot(position)] = newValue
         }
     }
 
     public func pushFront(_ element: Bytes) {
+        if isPacked {
+            if canPack(element) {
+                packed.insert(element, at: 0, count: count)
+                count += 1
+                return
+            }
+            unpack()
+        }
         growIfFull()
         head = (head - 1) & (ring.count - 1)
         ring[head] = element
@@ -43,6 +70,14 @@ public final class ListValue: RandomAccessCollection {
     }
 
     public func pushBack(_ element: Bytes) {
+        if isPacked {
+            if canPack(element) {
+                packed.append(element)
+                count += 1
+                return
+            }
+            unpack()
+        }
         growIfFull()
         ring[slot(count)] = element
         count += 1
@@ -51,6 +86,10 @@ public final class ListValue: RandomAccessCollection {
     @discardableResult
     public func popFront() -> Bytes? {
         guard count > 0 else { return nil }
+        if isPacked {
+            count -= 1
+            return packed.removeFirst()
+        }
         let element = ring[head]
         ring[head] = Bytes()
         head = (head + 1) & (ring.count - 1)
@@ -62,6 +101,10 @@ public final class ListValue: RandomAccessCollection {
     @discardableResult
     public func popBack() -> Bytes? {
         guard count > 0 else { return nil }
+        if isPacked {
+            count -= 1
+            return packed.removeLast(count: count + 1)
+        }
         let position = slot(count - 1)
         let element = ring[position]
         ring[position] = Bytes()
@@ -75,6 +118,14 @@ public final class ListValue: RandomAccessCollection {
         precondition(position >= 0 && position <= count, "list index out of range")
         if position == 0 { return pushFront(element) }
         if position == count { return pushBack(element) }
+        if isPacked {
+            if canPack(element) {
+                packed.insert(element, at: position, count: count)
+                count += 1
+                return
+            }
+            unpack()
+        }
         if position < count / 2 {
             pushFront(self[0])
             for index in 1..<position { self[index] = self[index + 1] }
@@ -94,6 +145,12 @@ public final class ListValue: RandomAccessCollection {
     public func trim(left: Int, right: Int) {
         if left + right >= count {
             removeAll()
+            return
+        }
+        if isPacked {
+            packed.removeSubrange((count - right)..<count, count: count)
+            packed.removeSubrange(0..<left, count: count - right)
+            count -= left + right
             return
         }
         for _ in 0..<left { popFront() }
@@ -122,6 +179,7 @@ public final class ListValue: RandomAccessCollection {
     }
 
     public func removeAll() {
+        packed.removeAll()
         ring = []
         head = 0
         count = 0
@@ -129,6 +187,7 @@ public final class ListValue: RandomAccessCollection {
 
     public func duplicate() -> ListValue {
         let copy = ListValue()
+        copy.packed = packed
         copy.ring = ring
         copy.head = head
         copy.count = count
@@ -137,6 +196,23 @@ public final class ListValue: RandomAccessCollection {
 
     private func replaceAll(with elements: [Bytes]) {
         removeAll()
+        if elements.count <= PackedList.maxCount && elements.allSatisfy(PackedList.fits) {
+            for element in elements { packed.append(element) }
+            count = elements.count
+        } else {
+            fillRing(with: elements)
+        }
+    }
+
+    /// Moves a packed list to the ring, before a change the packed form cannot hold.
+    private func unpack() {
+        let elements = Array(self)
+        removeAll()
+        fillRing(with: elements)
+    }
+
+    /// Makes `elements` the ring of an emptied list.
+    private func fillRing(with elements: [Bytes]) {
         guard !elements.isEmpty else { return }
         var capacity = 4
         while capacity < elements.count { capacity <<= 1 }

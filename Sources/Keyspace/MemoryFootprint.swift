@@ -94,8 +94,9 @@ public enum MemoryFootprint {
     }
 
     static func listBytes(_ list: ListValue, samples: Int) -> Int {
-        objectBlock(fields: MemoryLayout<[Bytes]>.size + 2 * MemoryLayout<Int>.size)
-            + arrayBlock(capacity: list.ring.capacity, stride: MemoryLayout<Bytes>.stride)
+        let object = objectBlock(fields: MemoryLayout<PackedList>.size + MemoryLayout<[Bytes]>.size + 2 * MemoryLayout<Int>.size)
+        if list.isPacked { return object + arrayBlock(capacity: list.packedCapacity, stride: 1) }
+        return object + arrayBlock(capacity: list.ring.capacity, stride: MemoryLayout<Bytes>.stride)
             + sampled(list.count, samples) { heapBytes(list[$0]) }
     }
 

@@ -107,4 +107,90 @@ final class ListValueTests: XCTestCase {
             XCTAssertTrue(model.isEmpty)
         }
     }
+
+    func testSmallListsArePackedUntilTheyOutgrowIt() {
+        let list = ListValue()
+        for n in 0..<PackedList.maxCount { list.pushBack(b("\(n)")) }
+        XCTAssertTrue(list.isPacked)
+        list.pushFront(b("front"))
+        XCTAssertFalse(list.isPacked, "one element past maxCount moves to the ring")
+        XCTAssertEqual(list.first, b("front"))
+        XCTAssertEqual(list.last, b("\(PackedList.maxCount - 1)"))
+        list.removeAll()
+        XCTAssertTrue(list.isPacked, "an emptied list starts packed again")
+
+        let long = Bytes(Array(repeating: UInt8(ascii: "x"), count: PackedList.maxElementLength + 1))
+        let small = ListValue(["a", "b", "c"].map { b($0) })
+        small[1] = long
+        XCTAssertFalse(small.isPacked, "an element longer than maxElementLength moves to the ring")
+        XCTAssertEqual(Array(small), [b("a"), long, b("c")])
+        XCTAssertEqual(small.remove(long, limit: 0, fromTail: false), 1)
+        XCTAssertTrue(small.isPacked, "LREM rebuilds the list in the form that fits")
+        XCTAssertEqual(strings(small), ["a", "c"])
+    }
+
+    /// Random operations on lists that stay around the packed form's limits,
+    /// with elements of every length up to past the packed limit, against an
+    /// array; reads walk forward, backward and at random (the cursor).
+    func testSmallListsMatchAnArrayModel() {
+        var generator = SystemRandomNumberGenerator()
+        let longest = PackedList.maxElementLength + 8
+        for round in 0..<40 {
+            let list = ListValue()
+            var model: [Bytes] = []
+            let target = round % 2 == 0 ? 20 : PackedList.maxCount
+            for step in 0..<1_500 {
+                let length = Int.random(in: 0...(step % 7 == 0 ? longest : 12), using: &generator)
+                let element = Bytes((0..<length).map { UInt8(truncatingIfNeeded: $0 &+ step) })
+                let grow = model.count < target
+                switch Int.random(in: 0..<12, using: &generator) {
+                case 0, 1:
+                    if grow { list.pushFront(element); model.insert(element, at: 0) }
+                    else { XCTAssertEqual(list.popFront(), model.isEmpty ? nil : model.removeFirst()) }
+                case 2, 3:
+                    if grow { list.pushBack(element); model.append(element) }
+                    else { XCTAssertEqual(list.popBack(), model.popLast()) }
+                case 4:
+                    let at = Int.random(in: 0...model.count, using: &generator)
+                    list.insert(element, at: at)
+                    model.insert(element, at: at)
+                case 5:
+                    if !model.isEmpty {
+                        let at = Int.random(in: 0..<model.count, using: &generator)
+                        list[at] = element
+                        model[at] = element
+                    }
+                case 6:
+                    let left = Int.random(in: 0...3, using: &generator), right = Int.random(in: 0...3, using: &generator)
+                    list.trim(left: left, right: right)
+                    model = left + right >= model.count ? [] : Array(model[left..<(model.count - right)])
+                case 7:
+                    if let victim = model.randomElement(using: &generator) {
+                        let limit = Int.random(in: -2...2, using: &generator)
+                        let removed = list.remove(victim, limit: abs(limit), fromTail: limit < 0)
+                        var kept = model
+                        var count = 0
+                        let order = limit < 0 ? Array(kept.indices.reversed()) : Array(kept.indices)
+                        var drop = Set<Int>()
+                        for at in order where kept[at] == victim && (limit == 0 || count < abs(limit)) {
+                            drop.insert(at)
+                            count += 1
+                        }
+                        kept = kept.indices.filter { !drop.contains($0) }.map { kept[$0] }
+                        XCTAssertEqual(removed, count)
+                        model = kept
+                    }
+                case 8:
+                    XCTAssertEqual(Array(list.reversed()), Array(model.reversed()))
+                default:
+                    for _ in 0..<3 where !model.isEmpty {
+                        let at = Int.random(in: 0..<model.count, using: &generator)
+                        XCTAssertEqual(list[at], model[at])
+                    }
+                }
+                XCTAssertEqual(list.count, model.count)
+            }
+            XCTAssertEqual(Array(list), model)
+        }
+    }
 }
