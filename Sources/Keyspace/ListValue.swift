@@ -1,7 +1,7 @@
 import SwirlBytes
 
-/// A Redis list. A small one (at most `PackedList.maxCount` elements of at
-/// most `PackedList.maxElementLength` bytes) is packed in one byte buffer; a
+/// A Redis list. A small one (at most `maxPackedCount` elements of at most
+/// `maxPackedElementLength` bytes) is packed in one byte buffer; a
 /// list that outgrows that moves to a ring buffer of elements (a deque), so
 /// pushes and pops at either end are O(1) amortized and indexing is O(1).
 /// Redis 7.0 keeps lists in a quicklist of listpacks; the order and every reply
@@ -10,7 +10,10 @@ import SwirlBytes
 /// Invariant: the list is packed exactly when `ring` is empty (an emptied list
 /// starts packed again).
 public final class ListValue: RandomAccessCollection {
-    private var packed = PackedList()
+    static let maxPackedCount = 128
+    static let maxPackedElementLength = 64
+
+    private var packed = PackedEntries()
     /// Storage whose size is 0 or a power of two; unused slots hold an empty `Bytes`.
     private(set) var ring: [Bytes] = []
     /// Storage position of element 0.
@@ -31,8 +34,28 @@ public final class ListValue: RandomAccessCollection {
     /// The packed form's buffer size, for MEMORY USAGE.
     var packedCapacity: Int { packed.bytes.capacity }
 
+    private static func fitsPacked(_ element: Bytes) -> Bool { element.count <= maxPackedElementLength }
+
     private func canPack(_ element: Bytes) -> Bool {
-        count < PackedList.maxCount && PackedList.fits(element)
+        count < Self.maxPackedCount && Self.fitsPacked(element)
+    }
+
+    private func packedElement(at position: Int) -> Bytes {
+        packed.withPayload(at: position, count: count) { Bytes(copying: $0) }
+    }
+
+    private func packedInsert(_ element: Bytes, at position: Int) {
+        packed.insert(at: position, count: count, length: element.count) { room in
+            element.withUnsafeBytes { room.copyMemory(from: $0) }
+        }
+        count += 1
+    }
+
+    private func packedRemove(at position: Int) -> Bytes {
+        let element = packedElement(at: position)
+        packed.removeSubrange(position..<(position + 1), count: count)
+        count -= 1
+        return element
     }
 
     @inline(__always)
@@ -41,13 +64,17 @@ public final class ListValue: RandomAccessCollection {
     public subscript(position: Int) -> Bytes {
         get {
             precondition(position >= 0 && position < count, "list index out of range")
-            if isPacked { return packed.element(at: position, count: count) }
+            if isPacked { return packedElement(at: position) }
             return ring[slot(position)]
         }
         set {
             precondition(position >= 0 && position < count, "list index out of range")
             if isPacked {
-                if PackedList.fits(newValue) { return packed.replace(at: position, count: count, with: newValue) }
+                if Self.fitsPacked(newValue) {
+                    return packed.replace(at: position, count: count, length: newValue.count) { room in
+                        newValue.withUnsafeBytes { room.copyMemory(from: $0) }
+                    }
+                }
                 unpack()
             }
             ring[slot(position)] = newValue
@@ -56,11 +83,7 @@ public final class ListValue: RandomAccessCollection {
 
     public func pushFront(_ element: Bytes) {
         if isPacked {
-            if canPack(element) {
-                packed.insert(element, at: 0, count: count)
-                count += 1
-                return
-            }
+            if canPack(element) { return packedInsert(element, at: 0) }
             unpack()
         }
         growIfFull()
@@ -71,11 +94,7 @@ public final class ListValue: RandomAccessCollection {
 
     public func pushBack(_ element: Bytes) {
         if isPacked {
-            if canPack(element) {
-                packed.append(element)
-                count += 1
-                return
-            }
+            if canPack(element) { return packedInsert(element, at: count) }
             unpack()
         }
         growIfFull()
@@ -86,10 +105,7 @@ public final class ListValue: RandomAccessCollection {
     @discardableResult
     public func popFront() -> Bytes? {
         guard count > 0 else { return nil }
-        if isPacked {
-            count -= 1
-            return packed.removeFirst()
-        }
+        if isPacked { return packedRemove(at: 0) }
         let element = ring[head]
         ring[head] = Bytes()
         head = (head + 1) & (ring.count - 1)
@@ -101,10 +117,7 @@ public final class ListValue: RandomAccessCollection {
     @discardableResult
     public func popBack() -> Bytes? {
         guard count > 0 else { return nil }
-        if isPacked {
-            count -= 1
-            return packed.removeLast(count: count + 1)
-        }
+        if isPacked { return packedRemove(at: count - 1) }
         let position = slot(count - 1)
         let element = ring[position]
         ring[position] = Bytes()
@@ -119,11 +132,7 @@ public final class ListValue: RandomAccessCollection {
         if position == 0 { return pushFront(element) }
         if position == count { return pushBack(element) }
         if isPacked {
-            if canPack(element) {
-                packed.insert(element, at: position, count: count)
-                count += 1
-                return
-            }
+            if canPack(element) { return packedInsert(element, at: position) }
             unpack()
         }
         if position < count / 2 {
@@ -196,9 +205,8 @@ public final class ListValue: RandomAccessCollection {
 
     private func replaceAll(with elements: [Bytes]) {
         removeAll()
-        if elements.count <= PackedList.maxCount && elements.allSatisfy(PackedList.fits) {
-            for element in elements { packed.append(element) }
-            count = elements.count
+        if elements.count <= Self.maxPackedCount && elements.allSatisfy(Self.fitsPacked) {
+            for element in elements { packedInsert(element, at: count) }
         } else {
             fillRing(with: elements)
         }

@@ -69,13 +69,9 @@ public enum MemoryFootprint {
     /// from member to score. A long member's heap block is shared by the two
     /// (copy on write), so it is counted once.
     static func sortedSetBytes(_ zset: SortedSetValue, samples: Int) -> Int {
-        let object = objectBlock(fields: MemoryLayout<Bool>.stride + MemoryLayout<[ScoredMember]>.size
+        let object = objectBlock(fields: MemoryLayout<Bool>.stride + MemoryLayout<CompactSortedSet>.size
                                  + MemoryLayout<AnyObject?>.size)
-        if zset.isCompact {
-            let entries = zset.compact
-            return object + arrayBlock(capacity: entries.capacity, stride: MemoryLayout<ScoredMember>.stride)
-                + sampled(entries.count, samples) { heapBytes(entries[$0].member) }
-        }
+        if zset.isCompact { return object + arrayBlock(capacity: zset.compact.entries.bytes.capacity, stride: 1) }
         let list = zset.list
         let members = list.members
         let largeForm = objectBlock(fields: MemoryLayout<SkipList>.size + MemoryLayout<ByteTable<Double>>.size)
@@ -94,7 +90,7 @@ public enum MemoryFootprint {
     }
 
     static func listBytes(_ list: ListValue, samples: Int) -> Int {
-        let object = objectBlock(fields: MemoryLayout<PackedList>.size + MemoryLayout<[Bytes]>.size + 2 * MemoryLayout<Int>.size)
+        let object = objectBlock(fields: MemoryLayout<PackedEntries>.size + MemoryLayout<[Bytes]>.size + 2 * MemoryLayout<Int>.size)
         if list.isPacked { return object + arrayBlock(capacity: list.packedCapacity, stride: 1) }
         return object + arrayBlock(capacity: list.ring.capacity, stride: MemoryLayout<Bytes>.stride)
             + sampled(list.count, samples) { heapBytes(list[$0]) }

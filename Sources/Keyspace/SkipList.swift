@@ -60,16 +60,16 @@ struct SkipList {
 
     /// memcmp order, then the shorter first: Redis's sdscmp.
     static func compare(_ a: Bytes, _ b: Bytes) -> Int {
-        a.withUnsafeBytes { x in
-            b.withUnsafeBytes { y in
-                let shared = min(x.count, y.count)
-                if shared > 0 {
-                    let result = memcmp(x.baseAddress!, y.baseAddress!, shared)
-                    if result != 0 { return Int(result) }
-                }
-                return x.count - y.count
-            }
+        a.withUnsafeBytes { x in b.withUnsafeBytes { y in compare(x, y) } }
+    }
+
+    static func compare(_ x: UnsafeRawBufferPointer, _ y: UnsafeRawBufferPointer) -> Int {
+        let shared = min(x.count, y.count)
+        if shared > 0 {
+            let result = memcmp(x.baseAddress!, y.baseAddress!, shared)
+            if result != 0 { return Int(result) }
         }
+        return x.count - y.count
     }
 
     // MARK: - Levels

@@ -20,8 +20,8 @@ public struct ScoredMember: Equatable, Sendable {
 /// members compared bytewise:
 ///
 /// - compact (Redis's listpack): at most `maxCompactEntries` members of at
-///   most `maxCompactValueLength` bytes, one sorted array; lookups by member
-///   are linear, as in a listpack.
+///   most `maxCompactValueLength` bytes, packed in order in one byte buffer
+///   (`CompactSortedSet`); lookups by member are linear, as in a listpack.
 /// - large (Redis's skiplist): a `SkipList` for order and ranks, plus a
 ///   `ByteTable` from member to score for O(1) ZSCORE and membership.
 ///
@@ -34,7 +34,7 @@ public final class SortedSetValue {
     public nonisolated(unsafe) static var maxCompactValueLength = 64
 
     public private(set) var isCompact = true
-    private(set) var compact: [ScoredMember] = []
+    private(set) var compact = CompactSortedSet()
     /// The large form, boxed: a compact set carries one nil reference instead
     /// of the skip list's and the table's fields (about 150 bytes inline).
     private final class LargeForm {
@@ -78,10 +78,7 @@ public final class SortedSetValue {
     // MARK: - Members
 
     public func score(of member: Bytes) -> Double? {
-        if isCompact {
-            for entry in compact where entry.member == member { return entry.score }
-            return nil
-        }
+        if isCompact { return compact.find(member)?.score }
         return table[member]
     }
 
@@ -91,9 +88,7 @@ public final class SortedSetValue {
             if compact.count + 1 > Self.maxCompactEntries || member.count > Self.maxCompactValueLength {
                 convertToLarge()
             } else {
-                let score = Self.compactScore(score)
-                compact.insert(ScoredMember(member, score), at: compactPartition { SkipList.ordered($0, $1, score, member) })
-                return
+                return compact.insert(member, Self.compactScore(score))
             }
         }
         table.insertNew(member, score)
@@ -104,11 +99,8 @@ public final class SortedSetValue {
     public func update(_ member: Bytes, from old: Double, to new: Double) {
         if old == new { return }
         if isCompact {
-            let position = compactRank(member, old)
-            compact.remove(at: position)
-            let new = Self.compactScore(new)
-            compact.insert(ScoredMember(member, new), at: compactPartition { SkipList.ordered($0, $1, new, member) })
-            return
+            if let position = compact.find(member)?.position { compact.removeSubrange(position..<(position + 1)) }
+            return compact.insert(member, Self.compactScore(new))
         }
         if let position = table.index(of: member) { table.modifyValue(at: position) { $0 = new } }
         list.update(member, from: old, to: new)
@@ -118,8 +110,8 @@ public final class SortedSetValue {
     @discardableResult
     public func remove(_ member: Bytes) -> Bool {
         if isCompact {
-            guard let position = compact.firstIndex(where: { $0.member == member }) else { return false }
-            compact.remove(at: position)
+            guard let position = compact.find(member)?.position else { return false }
+            compact.removeSubrange(position..<(position + 1))
             return true
         }
         guard let score = table.remove(member) else { return false }
@@ -129,8 +121,9 @@ public final class SortedSetValue {
 
     /// The 0-based rank of a member in ascending order, or nil.
     public func rank(of member: Bytes) -> Int? {
-        guard let score = score(of: member) else { return nil }
-        return isCompact ? compactRank(member, score) : list.rank(score, member)
+        if isCompact { return compact.find(member)?.position }
+        guard let score = table[member] else { return nil }
+        return list.rank(score, member)
     }
 
     // MARK: - Ranks and ranges
@@ -138,7 +131,10 @@ public final class SortedSetValue {
     /// How many entries satisfy `isBefore`, a predicate true for a prefix of
     /// the order (so the rank of the first entry for which it is false).
     public func partition(_ isBefore: (Double, Bytes) -> Bool) -> Int {
-        isCompact ? compactPartition(isBefore) : list.partition(isBefore)
+        if isCompact {
+            return compact.partition { score, payload in isBefore(score, Bytes(copying: CompactSortedSet.member(payload))) }
+        }
+        return list.partition(isBefore)
     }
 
     /// The ranks of the entries with scores in `range`.
@@ -146,8 +142,8 @@ public final class SortedSetValue {
         if range.isEmpty { return 0..<0 }
         let start: Int, end: Int
         if isCompact {
-            start = compactPartition { score, _ in !range.isAboveMin(score) }
-            end = compactPartition { score, _ in range.isBelowMax(score) }
+            start = compact.partition { score, _ in !range.isAboveMin(score) }
+            end = compact.partition { score, _ in range.isBelowMax(score) }
         } else {
             start = list.partition(byScore: { !range.isAboveMin($0) })
             end = list.partition(byScore: { range.isBelowMax($0) })
@@ -166,7 +162,10 @@ public final class SortedSetValue {
 
     /// The entry at a 0-based rank in `0..<count`.
     public func entry(atRank rank: Int) -> ScoredMember {
-        if isCompact { return compact[rank] }
+        if isCompact {
+            let entry = compact.entry(at: rank)
+            return ScoredMember(entry.member, entry.score)
+        }
         let node = list.node(atRank: rank)
         return ScoredMember(list.members[Int(node)], list.scores[Int(node)])
     }
@@ -176,10 +175,9 @@ public final class SortedSetValue {
     public func forEach(ranks: Range<Int>, reverse: Bool = false, _ body: (Bytes, Double) -> Void) {
         if ranks.isEmpty { return }
         if isCompact {
-            if reverse {
-                for position in ranks.reversed() { body(compact[position].member, compact[position].score) }
-            } else {
-                for position in ranks { body(compact[position].member, compact[position].score) }
+            for step in 0..<ranks.count {
+                let entry = compact.entry(at: reverse ? ranks.upperBound - 1 - step : ranks.lowerBound + step)
+                body(entry.member, entry.score)
             }
             return
         }
@@ -207,7 +205,10 @@ public final class SortedSetValue {
     public func removeRanks(_ ranks: Range<Int>, _ body: (Bytes, Double) -> Void = { _, _ in }) {
         if ranks.isEmpty { return }
         if isCompact {
-            for entry in compact[ranks] { body(entry.member, entry.score) }
+            for position in ranks {
+                let entry = compact.entry(at: position)
+                body(entry.member, entry.score)
+            }
             compact.removeSubrange(ranks)
             return
         }
@@ -258,20 +259,6 @@ public final class SortedSetValue {
     @inline(__always)
     private static func compactScore(_ score: Double) -> Double { score == 0 ? 0 : score }
 
-    private func compactPartition(_ isBefore: (Double, Bytes) -> Bool) -> Int {
-        var low = 0
-        var high = compact.count
-        while low < high {
-            let middle = (low + high) / 2
-            if isBefore(compact[middle].score, compact[middle].member) { low = middle + 1 } else { high = middle }
-        }
-        return low
-    }
-
-    private func compactRank(_ member: Bytes, _ score: Double) -> Int {
-        compactPartition { SkipList.ordered($0, $1, score, member) }
-    }
-
     /// Makes a compact set large for good (Redis's SORT does this to any sorted
     /// set it reads, which OBJECT ENCODING shows afterwards).
     public func convertToSkipList() {
@@ -280,11 +267,12 @@ public final class SortedSetValue {
 
     private func convertToLarge() {
         large = LargeForm()
-        for entry in compact {
+        for position in 0..<compact.count {
+            let entry = compact.entry(at: position)
             table.insertNew(entry.member, entry.score)
             list.insert(entry.score, entry.member)
         }
-        compact = []
+        compact = CompactSortedSet()
         isCompact = false
     }
 }

@@ -110,16 +110,16 @@ final class ListValueTests: XCTestCase {
 
     func testSmallListsArePackedUntilTheyOutgrowIt() {
         let list = ListValue()
-        for n in 0..<PackedList.maxCount { list.pushBack(b("\(n)")) }
+        for n in 0..<ListValue.maxPackedCount { list.pushBack(b("\(n)")) }
         XCTAssertTrue(list.isPacked)
         list.pushFront(b("front"))
         XCTAssertFalse(list.isPacked, "one element past maxCount moves to the ring")
         XCTAssertEqual(list.first, b("front"))
-        XCTAssertEqual(list.last, b("\(PackedList.maxCount - 1)"))
+        XCTAssertEqual(list.last, b("\(ListValue.maxPackedCount - 1)"))
         list.removeAll()
         XCTAssertTrue(list.isPacked, "an emptied list starts packed again")
 
-        let long = Bytes(Array(repeating: UInt8(ascii: "x"), count: PackedList.maxElementLength + 1))
+        let long = Bytes(Array(repeating: UInt8(ascii: "x"), count: ListValue.maxPackedElementLength + 1))
         let small = ListValue(["a", "b", "c"].map { b($0) })
         small[1] = long
         XCTAssertFalse(small.isPacked, "an element longer than maxElementLength moves to the ring")
@@ -134,11 +134,11 @@ final class ListValueTests: XCTestCase {
     /// array; reads walk forward, backward and at random (the cursor).
     func testSmallListsMatchAnArrayModel() {
         var generator = SystemRandomNumberGenerator()
-        let longest = PackedList.maxElementLength + 8
+        let longest = ListValue.maxPackedElementLength + 8
         for round in 0..<40 {
             let list = ListValue()
             var model: [Bytes] = []
-            let target = round % 2 == 0 ? 20 : PackedList.maxCount
+            let target = round % 2 == 0 ? 20 : ListValue.maxPackedCount
             for step in 0..<1_500 {
                 let length = Int.random(in: 0...(step % 7 == 0 ? longest : 12), using: &generator)
                 let element = Bytes((0..<length).map { UInt8(truncatingIfNeeded: $0 &+ step) })

@@ -2,7 +2,7 @@ import XCTest
 @testable import Keyspace
 import SwirlBytes
 
-/// The two forms of a sorted set (compact array, skiplist + table), their
+/// The two forms of a sorted set (packed entries, skiplist + table), their
 /// conversion, and both forms driven through the same random operations
 /// against a model.
 final class SortedSetValueTests: XCTestCase {
@@ -72,11 +72,15 @@ final class SortedSetValueTests: XCTestCase {
             // The thresholds are read on every insert: a large limit keeps one
             // set compact, the other starts large.
             SortedSetValue.maxCompactEntries = 100_000
+            SortedSetValue.maxCompactValueLength = 1_000
+            // Odd rounds use long members too: a packed entry's length takes two bytes past 127.
+            let padding = round % 2 == 1 ? [0, 20, 130, 300] : [0]
             let compact = SortedSetValue()
             let large = SortedSetValue(expectedCount: .max, longestMember: 0)
             var model: [Bytes: Double] = [:]
             for _ in 0..<300 {
-                let member = Bytes("k\(Int.random(in: 0..<60))")
+                let tag = Int.random(in: 0..<60)
+                let member = Bytes("k\(tag)" + String(repeating: "x", count: padding[tag % padding.count]))
                 let score = Double(Int.random(in: -5...5 + round * 10))
                 switch Int.random(in: 0..<4) {
                 case 0, 1:
@@ -110,13 +114,16 @@ final class SortedSetValueTests: XCTestCase {
                 XCTAssertEqual(compact.rank(of: entry.member), rank)
                 XCTAssertEqual(large.rank(of: entry.member), rank)
                 XCTAssertEqual(large.entry(atRank: rank), entry)
+                XCTAssertEqual(compact.entry(atRank: rank), entry)
             }
             if expected.count > 4 {
-                var forward: [ScoredMember] = [], backward: [ScoredMember] = []
-                large.forEach(ranks: 1..<4) { forward.append(ScoredMember($0, $1)) }
-                large.forEach(ranks: 1..<4, reverse: true) { backward.append(ScoredMember($0, $1)) }
-                XCTAssertEqual(forward, Array(expected[1..<4]))
-                XCTAssertEqual(backward, Array(expected[1..<4].reversed()))
+                for zset in [compact, large] {
+                    var forward: [ScoredMember] = [], backward: [ScoredMember] = []
+                    zset.forEach(ranks: 1..<4) { forward.append(ScoredMember($0, $1)) }
+                    zset.forEach(ranks: 1..<4, reverse: true) { backward.append(ScoredMember($0, $1)) }
+                    XCTAssertEqual(forward, Array(expected[1..<4]))
+                    XCTAssertEqual(backward, Array(expected[1..<4].reversed()))
+                }
                 XCTAssertEqual(compact.pop(count: 2, fromMax: true), Array(expected.suffix(2).reversed()))
                 XCTAssertEqual(large.pop(count: 2, fromMax: true), Array(expected.suffix(2).reversed()))
                 XCTAssertEqual(large.pop(count: 1, fromMax: false), [expected[0]])

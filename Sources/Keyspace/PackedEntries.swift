@@ -1,0 +1,187 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Entries packed back to back in one byte buffer, as a Redis listpack keeps
+/// them: the small form of lists (an entry is an element) and of sorted sets
+/// (an entry is a score and a member). Each entry is its payload's length, the
+/// payload, and the length again, written backward, so a walk steps forward or
+/// backward alike (a listpack keeps a back-length for the same reason). A
+/// length is 7 bits a byte: one byte below 128. Nine short list elements cost
+/// a few dozen bytes instead of nine 32-byte `Bytes`.
+///
+/// The owner keeps the entry count (and passes it in) and keeps the entries
+/// few, so every walk is short and inserting at the front moves little.
+/// Reads go through a cursor (a position and the offset of its entry), so the
+/// position-by-position loops of LRANGE, LPOS, ZRANGE and iteration step one
+/// entry at a time instead of walking from an end each time. Invariant: the
+/// cursor names a real entry boundary (position ≤ count); every mutation puts
+/// it back at the start.
+struct PackedEntries {
+    private(set) var bytes: [UInt8] = []
+    private var cursorPosition: Int32 = 0
+    private var cursorOffset: Int32 = 0
+
+    /// The payload of entry `position` of `count`, valid only inside `body`.
+    mutating func withPayload<R>(at position: Int, count: Int, _ body: (UnsafeRawBufferPointer) -> R) -> R {
+        let offset = self.offset(of: position, count: count)
+        return bytes.withUnsafeBytes { raw in
+            var start = offset
+            let length = Self.readLength(raw, &start)
+            return body(UnsafeRawBufferPointer(rebasing: raw[start..<(start + length)]))
+        }
+    }
+
+    /// Visits the payloads from the first, with their positions, while `body` returns true.
+    func forEachPayload(_ body: (Int, UnsafeRawBufferPointer) -> Bool) {
+        bytes.withUnsafeBytes { raw in
+            var offset = 0, position = 0
+            while offset < raw.count {
+                let length = Self.readLength(raw, &offset)
+                guard body(position, UnsafeRawBufferPointer(rebasing: raw[offset..<(offset + length)])) else { return }
+                offset += length + Self.lengthSize(length)
+                position += 1
+            }
+        }
+    }
+
+    /// Inserts an entry of `length` payload bytes at `position` (0...count);
+    /// `write` fills the payload.
+    mutating func insert(at position: Int, count: Int, length: Int, _ write: (UnsafeMutableRawBufferPointer) -> Void) {
+        let offset = self.offset(of: position, count: count)
+        let size = length + 2 * Self.lengthSize(length)
+        if offset == bytes.count {
+            bytes.append(contentsOf: repeatElement(0, count: size))
+        } else {
+            bytes.replaceSubrange(offset..<offset, with: repeatElement(0, count: size))
+        }
+        fill(at: offset, length: length, write)
+    }
+
+    mutating func replace(at position: Int, count: Int, length: Int, _ write: (UnsafeMutableRawBufferPointer) -> Void) {
+        let offset = self.offset(of: position, count: count)
+        let end = self.offset(of: position + 1, count: count)
+        bytes.replaceSubrange(offset..<end, with: repeatElement(0, count: length + 2 * Self.lengthSize(length)))
+        fill(at: offset, length: length, write)
+    }
+
+    /// Removes the entries at `range` of `count`.
+    mutating func removeSubrange(_ range: Range<Int>, count: Int) {
+        guard !range.isEmpty else { return }
+        let start = offset(of: range.lowerBound, count: count)
+        let end = offset(of: range.upperBound, count: count)
+        if end == bytes.count {
+            bytes.removeLast(end - start)
+        } else {
+            bytes.removeSubrange(start..<end)
+        }
+        resetCursor()
+    }
+
+    mutating func removeAll() {
+        bytes = []
+        resetCursor()
+    }
+
+    // MARK: - Walking
+
+    /// The byte offset of entry `position` (`bytes.count` for `count`), walked
+    /// from whichever of the start, the cursor and the end is nearest; the
+    /// cursor then stays there.
+    private mutating func offset(of position: Int, count: Int) -> Int {
+        if position == count { return bytes.count }
+        var index = Int(cursorPosition), offset = Int(cursorOffset)
+        if position < abs(position - index) {
+            (index, offset) = (0, 0)
+        }
+        if count - position < abs(position - index) {
+            (index, offset) = (count, bytes.count)
+        }
+        bytes.withUnsafeBytes { raw in
+            while index < position {
+                let length = Self.readLength(raw, &offset)
+                offset += length + Self.lengthSize(length)
+                index += 1
+            }
+            while index > position {
+                var end = offset
+                let length = Self.readLengthBackward(raw, &end)
+                offset = end - length - Self.lengthSize(length)
+                index -= 1
+            }
+        }
+        cursorPosition = Int32(index)
+        cursorOffset = Int32(offset)
+        return offset
+    }
+
+    private mutating func resetCursor() {
+        cursorPosition = 0
+        cursorOffset = 0
+    }
+
+    // MARK: - Lengths
+
+    /// Writes the length in front, the payload, and the length behind, into room
+    /// already opened at `offset`.
+    private mutating func fill(at offset: Int, length: Int, _ write: (UnsafeMutableRawBufferPointer) -> Void) {
+        let lengthSize = Self.lengthSize(length)
+        bytes.withUnsafeMutableBytes { raw in
+            var at = offset
+            var rest = length
+            while rest >= 0x80 {  // LEB128, low group first
+                raw[at] = UInt8(truncatingIfNeeded: rest) | 0x80
+                rest >>= 7
+                at += 1
+            }
+            raw[at] = UInt8(rest)
+            let payload = offset + lengthSize
+            write(UnsafeMutableRawBufferPointer(rebasing: raw[payload..<(payload + length)]))
+            // Backward: the low group last, each group but the highest flagged.
+            var end = payload + length + lengthSize - 1
+            rest = length
+            while rest >= 0x80 {
+                raw[end] = UInt8(truncatingIfNeeded: rest) | 0x80
+                rest >>= 7
+                end -= 1
+            }
+            raw[end] = UInt8(rest)
+        }
+        resetCursor()
+    }
+
+    static func lengthSize(_ length: Int) -> Int {
+        var size = 1, rest = length >> 7
+        while rest > 0 {
+            size += 1
+            rest >>= 7
+        }
+        return size
+    }
+
+    /// Reads a front length at `offset` and moves past it.
+    @inline(__always)
+    private static func readLength(_ raw: UnsafeRawBufferPointer, _ offset: inout Int) -> Int {
+        var value = 0, shift = 0
+        while true {
+            let byte = raw[offset]
+            offset += 1
+            value |= Int(byte & 0x7F) << shift
+            if byte < 0x80 { return value }
+            shift += 7
+        }
+    }
+
+    /// Reads the back length that ends at `end` and moves before it.
+    @inline(__always)
+    private static func readLengthBackward(_ raw: UnsafeRawBufferPointer, _ end: inout Int) -> Int {
+        var value = 0, shift = 0
+        while true {
+            end -= 1
+            let byte = raw[end]
+            value |= Int(byte & 0x7F) << shift
+            if byte < 0x80 { return value }
+            shift += 7
+        }
+    }
+}
