@@ -97,18 +97,17 @@ public enum MemoryFootprint {
     }
 
     static func setBytes(_ set: SetValue, samples: Int) -> Int {
-        let object = objectBlock(fields: MemoryLayout<SetValue.Form>.stride + MemoryLayout<[Int64]>.size
-                                 + MemoryLayout<[Bytes]>.size + MemoryLayout<ByteTable<Void>>.size)
+        let object = objectBlock(fields: 2 * MemoryLayout<Int32>.size + MemoryLayout<[Int64]>.size
+                                 + MemoryLayout<PackedEntries>.size + MemoryLayout<AnyObject?>.size)
         switch set.form {
         case .intset:
             return object + arrayBlock(capacity: set.integers.capacity, stride: MemoryLayout<Int64>.stride)
         case .compact:
-            let members = set.members
-            return object + arrayBlock(capacity: members.capacity, stride: MemoryLayout<Bytes>.stride)
-                + sampled(members.count, samples) { heapBytes(members[$0]) }
+            return object + arrayBlock(capacity: set.packed.bytes.capacity, stride: 1)
         case .table:
             let table = set.table
-            return object + tableBytes(table) + sampled(table.count, samples) { heapBytes(table.key(at: $0)) }
+            let box = objectBlock(fields: MemoryLayout<ByteTable<Void>>.size)
+            return object + box + tableBytes(table) + sampled(table.count, samples) { heapBytes(table.key(at: $0)) }
         }
     }
 

@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import SwirlBytes
 
 /// Entries packed back to back in one byte buffer, as a Redis listpack keeps
 /// them: the small form of lists (an entry is an element) and of sorted sets
@@ -43,6 +44,20 @@ struct PackedEntries {
                 position += 1
             }
         }
+    }
+
+    /// The position of the first entry whose payload is `wanted`.
+    func position(of wanted: Bytes) -> Int? {
+        var found: Int?
+        wanted.withUnsafeBytes { wanted in
+            forEachPayload { position, payload in
+                guard payload.count == wanted.count,
+                      wanted.count == 0 || memcmp(payload.baseAddress!, wanted.baseAddress!, wanted.count) == 0 else { return true }
+                found = position
+                return false
+            }
+        }
+        return found
     }
 
     /// Inserts an entry of `length` payload bytes at `position` (0...count);

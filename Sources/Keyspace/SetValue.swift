@@ -6,11 +6,13 @@ import SwirlBytes
 ///   `set-max-intset-entries` of them: a sorted `[Int64]`, like Redis's intset,
 ///   so SMEMBERS of a small integer set is in ascending order as in Redis.
 /// - `compact`: small sets of other strings (at most `maxCompactEntries`
-///   members of at most `maxCompactValueLength` bytes), an array in insertion
-///   order (Redis 7.2's listpack; Redis 7.0 has no such form, so OBJECT ENCODING
-///   reports `hashtable` for it, as Redis 7.0 would).
+///   members of at most `maxCompactValueLength` bytes), packed in insertion
+///   order in one byte buffer (`PackedEntries`; Redis 7.2's listpack; Redis 7.0
+///   has no such form, so OBJECT ENCODING reports `hashtable` for it, as Redis
+///   7.0 would).
 /// - `table`: a `ByteTable<Void>`, O(1) membership and random picks, SSCAN by
-///   the table's cursor.
+///   the table's cursor. It is boxed: a small set carries one nil reference
+///   instead of the table's fields.
 ///
 /// A set only ever moves towards `table` (as in Redis, it never converts back
 /// when it shrinks). Invariant: exactly one form holds the members; the other
@@ -23,9 +25,22 @@ public final class SetValue {
     public enum Form { case intset, compact, table }
 
     public private(set) var form: Form = .intset
+    /// Beside `form` (a 32-bit count fits the packed form's 128 members) so the
+    /// object of a small set fits a 64-byte heap block.
+    private var packedCount: Int32 = 0
     private(set) var integers: [Int64] = []
-    private(set) var members: [Bytes] = []
-    private(set) var table = ByteTable<Void>()
+    private(set) var packed = PackedEntries()
+    private final class TableBox {
+        var table: ByteTable<Void>
+        init(_ table: ByteTable<Void>) { self.table = table }
+    }
+    private var box: TableBox?
+    /// The table form's storage; read only in that form.
+    private(set) var table: ByteTable<Void> {
+        get { box!.table }
+        _modify { yield &box!.table }
+        set { box = TableBox(newValue) }
+    }
 
     public init() {}
 
@@ -38,7 +53,7 @@ public final class SetValue {
     public var count: Int {
         switch form {
         case .intset: return integers.count
-        case .compact: return members.count
+        case .compact: return Int(packedCount)
         case .table: return table.count
         }
     }
@@ -56,7 +71,7 @@ public final class SetValue {
             guard let value = Self.integer(member) else { return false }
             return Self.search(integers, value).found
         case .compact:
-            return members.contains(member)
+            return packed.position(of: member) != nil
         case .table:
             return table.index(of: member) != nil
         }
@@ -77,10 +92,12 @@ public final class SetValue {
             convertFromIntset(adding: member)
             return true
         case .compact:
-            if members.contains(member) { return false }
-            members.append(member)
-            if members.count > Self.maxCompactEntries || member.count > Self.maxCompactValueLength {
+            if packed.position(of: member) != nil { return false }
+            if packedCount + 1 > Self.maxCompactEntries || member.count > Self.maxCompactValueLength {
                 convertToTable()
+                table.insertNew(member, ())
+            } else {
+                appendPacked(member)
             }
             return true
         case .table:
@@ -100,8 +117,8 @@ public final class SetValue {
             if found { integers.remove(at: position) }
             return found
         case .compact:
-            guard let position = members.firstIndex(of: member) else { return false }
-            members.remove(at: position)
+            guard let position = packed.position(of: member) else { return false }
+            removePacked(at: position)
             return true
         case .table:
             return table.remove(member) != nil
@@ -115,7 +132,7 @@ public final class SetValue {
     public func forEach(_ body: (Bytes) throws -> Void) rethrows {
         switch form {
         case .intset: for value in integers { try body(Self.bytes(value)) }
-        case .compact: for member in members { try body(member) }
+        case .compact: for position in 0..<Int(packedCount) { try body(packedMember(at: position)) }
         case .table: for position in 0..<table.count { try body(table.key(at: position)) }
         }
     }
@@ -131,7 +148,7 @@ public final class SetValue {
     public func member(at position: Int) -> Bytes {
         switch form {
         case .intset: return Self.bytes(integers[position])
-        case .compact: return members[position]
+        case .compact: return packedMember(at: position)
         case .table: return table.key(at: position)
         }
     }
@@ -146,7 +163,10 @@ public final class SetValue {
         let position = Int.random(in: 0..<count)
         switch form {
         case .intset: return Self.bytes(integers.remove(at: position))
-        case .compact: return members.remove(at: position)
+        case .compact:
+            let member = packedMember(at: position)
+            removePacked(at: position)
+            return member
         case .table:
             let member = table.key(at: position)
             table.remove(at: position)
@@ -168,8 +188,9 @@ public final class SetValue {
         let copy = SetValue()
         copy.form = form
         copy.integers = integers
-        copy.members = members
-        copy.table = table
+        copy.packed = packed
+        copy.packedCount = packedCount
+        if form == .table { copy.table = table }  // a box of its own; the arrays are shared until written
         return copy
     }
 
@@ -177,8 +198,8 @@ public final class SetValue {
 
     private func convertFromIntset(adding member: Bytes) {
         if integers.count + 1 <= Self.maxCompactEntries && member.count <= Self.maxCompactValueLength {
-            members = integers.map(Self.bytes)
-            members.append(member)
+            for value in integers { appendPacked(Self.bytes(value)) }
+            appendPacked(member)
             integers = []
             form = .compact
         } else {
@@ -191,13 +212,32 @@ public final class SetValue {
         var converted = ByteTable<Void>()
         switch form {
         case .intset: for value in integers { converted.insertNew(Self.bytes(value), ()) }
-        case .compact: for member in members { converted.insertNew(member, ()) }
+        case .compact: for position in 0..<Int(packedCount) { converted.insertNew(packedMember(at: position), ()) }
         case .table: return
         }
         integers = []
-        members = []
+        packed.removeAll()
+        packedCount = 0
         table = converted
         form = .table
+    }
+
+    // MARK: - Packed members
+
+    private func packedMember(at position: Int) -> Bytes {
+        packed.withPayload(at: position, count: Int(packedCount)) { Bytes(copying: $0) }
+    }
+
+    private func appendPacked(_ member: Bytes) {
+        packed.insert(at: Int(packedCount), count: Int(packedCount), length: member.count) { room in
+            member.withUnsafeBytes { room.copyMemory(from: $0) }
+        }
+        packedCount += 1
+    }
+
+    private func removePacked(at position: Int) {
+        packed.removeSubrange(position..<(position + 1), count: Int(packedCount))
+        packedCount -= 1
     }
 
     // MARK: - Integers

@@ -134,7 +134,9 @@ final class SetValueTests: XCTestCase {
             let integersOnly = Bool.random(using: &generator)
             for _ in 0..<400 {
                 let value = Int.random(in: -40...40, using: &generator)
-                let member = integersOnly || value % 3 != 0 ? b("\(value)") : b("s\(value)")
+                // Strings of several lengths (inline and heap `Bytes`, the empty string) in the packed form.
+                let padding = String(repeating: "p", count: [0, 30, 60][abs(value) % 3])
+                let member = integersOnly || value % 3 != 0 ? b("\(value)") : (value == 0 ? b("") : b("s\(value)\(padding)"))
                 if Bool.random(using: &generator) || Int.random(in: 0..<4) == 0 {
                     XCTAssertEqual(set.add(member), model.insert(member.array).inserted)
                 } else {
