@@ -10,11 +10,13 @@ public final class HashValue {
     public nonisolated(unsafe) static var maxCompactValueLength = 64
 
     private(set) var packed = PackedPairs()
-    private(set) var table: ByteTable<Bytes>? = nil
+    private var large: Box<ByteTable<Bytes>>?
+    /// The table form (nil while compact).
+    var table: ByteTable<Bytes>? { large?.value }
 
     public init() {}
 
-    public var isCompact: Bool { table == nil }
+    public var isCompact: Bool { large == nil }
     public var count: Int { table?.count ?? packed.count }
 
     public func get(_ field: Bytes) -> Bytes? {
@@ -25,7 +27,7 @@ public final class HashValue {
     /// Sets a field; true when it was new.
     @discardableResult
     public func set(_ field: Bytes, _ value: Bytes) -> Bool {
-        if table == nil {
+        if large == nil {
             if let location = packed.find(field) {
                 packed.replaceValue(at: location, with: value)
                 convertIfTooLarge(field, value)
@@ -35,12 +37,12 @@ public final class HashValue {
             convertIfTooLarge(field, value)
             return true
         }
-        return table!.set(field, value)
+        return large!.value.set(field, value)
     }
 
     @discardableResult
     public func remove(_ field: Bytes) -> Bool {
-        if table != nil { return table!.remove(field) != nil }
+        if large != nil { return large!.value.remove(field) != nil }
         guard let location = packed.find(field) else { return false }
         packed.remove(at: location)
         return true
@@ -73,7 +75,7 @@ public final class HashValue {
     public func duplicate() -> HashValue {
         let copy = HashValue()
         copy.packed = packed
-        copy.table = table
+        copy.large = large.map { Box($0.value) }  // a box of its own; the arrays are shared until written
         return copy
     }
 
@@ -83,7 +85,7 @@ public final class HashValue {
             || value.count > Self.maxCompactValueLength else { return }
         var converted = ByteTable<Bytes>()
         packed.forEach { converted.set($0, $1) }
-        table = converted
+        large = Box(converted)
         packed = PackedPairs()
     }
 }

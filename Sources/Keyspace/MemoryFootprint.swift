@@ -80,9 +80,9 @@ public enum MemoryFootprint {
     }
 
     static func hashBytes(_ hash: HashValue, samples: Int) -> Int {
-        let object = objectBlock(fields: MemoryLayout<PackedPairs>.size + MemoryLayout<ByteTable<Bytes>?>.size)
+        let object = objectBlock(fields: MemoryLayout<PackedPairs>.size + MemoryLayout<AnyObject?>.size)
         if let table = hash.table {
-            return object + tableBytes(table) + sampled(table.count, samples) {
+            return object + objectBlock(fields: MemoryLayout<ByteTable<Bytes>>.size) + tableBytes(table) + sampled(table.count, samples) {
                 heapBytes(table.key(at: $0)) + heapBytes(table.value(at: $0))
             }
         }
@@ -106,7 +106,7 @@ public enum MemoryFootprint {
             return object + arrayBlock(capacity: set.packed.bytes.capacity, stride: 1)
         case .table:
             let table = set.table
-            let box = objectBlock(fields: MemoryLayout<ByteTable<Void>>.size)
+            let box = objectBlock(fields: MemoryLayout<ByteTable<Void>>.size)  // the `Box` the table sits in
             return object + box + tableBytes(table) + sampled(table.count, samples) { heapBytes(table.key(at: $0)) }
         }
     }

@@ -30,16 +30,12 @@ public final class SetValue {
     private var packedCount: Int32 = 0
     private(set) var integers: [Int64] = []
     private(set) var packed = PackedEntries()
-    private final class TableBox {
-        var table: ByteTable<Void>
-        init(_ table: ByteTable<Void>) { self.table = table }
-    }
-    private var box: TableBox?
+    private var large: Box<ByteTable<Void>>?
     /// The table form's storage; read only in that form.
     private(set) var table: ByteTable<Void> {
-        get { box!.table }
-        _modify { yield &box!.table }
-        set { box = TableBox(newValue) }
+        get { large!.value }
+        _modify { yield &large!.value }
+        set { large = Box(newValue) }
     }
 
     public init() {}
