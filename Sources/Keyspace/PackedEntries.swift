@@ -8,7 +8,7 @@ import SwirlBytes
 /// (an entry is a score and a member). Each entry is its payload's length, the
 /// payload, and the length again, written backward, so a walk steps forward or
 /// backward alike (a listpack keeps a back-length for the same reason). A
-/// length is 7 bits a byte: one byte below 128. Nine short list elements cost
+/// length is a `Varint`: one byte below 128. Nine short list elements cost
 /// a few dozen bytes instead of nine 32-byte `Bytes`.
 ///
 /// The owner keeps the entry count (and passes it in) and keeps the entries
@@ -28,7 +28,7 @@ struct PackedEntries {
         let offset = self.offset(of: position, count: count)
         return bytes.withUnsafeBytes { raw in
             var start = offset
-            let length = Self.readLength(raw, &start)
+            let length = Varint.read(raw, &start)
             return body(UnsafeRawBufferPointer(rebasing: raw[start..<(start + length)]))
         }
     }
@@ -38,9 +38,9 @@ struct PackedEntries {
         bytes.withUnsafeBytes { raw in
             var offset = 0, position = 0
             while offset < raw.count {
-                let length = Self.readLength(raw, &offset)
+                let length = Varint.read(raw, &offset)
                 guard body(position, UnsafeRawBufferPointer(rebasing: raw[offset..<(offset + length)])) else { return }
-                offset += length + Self.lengthSize(length)
+                offset += length + Varint.size(length)
                 position += 1
             }
         }
@@ -64,7 +64,7 @@ struct PackedEntries {
     /// `write` fills the payload.
     mutating func insert(at position: Int, count: Int, length: Int, _ write: (UnsafeMutableRawBufferPointer) -> Void) {
         let offset = self.offset(of: position, count: count)
-        let size = length + 2 * Self.lengthSize(length)
+        let size = length + 2 * Varint.size(length)
         if offset == bytes.count {
             bytes.append(contentsOf: repeatElement(0, count: size))
         } else {
@@ -76,7 +76,7 @@ struct PackedEntries {
     mutating func replace(at position: Int, count: Int, length: Int, _ write: (UnsafeMutableRawBufferPointer) -> Void) {
         let offset = self.offset(of: position, count: count)
         let end = self.offset(of: position + 1, count: count)
-        bytes.replaceSubrange(offset..<end, with: repeatElement(0, count: length + 2 * Self.lengthSize(length)))
+        bytes.replaceSubrange(offset..<end, with: repeatElement(0, count: length + 2 * Varint.size(length)))
         fill(at: offset, length: length, write)
     }
 
@@ -114,14 +114,14 @@ struct PackedEntries {
         }
         bytes.withUnsafeBytes { raw in
             while index < position {
-                let length = Self.readLength(raw, &offset)
-                offset += length + Self.lengthSize(length)
+                let length = Varint.read(raw, &offset)
+                offset += length + Varint.size(length)
                 index += 1
             }
             while index > position {
                 var end = offset
-                let length = Self.readLengthBackward(raw, &end)
-                offset = end - length - Self.lengthSize(length)
+                let length = Varint.readBackward(raw, &end)
+                offset = end - length - Varint.size(length)
                 index -= 1
             }
         }
@@ -140,63 +140,20 @@ struct PackedEntries {
     /// Writes the length in front, the payload, and the length behind, into room
     /// already opened at `offset`.
     private mutating func fill(at offset: Int, length: Int, _ write: (UnsafeMutableRawBufferPointer) -> Void) {
-        let lengthSize = Self.lengthSize(length)
+        let lengthSize = Varint.size(length)
         bytes.withUnsafeMutableBytes { raw in
             var at = offset
-            var rest = length
-            while rest >= 0x80 {  // LEB128, low group first
-                raw[at] = UInt8(truncatingIfNeeded: rest) | 0x80
-                rest >>= 7
+            Varint.forEachByte(length) { byte in
+                raw[at] = byte
                 at += 1
             }
-            raw[at] = UInt8(rest)
-            let payload = offset + lengthSize
-            write(UnsafeMutableRawBufferPointer(rebasing: raw[payload..<(payload + length)]))
-            // Backward: the low group last, each group but the highest flagged.
-            var end = payload + length + lengthSize - 1
-            rest = length
-            while rest >= 0x80 {
-                raw[end] = UInt8(truncatingIfNeeded: rest) | 0x80
-                rest >>= 7
-                end -= 1
+            write(UnsafeMutableRawBufferPointer(rebasing: raw[at..<(at + length)]))
+            var back = at + length + lengthSize - 1
+            Varint.forEachByte(length) { byte in
+                raw[back] = byte
+                back -= 1
             }
-            raw[end] = UInt8(rest)
         }
         resetCursor()
-    }
-
-    static func lengthSize(_ length: Int) -> Int {
-        var size = 1, rest = length >> 7
-        while rest > 0 {
-            size += 1
-            rest >>= 7
-        }
-        return size
-    }
-
-    /// Reads a front length at `offset` and moves past it.
-    @inline(__always)
-    private static func readLength(_ raw: UnsafeRawBufferPointer, _ offset: inout Int) -> Int {
-        var value = 0, shift = 0
-        while true {
-            let byte = raw[offset]
-            offset += 1
-            value |= Int(byte & 0x7F) << shift
-            if byte < 0x80 { return value }
-            shift += 7
-        }
-    }
-
-    /// Reads the back length that ends at `end` and moves before it.
-    @inline(__always)
-    private static func readLengthBackward(_ raw: UnsafeRawBufferPointer, _ end: inout Int) -> Int {
-        var value = 0, shift = 0
-        while true {
-            end -= 1
-            let byte = raw[end]
-            value |= Int(byte & 0x7F) << shift
-            if byte < 0x80 { return value }
-            shift += 7
-        }
     }
 }

@@ -4,7 +4,7 @@ import Glibc
 import SwirlBytes
 
 /// The compact form of a hash: its pairs packed in one byte buffer, as Redis's
-/// listpack packs them. Each string is its length (LEB128: one byte below 128)
+/// listpack packs them. Each string is its length (a `Varint`: one byte below 128)
 /// then its bytes, field before value, pairs in insertion order. A pair of short
 /// strings costs a few bytes instead of the 64 of a `(Bytes, Bytes)` tuple, and
 /// a lookup scans one contiguous buffer (compact hashes hold at most
@@ -56,15 +56,14 @@ struct PackedPairs {
     /// Overwrites the value in place (resizing its room first when the new one
     /// is longer or shorter): no temporary buffer.
     mutating func replaceValue(at location: Location, with value: Bytes) {
-        var header = 0
-        Self.forEachLengthByte(value.count) { _ in header += 1 }
+        let header = Varint.size(value.count)
         let room = location.end - location.valueStart, needed = header + value.count
         if needed != room {
             bytes.replaceSubrange(location.valueStart..<location.end, with: repeatElement(0, count: needed))
         }
         bytes.withUnsafeMutableBytes { raw in
             var offset = location.valueStart
-            Self.forEachLengthByte(value.count) { byte in
+            Varint.forEachByte(value.count) { byte in
                 raw[offset] = byte
                 offset += 1
             }
@@ -106,31 +105,14 @@ struct PackedPairs {
     }
 
     private static func appendString(_ string: Bytes, to out: inout [UInt8]) {
-        forEachLengthByte(string.count) { out.append($0) }
+        Varint.forEachByte(string.count) { out.append($0) }
         string.withUnsafeBytes { out.append(contentsOf: $0) }
     }
 
-    /// The bytes of a string's length header: LEB128, seven bits a byte, low first.
-    @inline(__always)
-    private static func forEachLengthByte(_ length: Int, _ body: (UInt8) -> Void) {
-        var length = length
-        while length >= 0x80 {
-            body(UInt8(truncatingIfNeeded: length) | 0x80)
-            length >>= 7
-        }
-        body(UInt8(length))
-    }
-
     /// The byte range of the string at `offset`, moving `offset` past it.
+    @inline(__always)
     private static func readString(_ raw: UnsafeRawBufferPointer, _ offset: inout Int) -> Range<Int> {
-        var length = 0, shift = 0
-        while true {
-            let byte = raw[offset]
-            offset += 1
-            length |= Int(byte & 0x7f) << shift
-            if byte < 0x80 { break }
-            shift += 7
-        }
+        let length = Varint.read(raw, &offset)
         defer { offset += length }
         return offset..<(offset + length)
     }

@@ -60,16 +60,16 @@ final class PackedEntriesTests: XCTestCase {
                 return true
             }
             XCTAssertEqual(walked, model)
-            let expectedSize = model.reduce(0) { $0 + $1.count + 2 * PackedEntries.lengthSize($1.count) }
+            let expectedSize = model.reduce(0) { $0 + $1.count + 2 * Varint.size($1.count) }
             XCTAssertEqual(entries.bytes.count, expectedSize)
         }
     }
 
     func testLengthSizes() {
-        XCTAssertEqual(PackedEntries.lengthSize(0), 1)
-        XCTAssertEqual(PackedEntries.lengthSize(127), 1)
-        XCTAssertEqual(PackedEntries.lengthSize(128), 2)
-        XCTAssertEqual(PackedEntries.lengthSize(16_383), 2)
-        XCTAssertEqual(PackedEntries.lengthSize(16_384), 3)
+        XCTAssertEqual(Varint.size(0), 1)
+        XCTAssertEqual(Varint.size(127), 1)
+        XCTAssertEqual(Varint.size(128), 2)
+        XCTAssertEqual(Varint.size(16_383), 2)
+        XCTAssertEqual(Varint.size(16_384), 3)
     }
 }
