@@ -125,8 +125,10 @@ struct PackedEntries {
                 index -= 1
             }
         }
-        cursorPosition = Int32(index)
-        cursorOffset = Int32(offset)
+        if offset <= Int(Int32.max) {  // a buffer past 2 GB (only under huge listpack limits) walks without it
+            cursorPosition = Int32(index)
+            cursorOffset = Int32(offset)
+        }
         return offset
     }
 
