@@ -21,10 +21,17 @@ public final class Engine {
     /// `notify-keyspace-events`, parsed; empty (the default) unless some event can be published.
     public internal(set) var notifyClasses: NotifyClasses = []
 
-    /// Commands to append to the AOF, RESP-encoded; drained by the AOF writer.
-    public var aofBuffer: [UInt8] = []
-    /// Bytes ever appended to `aofBuffer`: a position in the AOF stream.
-    public private(set) var aofOffset = 0
+    /// The AOF stream not yet handed to the writer, RESP-encoded; read it through
+    /// `aofBuffer`, which first copies in the pending run of frames (Propagation.swift).
+    var aofBytes: [UInt8] = []
+    /// Stream offsets of client frames propagated but not yet copied into `aofBytes`:
+    /// consecutive frames of one input batch, copied from `inputSource` in one go.
+    var pendingFrames: Range<Int>? = nil
+    /// The connection whose input runs now (`beginInput`), holding `pendingFrames`'
+    /// bytes; `unowned(unsafe)`: it outlives the batch, which ends with a copy of them.
+    unowned(unsafe) var inputSource: (any ReceivedFrames)? = nil
+    /// Bytes ever propagated, pending frames included: a position in the AOF stream.
+    public internal(set) var aofOffset = 0
     /// False while loading the AOF and when `appendonly no`.
     public var propagating = false
     /// True while the AOF is replayed: an expiry in the past is then stored, not applied,
@@ -33,7 +40,7 @@ public final class Engine {
         get { keyspace.loading }
         set { keyspace.loading = newValue }
     }
-    private var aofSelectedDB = -1
+    var aofSelectedDB = -1
     /// While EXEC runs: the commands its transaction propagates, written at its end (TransactionState.swift).
     var transactionPropagation: [(db: Int, args: [Bytes])]? = nil
 
@@ -175,26 +182,34 @@ public final class Engine {
     // MARK: - Running commands
 
     /// Runs `client.args` and appends the reply to `client.reply`. `frame`, when
-    /// given, is the command exactly as received in canonical RESP (see
-    /// `RequestDecoder.withLastCommandFrame`): the AOF copies it instead of
-    /// encoding `client.args` again. It is read only during this call.
-    public func execute(_ client: Client, encodedAs frame: UnsafeRawBufferPointer? = nil) {
+    /// given, holds the stream offsets of the command exactly as received in
+    /// canonical RESP, in the `inputSource` of `beginInput` (see
+    /// `RequestDecoder.lastCommandFrame`): the AOF copies those bytes instead of
+    /// encoding `client.args` again.
+    public func execute(_ client: Client, receivedAs frame: Range<Int>? = nil) {
         currentClient = client
         let replyStart = client.reply.count
-        dispatch(client, encodedAs: frame)
+        dispatch(client, receivedAs: frame)
         if client.replyMode != .on { applyReplyMode(client, from: replyStart) }
         if keyspace.observingKeyChanges { trackingAfterCommand(client) }
         currentClient = nil
     }
 
-    public func beginInput() { carriesClock = true }
+    /// A batch of commands from one connection starts: `source` holds their frames.
+    public func beginInput(from source: (any ReceivedFrames)? = nil) {
+        carriesClock = true
+        inputSource = source
+    }
 
+    /// The batch ends: its frames are copied into the AOF buffer before the source's bytes can move.
     public func endInput() {
         carriesClock = false
         clockCarry = 0
+        flushPendingFrames()
+        inputSource = nil
     }
 
-    private func dispatch(_ client: Client, encodedAs frame: UnsafeRawBufferPointer?) {
+    private func dispatch(_ client: Client, receivedAs frame: Range<Int>?) {
         let args = client.args
         guard !args.isEmpty else { return }
         // One clock read gives both the command's instant (Redis caches mstime per call) and its start.
@@ -254,7 +269,7 @@ public final class Engine {
     /// Runs a resolved command: the handler, then stats and propagation.
     /// A command that blocks counts as a call now, as in Redis 7.0; its
     /// completion adds its time and, if it failed, the failure (BlockedClients.swift).
-    func call(_ spec: CommandSpec, _ client: Client, started: Int64, frame: UnsafeRawBufferPointer? = nil) {
+    func call(_ spec: CommandSpec, _ client: Client, started: Int64, frame: Range<Int>? = nil) {
         let dirtyBefore = dirty
         let replyStart = client.reply.count
         client.propagationOverride = nil
@@ -273,7 +288,7 @@ public final class Engine {
     /// command that blocked reaches the slow log and the latency figures when it
     /// completes, and MONITOR when it was called.
     func finishCall(_ spec: CommandSpec, _ client: Client, started: Int64, replyStart: Int, dirtyBefore: Int,
-                    frame: UnsafeRawBufferPointer? = nil, completion: Bool = false) {
+                    frame: Range<Int>? = nil, completion: Bool = false) {
         let finished = Keyspace.clockMicroseconds()
         if carriesClock { clockCarry = finished }
         let elapsed = finished - started
@@ -305,7 +320,7 @@ public final class Engine {
                 for command in override { propagate(db: client.dbIndex, command) }
                 if wrap { propagate(db: client.dbIndex, ["EXEC"]) }
             } else {
-                propagate(db: client.dbIndex, client.args, encodedAs: frame)
+                propagate(db: client.dbIndex, client.args, receivedAs: frame)
             }
             if propagating { client.aofWaitOffset = aofOffset }
         }
@@ -326,33 +341,5 @@ public final class Engine {
         let message = transactionRejection(client, message, command: command)
         client.reply.error(message)
         stats.recordError(client.reply.bytes[(client.reply.count - message.utf8.count - 3)...])
-    }
-
-    // MARK: - Propagation
-
-    /// Appends a command to the AOF stream, preceded by SELECT when the database changes.
-    /// `frame`, when given, is `args` already RESP-encoded (the bytes the client sent).
-    public func propagate(db: Int, _ args: [Bytes], encodedAs frame: UnsafeRawBufferPointer? = nil) {
-        guard propagating else { return }
-        if transactionPropagation != nil {
-            transactionPropagation!.append((db, args))
-            return
-        }
-        let before = aofBuffer.count
-        if db != aofSelectedDB {
-            CommandEncoder.append(["SELECT", ByteNumbers.decimal(Int64(db))], to: &aofBuffer)
-            aofSelectedDB = db
-        }
-        if let frame {
-            aofBuffer.append(contentsOf: frame)
-        } else {
-            CommandEncoder.append(args, to: &aofBuffer)
-        }
-        aofOffset += aofBuffer.count - before
-    }
-
-    /// Forget which database the AOF stream last selected (a new AOF file starts).
-    public func resetAOFSelection() {
-        aofSelectedDB = -1
     }
 }

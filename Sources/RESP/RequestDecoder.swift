@@ -35,6 +35,7 @@ public struct RequestDecoder: Sendable {
     private var bulkLength = -1        // length of the bulk being read, -1 before its header
     private var partialArgs: [Bytes] = []
     private var droppedCount = 0       // bytes removed from the front of `buffer` so far
+    private var reserveOnAppend = 0    // room a large bulk still needs, reserved when its bytes arrive
     /// Whether a line not starting with `*` is an inline command (clients) or an error (the AOF).
     public var allowsInline = true
 
@@ -46,7 +47,7 @@ public struct RequestDecoder: Sendable {
     /// AOF is cut back to.
     public private(set) var endOfLastCommand = 0
     /// Stream offset of the frame being read, and of the last command returned
-    /// when it was a canonical multibulk frame (-1 otherwise): see `withLastCommandFrame`.
+    /// when it was a canonical multibulk frame (-1 otherwise): see `lastCommandFrame`.
     private var frameStart = 0
     private var lastFrameStart = -1
     /// False once the frame being read has a line not ended by CRLF (accepted, as Redis does).
@@ -56,13 +57,23 @@ public struct RequestDecoder: Sendable {
     public var bufferedCount: Int { buffer.count - readIndex }
 
     public mutating func append(_ bytes: UnsafeRawBufferPointer) {
-        compact()
+        prepareForAppend()
         buffer.append(contentsOf: bytes)
     }
 
     public mutating func append<S: Sequence>(contentsOf bytes: S) where S.Element == UInt8 {
-        compact()
+        prepareForAppend()
         buffer.append(contentsOf: bytes)
+    }
+
+    /// The only place buffered bytes move or are dropped: so the stream offsets
+    /// `lastCommandFrame` gives stay valid until the next `append`.
+    private mutating func prepareForAppend() {
+        compact()
+        if reserveOnAppend > 0 {
+            buffer.reserveCapacity(buffer.count + reserveOnAppend)
+            reserveOnAppend = 0
+        }
     }
 
     /// The next complete command, or nil when more bytes are needed.
@@ -177,17 +188,23 @@ public struct RequestDecoder: Sendable {
         return value
     }
 
-    /// Calls `body` with the bytes of the last command returned, exactly as
-    /// received, when they are a multibulk frame in canonical form (what
-    /// `CommandEncoder` would produce from its arguments) still whole in the
-    /// buffer; with nil otherwise (inline commands, a line not ended by CRLF, a
-    /// frame partly compacted away). The AOF copies these bytes instead of
-    /// encoding the arguments again. `mutating` only so that calling it on a
-    /// stored decoder does not copy it (nothing changes); `body` must not touch the decoder.
-    public mutating func withLastCommandFrame(_ body: (UnsafeRawBufferPointer?) -> Void) {
-        let start = lastFrameStart - droppedCount, end = endOfLastCommand - droppedCount
-        guard lastFrameStart >= 0, start >= 0, end <= buffer.count else { return body(nil) }
-        buffer.withUnsafeBytes { body(UnsafeRawBufferPointer(rebasing: $0[start..<end])) }
+    /// Stream offsets of the last command returned, when its bytes are a
+    /// multibulk frame in canonical form (what `CommandEncoder` would produce
+    /// from its arguments) still whole in the buffer; nil otherwise (inline
+    /// commands, a line not ended by CRLF, a frame whose start was compacted
+    /// away before it completed). The AOF copies these bytes (`copyFrames`)
+    /// instead of encoding the arguments again.
+    public var lastCommandFrame: Range<Int>? {
+        // -1 (not canonical) is below any droppedCount too.
+        lastFrameStart >= droppedCount ? lastFrameStart..<endOfLastCommand : nil
+    }
+
+    /// Appends the received bytes at stream offsets `frames` (from
+    /// `lastCommandFrame`, before any `append` since) to `target`.
+    public func copyFrames(_ frames: Range<Int>, into target: inout [UInt8]) {
+        let start = frames.lowerBound - droppedCount, end = frames.upperBound - droppedCount
+        precondition(start >= 0 && end <= buffer.count, "frames dropped before they were copied")
+        buffer.withUnsafeBytes { target.append(contentsOf: UnsafeRawBufferPointer(rebasing: $0[start..<end])) }
     }
 
     // MARK: - Multibulk
@@ -232,10 +249,7 @@ public struct RequestDecoder: Sendable {
                 bulkLength = Int(length)
                 // Large values arrive in many reads: reserve once so assembling them stays linear.
                 let needed = bulkLength + 2 - bufferedCount
-                if needed > 0 && bulkLength >= 32 * 1024 {
-                    compact()
-                    buffer.reserveCapacity(buffer.count + needed)
-                }
+                if needed > 0 && bulkLength >= 32 * 1024 { reserveOnAppend = needed }
             }
             guard bufferedCount >= bulkLength + 2 else { return false }
             let start = readIndex, length = bulkLength

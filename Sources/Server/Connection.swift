@@ -8,7 +8,7 @@ import RESP
 /// Ownership: the Server's `connections` table holds the only strong
 /// reference; the handle's `data` points here unretained, and the entry is
 /// dropped in the close callback, after libuv is done with the handle.
-final class Connection {
+final class Connection: ReceivedFrames {
     let handle: UnsafeMutablePointer<uv_tcp_t>
     /// `unowned(unsafe)`: the server outlives every connection (it frees them in close callbacks).
     unowned(unsafe) let server: Server
@@ -36,7 +36,7 @@ final class Connection {
     /// protocol error, a command that ends the connection, or one that blocks
     /// (what follows stays buffered until the Server resumes it).
     func processInput() {
-        server.engine.beginInput()
+        server.engine.beginInput(from: self)
         defer { server.engine.endInput() }
         while !client.closeAfterReply && !client.isBlocked {
             let complete: Bool
@@ -49,17 +49,17 @@ final class Connection {
                 break
             }
             guard complete else { break }
-            if server.engine.propagating {
-                // The frame as received, for the AOF to copy rather than re-encode (nil when not canonical).
-                decoder.withLastCommandFrame { server.engine.execute(client, encodedAs: $0) }
-            } else {
-                server.engine.execute(client)
-            }
+            // The frame as received, for the AOF to copy rather than re-encode (nil when not canonical).
+            server.engine.execute(client, receivedAs: decoder.lastCommandFrame)
             if server.shutdownRequested { return }
         }
         client.args.removeAll(keepingCapacity: true)
         client.queryBufferLength = decoder.bufferedCount
         if client.closeAfterReply { stopReading() }
+    }
+
+    func copyFrames(_ frames: Range<Int>, into buffer: inout [UInt8]) {
+        decoder.copyFrames(frames, into: &buffer)
     }
 
     func stopReading() {

@@ -2,7 +2,7 @@ import XCTest
 @testable import RESP
 import SwirlBytes
 
-/// `withLastCommandFrame` hands the AOF the bytes a command arrived as, only when they are
+/// `lastCommandFrame` gives the AOF the bytes a command arrived as, only when they are
 /// exactly what `CommandEncoder` would write for its arguments.
 final class LastCommandFrameTests: XCTestCase {
     private func frames(_ input: String, split: Int? = nil) throws -> [[UInt8]?] {
@@ -15,7 +15,10 @@ final class LastCommandFrameTests: XCTestCase {
             decoder.append(contentsOf: piece)
             while try decoder.next(into: &args) {
                 var frame: [UInt8]? = nil
-                decoder.withLastCommandFrame { frame = $0.map { Array($0) } }
+                if let range = decoder.lastCommandFrame {
+                    frame = []
+                    decoder.copyFrames(range, into: &frame!)
+                }
                 if let frame {
                     var encoded: [UInt8] = []
                     CommandEncoder.append(args, to: &encoded)
