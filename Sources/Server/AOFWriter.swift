@@ -202,6 +202,9 @@ final class AOFWriter {
         }
         if policy == .always {
             flush()
+            // A write that completed while this fsync ran could not start its own
+            // (one at a time): without this one, its replies would wait for ever.
+            if !writeInFlight { startSync() }
             server.flushWaitingReplies()
         }
     }

@@ -191,6 +191,20 @@ def test_kill9_with_fsync_always_loses_no_acknowledged_write(servers, swirl_bin)
     assert c2.call("HGET", "acked-hash", "f") == b"v"
 
 
+def test_fsync_always_answers_a_pipelined_burst(servers, swirl_bin):
+    """Writes arriving while an fsync runs are synced by the next one: a burst of
+    pipelined writes (several reads, so several writes and fsyncs) gets every reply."""
+    d = servers.new_dir()
+    s = servers.start(swirl_bin, *AOF_ON, "--appendfsync", "always", dir=d)
+    c = s.client()
+    for burst in range(5):
+        replies = c.pipeline([("SET", "burst:%d:%d" % (burst, i), "v" * 100) for i in range(2000)])
+        assert replies == ["OK"] * 2000
+    s.kill9()
+    s2 = servers.start(swirl_bin, *AOF_ON, dir=d)
+    assert s2.client().call("DBSIZE") == 10000
+
+
 def test_truncated_aof_tail_is_repaired(servers, swirl_bin):
     d = servers.new_dir()
     s = servers.start(swirl_bin, *AOF_ON, dir=d)
