@@ -5,16 +5,16 @@ import Persistence
 import Glibc
 #endif
 
-/// AOF rewrite (BGREWRITEAOF) and switching the AOF on or off at runtime.
+/// When the AOF is rewritten (BGREWRITEAOF, `auto-aof-rewrite-percentage`,
+/// `appendonly yes` at runtime) and switched off.
 ///
-/// Both wait until no AOF write or fsync is in flight, then run on the loop
-/// thread: a rewrite writes the keyspace as a new base file, starts a new
-/// empty incremental file, and swaps the manifest atomically. Swirl has no
-/// fork, so "background" rewriting blocks the loop for the length of the
-/// snapshot; the Redis reply texts are kept for client compatibility.
+/// Both wait until no AOF write or fsync is in flight; a rewrite then runs
+/// in a child process (AOFRewrite.swift), one at a time.
 extension Server {
     func scheduleRewrite() -> String? {
-        if maintenance.rewriteScheduled { return "ERR Background append only file rewriting already in progress" }
+        if maintenance.child != nil || maintenance.rewriteScheduled {
+            return "ERR Background append only file rewriting already in progress"
+        }
         maintenance.rewriteScheduled = true
         return nil
     }
@@ -35,6 +35,8 @@ extension Server {
         if let aof, aof.writeInFlight || aof.syncInFlight { return }
         if maintenance.disableScheduled {
             maintenance.disableScheduled = false
+            // As Redis: a rewrite in progress is of no use once the AOF is off.
+            killRewriteChild()
             if let aof {
                 aof.finishSynchronously()
                 close(aof.fd)
@@ -42,66 +44,61 @@ extension Server {
                 logger.notice("AOF switched off: the last writes are on disk")
             }
         }
-        if maintenance.rewriteScheduled {
+        if maintenance.rewriteScheduled && maintenance.child == nil
+            && Keyspace.clockMicroseconds() >= maintenance.nextAttemptMicroseconds {
             maintenance.rewriteScheduled = false
-            rewrite()
+            startRewrite()
         }
     }
 
-    private func rewrite() {
-        let config = engine.config
-        let directory = config.appendDirName
-        let started = Keyspace.clockMicroseconds()
-        logger.notice("Background append only file rewriting started")
-        do {
-            try FileIO.makeDirectory(directory)
-            let old = aofManifest ?? AOFManifest()
-            let baseSequence = (old.base?.sequence ?? 0) + 1
-            let incrementalSequence = (old.incrementals.map(\.sequence).max() ?? 0) + 1
-            let baseName = "\(config.appendFileName).\(baseSequence).base.aof"
-            try FileIO.writeAtomically(AOFRewriter.snapshot(engine.keyspace), to: directory + "/" + baseName,
-                                       directory: directory)
-            var manifest = AOFManifest(entries: [.init(name: baseName, sequence: baseSequence, type: .base)])
-            var newFD: Int32 = -1
-            if config.appendOnly {
-                let name = "\(config.appendFileName).\(incrementalSequence).incr.aof"
-                newFD = Glibc.open(directory + "/" + name, O_WRONLY | O_APPEND | O_CREAT | O_TRUNC, 0o644)
-                guard newFD >= 0 else { throw FileIO.Failure(description: "Can't open \(name): \(FileIO.errorText())") }
-                manifest.entries.append(.init(name: name, sequence: incrementalSequence, type: .incremental))
-            }
-            try FileIO.writeAtomically(Array(manifest.serialized().utf8), to: directory + "/" + config.appendFileName + ".manifest",
-                                       directory: directory)
-            for entry in old.entries where !manifest.entries.contains(entry) {
-                unlink(directory + "/" + entry.name)
-            }
-            aofManifest = manifest
-            // The snapshot holds every change made so far, including those not yet written.
-            engine.aofBuffer.removeAll(keepingCapacity: true)
-            if let aof { close(aof.fd) }
-            aof = nil
-            if newFD >= 0 {
-                aof = AOFWriter(server: self, fd: newFD, fileName: manifest.incrementals[0].name,
-                                policy: config.appendFsync, startingSize: 0, startOffset: engine.aofOffset)
-                engine.propagating = true
-                engine.resetAOFSelection()
-            }
-            maintenance.rewrites += 1
-            maintenance.lastRewriteSeconds = Int((Keyspace.clockMicroseconds() - started) / 1_000_000)
-            maintenance.lastRewriteFailed = false
-            logger.notice("Background AOF rewrite terminated with success")
-            flushWaitingReplies()
-        } catch {
-            maintenance.lastRewriteFailed = true
-            logger.warning("Background AOF rewrite failed: \(error)")
+    /// Redis's automatic rewrite, checked by the cron: the AOF (base and
+    /// incremental files) has grown by `auto-aof-rewrite-percentage` since the
+    /// last rewrite or start, and is past `auto-aof-rewrite-min-size`.
+    func rewriteIfGrown() {
+        if maintenance.incrementalUnlisted && maintenance.child == nil {
+            // `appendonly yes` whose first rewrite failed: the commands since are in a file
+            // no manifest names yet, so the rewrite is tried again (once a second at most).
+            maintenance.rewriteScheduled = true
+            return
         }
+        let percentage = engine.config.autoAOFRewritePercentage
+        guard let aof, percentage > 0, maintenance.child == nil, !maintenance.rewriteScheduled else { return }
+        let current = maintenance.otherFilesSize + aof.fileSize
+        guard current > engine.config.autoAOFRewriteMinSize else { return }
+        let growth = current * 100 / max(1, maintenance.baseSize) - 100
+        guard growth >= percentage else { return }
+        logger.notice("Starting automatic rewriting of AOF on \(growth)% growth")
+        maintenance.rewriteScheduled = true
+    }
+
+    /// INFO persistence's rewrite fields, whether or not the AOF is on.
+    var rewriteInfoFields: [(String, String)] {
+        let running = maintenance.child.map { Int((Keyspace.clockMicroseconds() - $0.startedMicroseconds) / 1_000_000) }
+        return [
+            ("aof_rewrite_in_progress", running == nil ? "0" : "1"),
+            ("aof_rewrite_scheduled", maintenance.rewriteScheduled ? "1" : "0"),
+            ("aof_last_rewrite_time_sec", "\(maintenance.lastRewriteSeconds)"),
+            ("aof_current_rewrite_time_sec", "\(running ?? -1)"),
+            ("aof_last_bgrewrite_status", maintenance.lastRewriteFailed ? "err" : "ok"),
+            ("aof_rewrites", "\(maintenance.rewrites)"),
+        ]
     }
 }
 
-/// What the scheduled AOF work needs to remember between loop iterations.
+/// What the AOF maintenance needs to remember between loop iterations.
 struct AOFMaintenanceState {
     var rewriteScheduled = false
     var disableScheduled = false
+    var child: RewriteChild? = nil
     var rewrites = 0
     var lastRewriteSeconds = -1
     var lastRewriteFailed = false
+    /// Bytes of the AOF's files other than the incremental file being appended to.
+    var otherFilesSize = 0
+    /// The AOF's size after the last rewrite or at start: growth is measured from it.
+    var baseSize = 0
+    /// True from `appendonly yes` at runtime until a rewrite lists its incremental file.
+    var incrementalUnlisted = false
+    /// After a failed rewrite, none starts before this instant.
+    var nextAttemptMicroseconds: Int64 = 0
 }

@@ -254,14 +254,9 @@ final class AOFWriter {
 
     var infoFields: [(String, String)] {
         [
-            ("aof_rewrite_in_progress", "0"),
-            ("aof_rewrite_scheduled", server.maintenance.rewriteScheduled ? "1" : "0"),
-            ("aof_last_rewrite_time_sec", "\(server.maintenance.lastRewriteSeconds)"),
-            ("aof_current_rewrite_time_sec", "-1"),
-            ("aof_last_bgrewrite_status", server.maintenance.lastRewriteFailed ? "err" : "ok"),
-            ("aof_rewrites", "\(server.maintenance.rewrites)"),
             ("aof_last_write_status", lastWriteFailed ? "err" : "ok"),
-            ("aof_current_size", "\(fileSize)"), ("aof_base_size", "0"),
+            ("aof_current_size", "\(server.maintenance.otherFilesSize + fileSize)"),
+            ("aof_base_size", "\(server.maintenance.baseSize)"),
             ("aof_pending_rewrite", "0"), ("aof_buffer_length", "\(server.engine.aofBuffer.count)"),
             ("aof_pending_bio_fsync", syncInFlight ? "1" : "0"), ("aof_delayed_fsync", "0"),
         ]

@@ -47,7 +47,7 @@ public final class Server {
             self.requestShutdown()
             return nil
         }
-        engine.hooks.aofInfo = { [unowned self] in self.aof?.infoFields ?? [] }
+        engine.hooks.aofInfo = { [unowned self] in self.rewriteInfoFields + (self.aof?.infoFields ?? []) }
         engine.hooks.rewriteAOF = { [unowned self] in self.scheduleRewrite() }
         engine.hooks.closeClient = { [unowned self] id in self.connections[id]?.close() }
         engine.hooks.logVerbose = { [unowned self] message in self.logger.verbose(message) }
@@ -295,6 +295,8 @@ public final class Server {
         if engine.activeExpireEnabled {
             engine.keyspace.activeExpireCycle(budgetMicroseconds: Int64(250_000 / engine.config.hz), hz: engine.config.hz)
         }
+        reapRewriteChild()
+        rewriteIfGrown()
         let ticksPerSecond = engine.config.hz
         if cronTicks % ticksPerSecond == 0 {
             aof?.everySecond()
@@ -333,6 +335,7 @@ public final class Server {
     /// After the loop stopped: stop reading, let the AOF write in flight land,
     /// write and fsync the rest, close every handle, and free the loop.
     private func finishShutdown() {
+        killRewriteChild()
         for conn in connections.values { conn.stopReading() }
         for listener in listeners {
             let handle = UnsafeMutableRawPointer(listener).assumingMemoryBound(to: uv_handle_t.self)
