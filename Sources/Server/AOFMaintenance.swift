@@ -16,6 +16,8 @@ extension Server {
             return "ERR Background append only file rewriting already in progress"
         }
         maintenance.rewriteScheduled = true
+        // Asked for by hand: the limit on repeated failures does not apply (Redis resets the count too).
+        maintenance.consecutiveFailures = 0
         return nil
     }
 
@@ -55,20 +57,41 @@ extension Server {
     /// incremental files) has grown by `auto-aof-rewrite-percentage` since the
     /// last rewrite or start, and is past `auto-aof-rewrite-min-size`.
     func rewriteIfGrown() {
-        if maintenance.incrementalUnlisted && maintenance.child == nil {
+        guard maintenance.child == nil, !maintenance.rewriteScheduled else { return }
+        if maintenance.incrementalUnlisted {
             // `appendonly yes` whose first rewrite failed: the commands since are in a file
             // no manifest names yet, so the rewrite is tried again (once a second at most).
-            maintenance.rewriteScheduled = true
+            if !rewriteLimited() { maintenance.rewriteScheduled = true }
             return
         }
         let percentage = engine.config.autoAOFRewritePercentage
-        guard let aof, percentage > 0, maintenance.child == nil, !maintenance.rewriteScheduled else { return }
+        guard let aof, percentage > 0 else { return }
         let current = maintenance.otherFilesSize + aof.fileSize
         guard current > engine.config.autoAOFRewriteMinSize else { return }
         let growth = current * 100 / max(1, maintenance.baseSize) - 100
-        guard growth >= percentage else { return }
+        guard growth >= percentage, !rewriteLimited() else { return }
         logger.notice("Starting automatic rewriting of AOF on \(growth)% growth")
         maintenance.rewriteScheduled = true
+    }
+
+    /// Redis's brake on automatic rewrites after three failures in a row: one
+    /// minute, then twice as long after each further failure, up to an hour.
+    private func rewriteLimited() -> Bool {
+        guard maintenance.consecutiveFailures >= 3 else {
+            maintenance.limitDelayMinutes = 0
+            maintenance.limitedUntil = 0
+            return false
+        }
+        let now = Keyspace.clockMicroseconds()
+        if maintenance.limitedUntil != 0 {
+            if now < maintenance.limitedUntil { return true }
+            maintenance.limitedUntil = 0
+            return false
+        }
+        maintenance.limitDelayMinutes = min(60, maintenance.limitDelayMinutes == 0 ? 1 : maintenance.limitDelayMinutes * 2)
+        maintenance.limitedUntil = now + Int64(maintenance.limitDelayMinutes) * 60_000_000
+        logger.warning("Background AOF rewrite has repeatedly failed and triggered the limit, will retry in \(maintenance.limitDelayMinutes) minutes")
+        return true
     }
 
     /// INFO persistence's rewrite fields, whether or not the AOF is on.
@@ -81,6 +104,7 @@ extension Server {
             ("aof_current_rewrite_time_sec", "\(running ?? -1)"),
             ("aof_last_bgrewrite_status", maintenance.lastRewriteFailed ? "err" : "ok"),
             ("aof_rewrites", "\(maintenance.rewrites)"),
+            ("aof_rewrites_consecutive_failures", "\(maintenance.consecutiveFailures)"),
         ]
     }
 }
@@ -101,4 +125,8 @@ struct AOFMaintenanceState {
     var incrementalUnlisted = false
     /// After a failed rewrite, none starts before this instant.
     var nextAttemptMicroseconds: Int64 = 0
+    var consecutiveFailures = 0
+    /// `rewriteLimited`'s state: the current delay, and the instant automatic rewrites may resume.
+    var limitDelayMinutes = 0
+    var limitedUntil: Int64 = 0
 }

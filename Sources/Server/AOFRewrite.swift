@@ -144,6 +144,7 @@ extension Server {
         maintenance.rewrites += 1
         maintenance.lastRewriteSeconds = Int((Keyspace.clockMicroseconds() - child.startedMicroseconds) / 1_000_000)
         maintenance.lastRewriteFailed = false
+        maintenance.consecutiveFailures = 0
         logger.notice("Background AOF rewrite terminated with success")
         logger.notice("Background AOF rewrite finished successfully")
     }
@@ -161,6 +162,7 @@ extension Server {
 
     private func rewriteFailed(_ message: String) {
         maintenance.lastRewriteFailed = true
+        maintenance.consecutiveFailures += 1
         maintenance.nextAttemptMicroseconds = Keyspace.clockMicroseconds() + 1_000_000
         logger.warning(message)
     }

@@ -121,10 +121,39 @@ def test_failed_rewrite_keeps_every_file(servers, swirl_bin):
         time.sleep(0.05)
     info = persistence(c)
     assert info["aof_last_bgrewrite_status"] == "err" and info["aof_rewrite_in_progress"] == "0", info
+    assert info["aof_rewrites_consecutive_failures"] == "1", info
     assert "Background AOF rewrite terminated with error" in s.log()
     c.call("SET", "after", "failure")
     entries, _ = aof_files(s)
     assert [t for t, _ in entries] == ["i", "i"], entries  # the old incremental file and the new one
+    before = snapshot(s)
+    assert s.stop() == 0
+    s2 = servers.start(swirl_bin, *AOF_ON, dir=d)
+    assert_same_data(before, snapshot(s2))
+
+
+@pytest.mark.skipif(target_is_redis(), reason="Swirl's base file naming")
+def test_automatic_rewrites_back_off_after_three_failures(servers, swirl_bin):
+    d = servers.new_dir()
+    s = servers.start(swirl_bin, *AOF_ON, "--auto-aof-rewrite-min-size", "1mb", dir=d)
+    c = s.client()
+    blocker = os.path.join(str(d), "appendonlydir", "appendonly.aof.1.base.aof.tmp")
+    os.makedirs(blocker)
+    fill(c, "k", 20000)  # ~2.4 MB: past the minimum, so every cron tick wants a rewrite
+    deadline = time.time() + 20
+    while "triggered the limit, will retry in 1 minutes" not in s.log() and time.time() < deadline:
+        time.sleep(0.1)
+    assert "triggered the limit, will retry in 1 minutes" in s.log(), s.log_tail()
+    assert persistence(c)["aof_rewrites_consecutive_failures"] == "3"
+    time.sleep(1.5)
+    assert persistence(c)["aof_rewrites_consecutive_failures"] == "3", "no attempt while limited"
+    # By hand, the limit does not apply.
+    os.rmdir(blocker)
+    assert c.call("BGREWRITEAOF") == "Background append only file rewriting started"
+    info = wait_for_rewrites(c, 1)
+    assert info["aof_rewrites_consecutive_failures"] == "0" and info["aof_last_bgrewrite_status"] == "ok"
+    entries, names = aof_files(s)
+    assert [t for t, _ in entries] == ["b", "i"] and len(names) == 3, (entries, names)
     before = snapshot(s)
     assert s.stop() == 0
     s2 = servers.start(swirl_bin, *AOF_ON, dir=d)
