@@ -138,8 +138,7 @@ extension Server {
         }
         aofManifest = manifest
         if child.incremental != nil { maintenance.incrementalUnlisted = false }
-        var status = stat()
-        maintenance.otherFilesSize = stat(child.basePath, &status) == 0 ? Int(status.st_size) : 0
+        maintenance.otherFilesSize = FileIO.size(child.basePath)
         maintenance.baseSize = maintenance.otherFilesSize + (aof?.fileSize ?? 0)
         maintenance.rewrites += 1
         maintenance.lastRewriteSeconds = Int((Keyspace.clockMicroseconds() - child.startedMicroseconds) / 1_000_000)

@@ -79,10 +79,8 @@ enum AOFSetup {
         server.aof = AOFWriter(server: server, fd: fd, fileName: incremental.name, policy: config.appendFsync,
                                startingSize: Int(status.st_size))
         // Automatic rewrites measure growth from the size loaded, as Redis does.
-        server.maintenance.otherFilesSize = manifest.entries.filter { $0 != incremental }.reduce(0) { total, entry in
-            var other = stat()
-            return total + (stat(directory + "/" + entry.name, &other) == 0 ? Int(other.st_size) : 0)
-        }
+        server.maintenance.otherFilesSize = manifest.entries.filter { $0 != incremental }
+            .reduce(0) { $0 + FileIO.size(directory + "/" + $1.name) }
         server.maintenance.baseSize = server.maintenance.otherFilesSize + Int(status.st_size)
         engine.propagating = true
         engine.resetAOFSelection()
