@@ -9,17 +9,32 @@ public enum AOFRewriter {
     static let itemsPerCommand = 64
 
     public static func snapshot(_ keyspace: Keyspace) -> [UInt8] {
+        var whole: [UInt8] = []
+        _ = snapshot(keyspace, chunkSize: Int.max) { whole = $0; return true }
+        return whole
+    }
+
+    /// The same, handed to `write` in pieces of about `chunkSize` bytes, so a
+    /// large keyspace is never whole in memory (the rewrite child). Stops at
+    /// the first piece `write` refuses; false then.
+    public static func snapshot(_ keyspace: Keyspace, chunkSize: Int, write: ([UInt8]) -> Bool) -> Bool {
         var out: [UInt8] = []
-        for db in keyspace.databases where db.count > 0 {
+        var failed = false
+        for db in keyspace.databases where db.count > 0 && !failed {
             CommandEncoder.append(["SELECT", ByteNumbers.decimal(Int64(db.id))], to: &out)
             db.forEachKey { key, slot in
+                guard !failed else { return }
                 append(key, slot.value, to: &out)
                 if slot.hasExpiry {
                     CommandEncoder.append(["PEXPIREAT", key, ByteNumbers.decimal(slot.expireAt)], to: &out)
                 }
+                if out.count >= chunkSize {
+                    failed = !write(out)
+                    out.removeAll(keepingCapacity: true)
+                }
             }
         }
-        return out
+        return !failed && (out.isEmpty || write(out))
     }
 
     static func append(_ key: Bytes, _ value: RedisValue, to out: inout [UInt8]) {

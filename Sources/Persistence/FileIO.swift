@@ -39,23 +39,52 @@ public enum FileIO {
     /// Writes a whole file through a temporary name and rename, then fsyncs the
     /// directory, so a crash leaves either the old file or the new one.
     public static func writeAtomically(_ bytes: [UInt8], to path: String, directory: String) throws(Failure) {
-        let temporary = path + ".tmp"
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        guard fd >= 0 else { throw Failure(description: "Can't create \(temporary): \(errorText())") }
-        var written = 0
-        while written < bytes.count {
-            let count = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + written, $0.count - written) }
-            if count < 0 && errno == EINTR { continue }
-            guard count > 0 else {
-                close(fd)
-                throw Failure(description: "Can't write \(temporary): \(errorText())")
-            }
-            written += count
+        let file = try AtomicFile(path: path, directory: directory)
+        do {
+            try file.write(bytes)
+            try file.commit()
+        } catch {
+            file.abandon()
+            throw error
         }
-        fsync(fd)
-        close(fd)
-        guard rename(temporary, path) == 0 else { throw Failure(description: "Can't rename \(temporary): \(errorText())") }
-        syncDirectory(directory)
+    }
+
+    /// A file written in pieces under a temporary name, renamed into place once
+    /// complete and synced (`writeAtomically` for contents made piece by piece).
+    public struct AtomicFile {
+        let path: String, temporary: String, directory: String
+        let fd: Int32
+
+        public init(path: String, directory: String) throws(Failure) {
+            self.path = path
+            self.temporary = path + ".tmp"
+            self.directory = directory
+            fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+            guard fd >= 0 else { throw Failure(description: "Can't create \(temporary): \(errorText())") }
+        }
+
+        public func write(_ bytes: [UInt8]) throws(Failure) {
+            var written = 0
+            while written < bytes.count {
+                let count = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + written, $0.count - written) }
+                if count < 0 && errno == EINTR { continue }
+                guard count > 0 else { throw Failure(description: "Can't write \(temporary): \(errorText())") }
+                written += count
+            }
+        }
+
+        /// fsync, close, rename over `path`, fsync the directory.
+        public func commit() throws(Failure) {
+            fsync(fd)
+            close(fd)
+            guard rename(temporary, path) == 0 else { throw Failure(description: "Can't rename \(temporary): \(errorText())") }
+            syncDirectory(directory)
+        }
+
+        public func abandon() {
+            close(fd)
+            unlink(temporary)
+        }
     }
 
     public static func syncDirectory(_ directory: String) {

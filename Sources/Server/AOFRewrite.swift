@@ -53,9 +53,7 @@ extension Server {
             // report them through the parent's loop.
             signal(SIGINT, SIG_DFL)
             signal(SIGTERM, SIG_DFL)
-            let written = (try? FileIO.writeAtomically(AOFRewriter.snapshot(engine.keyspace), to: basePath,
-                                                        directory: directory)) != nil
-            _exit(written ? 0 : 1)
+            _exit(writeBase(to: basePath, directory: directory) ? 0 : 1)
         }
         guard pid > 0 else {
             rewriteFailed("Can't rewrite append only file in background: fork: \(FileIO.errorText())")
@@ -64,6 +62,19 @@ extension Server {
         maintenance.child = RewriteChild(pid: pid, basePath: basePath, baseEntry: baseEntry, incremental: incremental,
                                          startedMicroseconds: started)
         logger.notice("Background append only file rewriting started by pid \(pid)")
+    }
+
+    /// In the child: the keyspace as commands, written a megabyte at a time.
+    private func writeBase(to path: String, directory: String) -> Bool {
+        guard let file = try? FileIO.AtomicFile(path: path, directory: directory) else { return false }
+        let written = AOFRewriter.snapshot(engine.keyspace, chunkSize: 1 << 20) { chunk in
+            (try? file.write(chunk)) != nil
+        }
+        guard written, (try? file.commit()) != nil else {
+            file.abandon()
+            return false
+        }
+        return true
     }
 
     /// Ends the old incremental file (its remaining bytes written and synced)
