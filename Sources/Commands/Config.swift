@@ -43,6 +43,7 @@ public final class Config {
         Parameter(name: "aof-timestamp-enabled", kind: .bool, defaultValue: "no", mutable: true),
         Parameter(name: "auto-aof-rewrite-percentage", kind: .integer(0...Int64(Int32.max)), defaultValue: "100", mutable: true),
         Parameter(name: "auto-aof-rewrite-min-size", kind: .memory(0...Int64.max), defaultValue: "67108864", mutable: true),
+        Parameter(name: "rdb-key-save-delay", kind: .integer(Int64(Int32.min)...Int64(Int32.max)), defaultValue: "0", mutable: true),
         Parameter(name: "save", kind: .save, defaultValue: "", mutable: true),
         Parameter(name: "dbfilename", kind: .string, defaultValue: "dump.rdb", mutable: true, protected: true),
         Parameter(name: "maxclients", kind: .integer(1...Int64(UInt32.max)), defaultValue: "10000", mutable: true),
@@ -212,6 +213,8 @@ public final class Config {
     public var aofLoadTruncated: Bool { flag("aof-load-truncated") }
     public var autoAOFRewritePercentage: Int { integer("auto-aof-rewrite-percentage") }
     public var autoAOFRewriteMinSize: Int { integer("auto-aof-rewrite-min-size") }
+    /// Microseconds the rewrite child waits after each key (a testing aid, as in Redis).
+    public var rdbKeySaveDelay: Int { integer("rdb-key-save-delay") }
     public var maxClients: Int { integer("maxclients") }
     /// Redis clamps hz to 1…500 when it uses it.
     public var hz: Int { min(500, max(1, integer("hz"))) }

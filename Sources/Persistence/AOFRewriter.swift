@@ -17,7 +17,8 @@ public enum AOFRewriter {
     /// The same, handed to `write` in pieces of about `chunkSize` bytes, so a
     /// large keyspace is never whole in memory (the rewrite child). Stops at
     /// the first piece `write` refuses; false then.
-    public static func snapshot(_ keyspace: Keyspace, chunkSize: Int, write: ([UInt8]) -> Bool) -> Bool {
+    public static func snapshot(_ keyspace: Keyspace, chunkSize: Int, afterEachKey: () -> Void = {},
+                                write: ([UInt8]) -> Bool) -> Bool {
         var out: [UInt8] = []
         var failed = false
         for db in keyspace.databases where db.count > 0 && !failed {
@@ -32,6 +33,7 @@ public enum AOFRewriter {
                     failed = !write(out)
                     out.removeAll(keepingCapacity: true)
                 }
+                afterEachKey()
             }
         }
         return !failed && (out.isEmpty || write(out))

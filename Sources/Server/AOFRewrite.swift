@@ -53,6 +53,7 @@ extension Server {
             // report them through the parent's loop.
             signal(SIGINT, SIG_DFL)
             signal(SIGTERM, SIG_DFL)
+            closeInheritedDescriptors()
             _exit(writeBase(to: basePath, directory: directory) ? 0 : 1)
         }
         guard pid > 0 else {
@@ -61,13 +62,18 @@ extension Server {
         }
         maintenance.child = RewriteChild(pid: pid, basePath: basePath, baseEntry: baseEntry, incremental: incremental,
                                          startedMicroseconds: started)
+        maintenance.rewrites += 1  // counted when started, as Redis's aof_rewrites
         logger.notice("Background append only file rewriting started by pid \(pid)")
     }
 
     /// In the child: the keyspace as commands, written a megabyte at a time.
     private func writeBase(to path: String, directory: String) -> Bool {
         guard let file = try? FileIO.AtomicFile(path: path, directory: directory) else { return false }
-        let written = AOFRewriter.snapshot(engine.keyspace, chunkSize: 1 << 20) { chunk in
+        let delay = engine.config.rdbKeySaveDelay
+        let written = AOFRewriter.snapshot(engine.keyspace, chunkSize: 1 << 20, afterEachKey: {
+            // Redis's debugDelay: a negative delay sleeps 1 µs once in -delay keys.
+            if delay > 0 { usleep(UInt32(delay)) } else if delay < 0 && Int.random(in: 0 ..< -delay) == 0 { usleep(1) }
+        }) { chunk in
             (try? file.write(chunk)) != nil
         }
         guard written, (try? file.commit()) != nil else {
@@ -75,6 +81,20 @@ extension Server {
             return false
         }
         return true
+    }
+
+    /// In the child: closes what it inherited (client sockets, the listeners, the
+    /// loop's descriptors, the AOF), so a connection the parent closes during the
+    /// rewrite ends at once rather than when the child exits.
+    private func closeInheritedDescriptors() {
+        guard let directory = opendir("/proc/self/fd") else { return }
+        var inherited: [Int32] = []
+        while let entry = readdir(directory) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            if let fd = Int32(name), fd > 2 { inherited.append(fd) }
+        }
+        closedir(directory)  // its own descriptor was listed too; closing it again below fails harmlessly
+        for fd in inherited { close(fd) }
     }
 
     /// Ends the old incremental file (its remaining bytes written and synced)
@@ -151,7 +171,6 @@ extension Server {
         if child.incremental != nil { maintenance.incrementalUnlisted = false }
         maintenance.otherFilesSize = FileIO.size(child.basePath)
         maintenance.baseSize = maintenance.otherFilesSize + (aof?.fileSize ?? 0)
-        maintenance.rewrites += 1
         maintenance.lastRewriteSeconds = Int((Keyspace.clockMicroseconds() - child.startedMicroseconds) / 1_000_000)
         maintenance.lastRewriteFailed = false
         maintenance.consecutiveFailures = 0

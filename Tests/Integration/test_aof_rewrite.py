@@ -158,3 +158,77 @@ def test_automatic_rewrites_back_off_after_three_failures(servers, swirl_bin):
     assert s.stop() == 0
     s2 = servers.start(swirl_bin, *AOF_ON, dir=d)
     assert_same_data(before, snapshot(s2))
+
+
+def start_slow_rewrite(c, keys=2000, delay_us=1000):
+    """A rewrite whose child takes about keys * delay_us (rdb-key-save-delay, as Redis's tests do)."""
+    fill(c, "slow", keys)
+    c.call("CONFIG", "SET", "rdb-key-save-delay", str(delay_us))
+    assert c.call("BGREWRITEAOF") == "Background append only file rewriting started"
+    deadline = time.time() + 5
+    while persistence(c)["aof_rewrite_in_progress"] != "1" and time.time() < deadline:
+        time.sleep(0.01)
+    assert persistence(c)["aof_rewrite_in_progress"] == "1"
+
+
+def only_listed_files(server):
+    entries, names = aof_files(server)
+    return sorted(names) == sorted([name for _, name in entries] + ["appendonly.aof.manifest"]), (entries, names)
+
+
+def test_the_loop_serves_while_the_child_writes(servers, swirl_bin):
+    d = servers.new_dir()
+    s = servers.start(swirl_bin, *AOF_ON, dir=d)
+    c = s.client()
+    victim = s.client()
+    victim.call("CLIENT", "SETNAME", "victim")
+    start_slow_rewrite(c)
+    for i in range(200):
+        assert c.call("INCR", "during") == i + 1
+    info = persistence(c)
+    assert info["aof_rewrite_in_progress"] == "1" and int(info["aof_current_rewrite_time_sec"]) >= 0, info
+    if not target_is_redis():
+        # The child closed what it inherited: a connection killed now ends now, not when the child exits.
+        line = [l for l in c.call("CLIENT", "LIST").decode().splitlines() if "name=victim" in l][0]
+        addr = re.search(r"addr=(\S+)", line).group(1)
+        assert c.call("CLIENT", "KILL", "ADDR", addr) == 1
+        assert victim.is_closed_by_peer(timeout=1.0)
+        assert persistence(c)["aof_rewrite_in_progress"] == "1"
+    wait_for_rewrites(c, 1)
+    before = snapshot(s)
+    assert s.stop() == 0
+    s2 = servers.start(swirl_bin, *AOF_ON, dir=d)
+    assert_same_data(before, snapshot(s2))
+    assert s2.client().call("GET", "during") == b"200"
+
+
+def test_appendonly_off_kills_a_running_rewrite(servers, swirl_bin):
+    s = servers.start(swirl_bin, *AOF_ON)
+    c = s.client()
+    start_slow_rewrite(c)
+    c.call("CONFIG", "SET", "appendonly", "no")
+    deadline = time.time() + 5
+    while persistence(c)["aof_rewrite_in_progress"] != "0" and time.time() < deadline:
+        time.sleep(0.02)
+    info = persistence(c)
+    # Redis counts a rewrite when it starts.
+    assert info["aof_rewrite_in_progress"] == "0" and info["aof_rewrites"] == "1", info
+    if not target_is_redis():
+        assert "Killing running AOF rewrite child" in s.log()
+        ok, listing = only_listed_files(s)
+        assert ok, listing
+
+
+def test_shutdown_during_a_rewrite(servers, swirl_bin):
+    d = servers.new_dir()
+    s = servers.start(swirl_bin, *AOF_ON, dir=d)
+    c = s.client()
+    start_slow_rewrite(c)
+    c.call("SET", "last", "write")
+    before = snapshot(s)
+    assert s.stop() == 0  # SIGTERM: the child is stopped, the AOF synced
+    if not target_is_redis():
+        ok, listing = only_listed_files(s)
+        assert ok, listing
+    s2 = servers.start(swirl_bin, *AOF_ON, dir=d)
+    assert_same_data(before, snapshot(s2))
