@@ -123,7 +123,7 @@ enum InfoSections {
             ("keyspace_hits", "\(keyspace.keyspaceHits)"), ("keyspace_misses", "\(keyspace.keyspaceMisses)"),
             ("pubsub_channels", "\(server.pubsub.channelCount)"), ("pubsub_patterns", "\(server.pubsub.patternCount)"),
             ("pubsubshard_channels", "\(server.pubsub.shardChannelCount)"),
-            ("latest_fork_usec", "0"), ("total_forks", "0"), ("migrate_cached_sockets", "0"),
+            ("latest_fork_usec", "\(server.stats.latestForkMicroseconds)"), ("total_forks", "\(server.stats.totalForks)"), ("migrate_cached_sockets", "0"),
             ("slave_expires_tracked_keys", "0"), ("active_defrag_hits", "0"), ("active_defrag_misses", "0"),
             ("active_defrag_key_hits", "0"), ("active_defrag_key_misses", "0"), ("total_active_defrag_time", "0"),
             ("current_active_defrag_time", "0"),

@@ -17,6 +17,9 @@ public struct ServerStats {
     /// Socket reads and writes (INFO total_reads_processed / total_writes_processed).
     public var readsProcessed = 0
     public var writesProcessed = 0
+    /// The AOF rewrite's forks (INFO latest_fork_usec, total_forks).
+    public var latestForkMicroseconds: Int64 = 0
+    public var totalForks = 0
     /// Indexed by `CommandSpec.id`: an array, so counting a call costs no hashing.
     public var commands: [CommandStat] = [] {
         didSet { if latency.commandCount != commands.count { latency = LatencyTable(commandCount: commands.count) } }

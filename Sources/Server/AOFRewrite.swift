@@ -47,6 +47,7 @@ extension Server {
             return
         }
         let basePath = directory + "/" + baseEntry.name
+        let forkStarted = Keyspace.clockMicroseconds()
         let pid = fork()
         if pid == 0 {
             // The child. Signals go back to their defaults: libuv's handlers would
@@ -63,6 +64,8 @@ extension Server {
         maintenance.child = RewriteChild(pid: pid, basePath: basePath, baseEntry: baseEntry, incremental: incremental,
                                          startedMicroseconds: started)
         maintenance.rewrites += 1  // counted when started, as Redis's aof_rewrites
+        engine.stats.latestForkMicroseconds = Keyspace.clockMicroseconds() - forkStarted
+        engine.stats.totalForks += 1
         logger.notice("Background append only file rewriting started by pid \(pid)")
     }
 

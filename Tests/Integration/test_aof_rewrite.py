@@ -56,6 +56,8 @@ def test_bgrewriteaof_forks_and_writes_go_on(servers, swirl_bin):
     c.call("SET", "db3", "x")
     info = wait_for_rewrites(c, 1)
     assert info["aof_last_bgrewrite_status"] == "ok"
+    stats = dict(line.split(":", 1) for line in c.call("INFO", "stats").decode().splitlines() if ":" in line)
+    assert int(stats["total_forks"]) >= 1 and int(stats["latest_fork_usec"]) > 0, stats
     if not target_is_redis():
         pids = re.findall(r"rewriting started by pid (\d+)", s.log())
         assert pids and int(pids[0]) != s.proc.pid, s.log_tail()
