@@ -196,7 +196,7 @@ public final class Engine {
     }
 
     /// A batch of commands from one connection starts: `source` holds their frames.
-    public func beginInput(from source: (any ReceivedFrames)? = nil) {
+    public func beginInput(from source: any ReceivedFrames) {
         carriesClock = true
         inputSource = source
     }

@@ -97,12 +97,7 @@ final class FrameRunPropagationTests: PropagationTestCase {
         let big = frame("SET", "big", String(repeating: "y", count: 100_000))
         let bytes = Array((first + big).utf8)
         let cut = first.utf8.count + 20_000
-        source.decoder.append(contentsOf: bytes[..<cut])
-        engine.beginInput(from: source)
-        while (try? source.decoder.next(into: &client.args)) == true {
-            engine.execute(client, receivedAs: source.decoder.lastCommandFrame)
-        }
-        engine.endInput()
+        runBatch(String(decoding: bytes[..<cut], as: UTF8.self))
         XCTAssertEqual(stream, frame("SELECT", "0") + first)
         engine.aofBuffer.removeAll()
         runBatch(String(decoding: bytes[cut...], as: UTF8.self))

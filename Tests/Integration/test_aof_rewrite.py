@@ -27,14 +27,37 @@ def persistence(c):
     return dict(line.split(":", 1) for line in text.splitlines() if ":" in line)
 
 
-def wait_for_rewrites(c, count, timeout=20):
+def wait_until(probe, timeout, step=0.05):
+    """Calls `probe` until it returns something true or `timeout` seconds pass; returns its last value."""
     deadline = time.time() + timeout
-    while time.time() < deadline:
+    while True:
+        value = probe()
+        if value or time.time() >= deadline:
+            return value
+        time.sleep(step)
+
+
+def wait_for_rewrites(c, count, timeout=20):
+    def finished():
         info = persistence(c)
-        if int(info["aof_rewrites"]) >= count and info["aof_rewrite_in_progress"] == "0":
-            return info
-        time.sleep(0.05)
-    raise AssertionError("no finished rewrite after %ss: %r" % (timeout, persistence(c)))
+        return info if int(info["aof_rewrites"]) >= count and info["aof_rewrite_in_progress"] == "0" else None
+    info = wait_until(finished, timeout)
+    assert info, "no finished rewrite after %ss: %r" % (timeout, persistence(c))
+    return info
+
+
+def restart_keeps_data(servers, swirl_bin, s, kill9=False, after_stop=lambda: None):
+    """Snapshot, stop (SIGTERM, or kill -9), start again on the same directory:
+    the same data. Returns the new server."""
+    before = snapshot(s)
+    if kill9:
+        s.kill9()
+    else:
+        assert s.stop() == 0
+    after_stop()
+    s2 = servers.start(swirl_bin, *AOF_ON, dir=s.dir)
+    assert_same_data(before, snapshot(s2))
+    return s2
 
 
 def fill(c, prefix, keys, size=100):
@@ -66,10 +89,8 @@ def test_bgrewriteaof_forks_and_writes_go_on(servers, swirl_bin):
     assert all(name in names for _, name in entries)
     stale = [name for _, name in old_manifest if name not in [n for _, n in entries]]
     assert stale and not any(name in names for name in stale), (stale, names)
-    before = snapshot(s)
-    s.kill9()  # `always`: every acknowledged write is in the new incremental file
-    s2 = servers.start(swirl_bin, *AOF_ON, dir=d)
-    assert_same_data(before, snapshot(s2))
+    # `always`: every acknowledged write is in the new incremental file.
+    s2 = restart_keeps_data(servers, swirl_bin, s, kill9=True)
     assert s2.client().call("GET", "during") == b"500"
 
 
@@ -96,10 +117,7 @@ def test_automatic_rewrite_on_growth(servers, swirl_bin):
     assert int(info["aof_base_size"]) > 0
     assert int(info["aof_current_size"]) >= int(info["aof_base_size"])
     assert "Starting automatic rewriting of AOF on" in s.log()
-    before = snapshot(s)
-    assert s.stop() == 0
-    s2 = servers.start(swirl_bin, *AOF_ON, dir=d)
-    assert_same_data(before, snapshot(s2))
+    s2 = restart_keeps_data(servers, swirl_bin, s)
     # Percentage 0 turns it off.
     c2 = s2.client()
     c2.call("CONFIG", "SET", "auto-aof-rewrite-percentage", "0")
@@ -118,9 +136,7 @@ def test_failed_rewrite_keeps_every_file(servers, swirl_bin):
     # The child cannot create its temporary file: a directory has that name.
     os.makedirs(os.path.join(str(d), "appendonlydir", "appendonly.aof.1.base.aof.tmp"))
     c.call("BGREWRITEAOF")
-    deadline = time.time() + 10
-    while persistence(c)["aof_last_bgrewrite_status"] != "err" and time.time() < deadline:
-        time.sleep(0.05)
+    wait_until(lambda: persistence(c)["aof_last_bgrewrite_status"] == "err", 10)
     info = persistence(c)
     assert info["aof_last_bgrewrite_status"] == "err" and info["aof_rewrite_in_progress"] == "0", info
     assert info["aof_rewrites_consecutive_failures"] == "1", info
@@ -128,10 +144,7 @@ def test_failed_rewrite_keeps_every_file(servers, swirl_bin):
     c.call("SET", "after", "failure")
     entries, _ = aof_files(s)
     assert [t for t, _ in entries] == ["i", "i"], entries  # the old incremental file and the new one
-    before = snapshot(s)
-    assert s.stop() == 0
-    s2 = servers.start(swirl_bin, *AOF_ON, dir=d)
-    assert_same_data(before, snapshot(s2))
+    restart_keeps_data(servers, swirl_bin, s)
 
 
 @pytest.mark.skipif(target_is_redis(), reason="Swirl's base file naming")
@@ -142,10 +155,7 @@ def test_automatic_rewrites_back_off_after_three_failures(servers, swirl_bin):
     blocker = os.path.join(str(d), "appendonlydir", "appendonly.aof.1.base.aof.tmp")
     os.makedirs(blocker)
     fill(c, "k", 20000)  # ~2.4 MB: past the minimum, so every cron tick wants a rewrite
-    deadline = time.time() + 20
-    while "triggered the limit, will retry in 1 minutes" not in s.log() and time.time() < deadline:
-        time.sleep(0.1)
-    assert "triggered the limit, will retry in 1 minutes" in s.log(), s.log_tail()
+    assert wait_until(lambda: "triggered the limit, will retry in 1 minutes" in s.log(), 20, 0.1), s.log_tail()
     assert persistence(c)["aof_rewrites_consecutive_failures"] == "3"
     time.sleep(1.5)
     assert persistence(c)["aof_rewrites_consecutive_failures"] == "3", "no attempt while limited"
@@ -156,10 +166,7 @@ def test_automatic_rewrites_back_off_after_three_failures(servers, swirl_bin):
     assert info["aof_rewrites_consecutive_failures"] == "0" and info["aof_last_bgrewrite_status"] == "ok"
     entries, names = aof_files(s)
     assert [t for t, _ in entries] == ["b", "i"] and len(names) == 3, (entries, names)
-    before = snapshot(s)
-    assert s.stop() == 0
-    s2 = servers.start(swirl_bin, *AOF_ON, dir=d)
-    assert_same_data(before, snapshot(s2))
+    restart_keeps_data(servers, swirl_bin, s)
 
 
 def start_slow_rewrite(c, keys=2000, delay_us=1000):
@@ -167,10 +174,7 @@ def start_slow_rewrite(c, keys=2000, delay_us=1000):
     fill(c, "slow", keys)
     c.call("CONFIG", "SET", "rdb-key-save-delay", str(delay_us))
     assert c.call("BGREWRITEAOF") == "Background append only file rewriting started"
-    deadline = time.time() + 5
-    while persistence(c)["aof_rewrite_in_progress"] != "1" and time.time() < deadline:
-        time.sleep(0.01)
-    assert persistence(c)["aof_rewrite_in_progress"] == "1"
+    assert wait_until(lambda: persistence(c)["aof_rewrite_in_progress"] == "1", 5, 0.01)
 
 
 def only_listed_files(server):
@@ -197,10 +201,7 @@ def test_the_loop_serves_while_the_child_writes(servers, swirl_bin):
         assert victim.is_closed_by_peer(timeout=1.0)
         assert persistence(c)["aof_rewrite_in_progress"] == "1"
     wait_for_rewrites(c, 1)
-    before = snapshot(s)
-    assert s.stop() == 0
-    s2 = servers.start(swirl_bin, *AOF_ON, dir=d)
-    assert_same_data(before, snapshot(s2))
+    s2 = restart_keeps_data(servers, swirl_bin, s)
     assert s2.client().call("GET", "during") == b"200"
 
 
@@ -209,9 +210,7 @@ def test_appendonly_off_kills_a_running_rewrite(servers, swirl_bin):
     c = s.client()
     start_slow_rewrite(c)
     c.call("CONFIG", "SET", "appendonly", "no")
-    deadline = time.time() + 5
-    while persistence(c)["aof_rewrite_in_progress"] != "0" and time.time() < deadline:
-        time.sleep(0.02)
+    wait_until(lambda: persistence(c)["aof_rewrite_in_progress"] == "0", 5, 0.02)
     info = persistence(c)
     # Redis counts a rewrite when it starts.
     assert info["aof_rewrite_in_progress"] == "0" and info["aof_rewrites"] == "1", info
@@ -227,10 +226,9 @@ def test_shutdown_during_a_rewrite(servers, swirl_bin):
     c = s.client()
     start_slow_rewrite(c)
     c.call("SET", "last", "write")
-    before = snapshot(s)
-    assert s.stop() == 0  # SIGTERM: the child is stopped, the AOF synced
-    if not target_is_redis():
-        ok, listing = only_listed_files(s)
-        assert ok, listing
-    s2 = servers.start(swirl_bin, *AOF_ON, dir=d)
-    assert_same_data(before, snapshot(s2))
+    def no_stray_files():
+        if not target_is_redis():
+            ok, listing = only_listed_files(s)
+            assert ok, listing
+    # SIGTERM: the child is stopped, the AOF synced.
+    restart_keeps_data(servers, swirl_bin, s, after_stop=no_stray_files)
