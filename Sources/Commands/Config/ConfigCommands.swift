@@ -1,0 +1,134 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Keyspace
+import RESP
+import SwirlBytes
+
+/// CONFIG GET/SET/RESETSTAT/REWRITE/HELP.
+enum ConfigCommands {
+    static func specs() -> [CommandSpec] {
+        let flags: CommandFlags = [.admin, .noscript, .loading, .stale]
+        return [
+            CommandSpec("config", arity: -2, flags: [], group: "server",
+                        summary: "A container for server configuration commands.", since: "2.0.0",
+                        complexity: "Depends on subcommand.", subcommands: [
+                            CommandSpec("get", arity: -3, flags: flags, group: "server",
+                                        summary: "Returns the effective values of configuration parameters.",
+                                        since: "2.0.0", complexity: "O(N)", handler: get),
+                            CommandSpec("set", arity: -4, flags: [.admin, .noscript, .loading, .stale], group: "server",
+                                        summary: "Sets configuration parameters in-flight.", since: "2.0.0",
+                                        complexity: "O(N)", handler: set),
+                            CommandSpec("resetstat", arity: 2, flags: flags, group: "server",
+                                        summary: "Resets the server's statistics.", since: "2.0.0", handler: resetstat),
+                            CommandSpec("rewrite", arity: 2, flags: flags, group: "server",
+                                        summary: "Persists the effective configuration to file.", since: "2.8.0",
+                                        handler: rewrite),
+                            CommandSpec("help", arity: 2, flags: [.loading, .stale], group: "server",
+                                        summary: "Returns helpful text about the different subcommands.",
+                                        since: "5.0.0", handler: help),
+                        ]) { _ in },
+        ]
+    }
+
+    /// The value CONFIG GET shows: `dir` is the absolute working directory, as in Redis.
+    static func displayValue(_ c: Client, _ name: String) -> String {
+        if name == "dir" {
+            var buffer = [CChar](repeating: 0, count: 4096)
+            if getcwd(&buffer, buffer.count) != nil {
+                return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            }
+        }
+        return c.engine.config.displayValue(name)
+    }
+
+    static func get(_ c: Client) {
+        // (name as replied, parameter): an exact name is echoed as typed, as Redis does.
+        var matched: [(String, String)] = []
+        for pattern in c.args.dropFirst(2) {
+            let isPattern = pattern.contains { $0 == UInt8(ascii: "*") || $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "[") }
+            if !isPattern {
+                if let parameter = Config.parameter(named: Text.lowercased(pattern)),
+                   !matched.contains(where: { $0.1 == parameter.name }) {
+                    matched.append((Text.string(pattern), parameter.name))
+                }
+                continue
+            }
+            let lowered = Array(Text.lowercased(pattern).utf8)
+            for parameter in Config.parameters where !matched.contains(where: { $0.1 == parameter.name })
+                && Glob.matches(lowered, Array(parameter.name.utf8)) {
+                matched.append((parameter.name, parameter.name))
+            }
+        }
+        c.reply.map(matched.count)
+        for (shown, name) in matched {
+            c.reply.bulk(shown)
+            c.reply.bulk(displayValue(c, name))
+        }
+    }
+
+    static func set(_ c: Client) {
+        guard c.args.count % 2 == 0 else {
+            c.reply.error(Errors.wrongArity("config|set"))
+            return
+        }
+        var changes: [(String, String)] = []
+        for index in stride(from: 2, to: c.args.count, by: 2) {
+            let name = Text.lowercased(c.args[index])
+            guard let parameter = Config.parameter(named: name) else {
+                c.reply.error("ERR Unknown option or number of arguments for CONFIG SET - '\(Text.truncated(c.args[index], 128))'")
+                return
+            }
+            guard parameter.mutable else {
+                c.reply.error("ERR CONFIG SET failed (possibly related to argument '\(name)') - can't set immutable config")
+                return
+            }
+            guard !parameter.protected else {
+                c.reply.error("ERR CONFIG SET failed (possibly related to argument '\(name)') - can't set protected config")
+                return
+            }
+            guard !changes.contains(where: { $0.0 == parameter.name }) else {
+                c.reply.error("ERR CONFIG SET failed (possibly related to argument '\(name)') - duplicate parameter")
+                return
+            }
+            changes.append((parameter.name, Text.string(c.args[index + 1])))
+        }
+        // Validate everything before applying anything, so a bad value changes nothing.
+        for (name, value) in changes {
+            if case .failure(let reason) = Config.normalize(value, Config.parameter(named: name)!.kind) {
+                c.reply.error("ERR CONFIG SET failed (possibly related to argument '\(name)') - \(reason)")
+                return
+            }
+        }
+        for (name, value) in changes { c.engine.config.set(name, value) }
+        c.engine.configChanged(changes.map(\.0))
+        c.reply.ok()
+    }
+
+    static func resetstat(_ c: Client) {
+        c.engine.stats.reset()
+        c.engine.keyspace.stats = KeyspaceStats()
+        c.reply.ok()
+    }
+
+    static func rewrite(_ c: Client) {
+        guard let path = c.engine.configFilePath else {
+            c.reply.error("ERR The server is running without a config file")
+            return
+        }
+        if let failure = ConfigFile.rewrite(path: path, config: c.engine.config) {
+            c.reply.error("ERR Rewriting config file: \(failure)")
+        } else {
+            c.reply.ok()
+        }
+    }
+
+    static func help(_ c: Client) {
+        HelpText.reply(c, container: "CONFIG", lines: [
+            "GET <pattern>", "    Return parameters matching the glob-like <pattern> and their values.",
+            "SET <directive> <value>", "    Set the configuration <directive> to <value>.",
+            "RESETSTAT", "    Reset statistics reported by the INFO command.",
+            "REWRITE", "    Rewrite the configuration file.",
+        ])
+    }
+}
