@@ -5,12 +5,6 @@ import Keyspace
 import RESP
 import SwirlBytes
 
-/// Versions Swirl reports. `redis_version` is the Redis release whose
-/// behaviour Swirl follows, so clients that check it enable the right features.
-public enum ServerInfo {
-    public static let redisVersion = "7.0.15"
-    public static let swirlVersion = "0.1.0"
-}
 
 /// INFO [section ...]: Redis's sections and field names.
 enum InfoCommand {
@@ -110,32 +104,5 @@ enum InfoCommand {
         var buffer = [CChar](repeating: 0, count: 64)
         _ = withVaList([value]) { vsnprintf(&buffer, 64, format, $0) }
         return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-    }
-}
-
-/// Process memory figures, from the allocator and the kernel.
-public enum MemoryStats {
-
-    public static func residentBytes() -> Int {
-        guard let file = fopen("/proc/self/statm", "r") else { return 0 }
-        defer { fclose(file) }
-        var size = 0, resident = 0
-        guard withUnsafeMutablePointer(to: &size, { s in
-            withUnsafeMutablePointer(to: &resident) { r in
-                withVaList([s, r]) { vfscanf(file, "%ld %ld", $0) }
-            }
-        }) == 2 else { return 0 }
-        return resident * Int(sysconf(Int32(_SC_PAGESIZE)))
-    }
-
-    public static func human(_ bytes: Int) -> String {
-        let units = ["B", "K", "M", "G", "T"]
-        var value = Double(bytes)
-        var unit = 0
-        while value >= 1024 && unit < units.count - 1 {
-            value /= 1024
-            unit += 1
-        }
-        return unit == 0 ? "\(bytes)B" : InfoCommand.format2(value) + units[unit]
     }
 }

@@ -49,13 +49,13 @@ public enum BlockingTimeout {
     /// or nil after replying Redis's error.
     public static func deadline(_ c: Client, at index: Int) -> Int64? {
         guard let seconds = ByteNumbers.parseLongDouble(c.args[index]) else {
-            c.reply.error("ERR timeout is not a float or out of range")
+            c.reply.error(Errors.timeoutNotFloat)
             return nil
         }
         let milliseconds = (seconds * 1000).rounded(.up)
         // Past Int64 (and infinity) Redis's conversion gives LLONG_MIN on x86: negative too.
         guard milliseconds >= 0, milliseconds < 9_223_372_036_854_775_808 else {
-            c.reply.error("ERR timeout is negative")
+            c.reply.error(Errors.timeoutNegative)
             return nil
         }
         let timeout = Int64(milliseconds)

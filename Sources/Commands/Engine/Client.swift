@@ -113,7 +113,7 @@ public final class Client {
     public func signedCount(at index: Int) -> Int64? {
         guard let value = integer(at: index) else { return nil }
         guard value != Int64.min else {
-            reply.error("ERR value is out of range, value must between \(-Int64.max) and \(Int64.max)")
+            reply.error(Errors.countOutOfRange)
             return nil
         }
         return value

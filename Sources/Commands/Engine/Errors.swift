@@ -9,7 +9,6 @@ public enum Errors {
     public static let nanOrInfinity = "ERR increment would produce NaN or Infinity"
     public static let noSuchKey = "ERR no such key"
     public static let dbIndexOutOfRange = "ERR DB index is out of range"
-    public static let invalidDBIndex = "ERR invalid DB index"
     public static let sameObject = "ERR source and destination objects are the same"
     public static let invalidCursor = "ERR invalid cursor"
     public static let hashNotInteger = "ERR hash value is not an integer"
@@ -18,6 +17,14 @@ public enum Errors {
     public static let stringTooLong = "ERR string exceeds maximum allowed size (proto-max-bulk-len)"
     public static let offsetOutOfRange = "ERR offset is out of range"
     public static let timeoutNotFloat = "ERR timeout is not a float or out of range"
+    public static let timeoutNotInteger = "ERR timeout is not an integer or out of range"
+    public static let timeoutNegative = "ERR timeout is negative"
+    public static let numkeysNotPositive = "ERR numkeys should be greater than 0"
+    public static let outOfRange = "ERR value is out of range"
+    /// A count whose negation would overflow (HRANDFIELD, SRANDMEMBER … with Int64.min).
+    public static let countOutOfRange = "ERR value is out of range, value must between \(-Int64.max) and \(Int64.max)"
+    public static let execAbort = "EXECABORT Transaction discarded because of previous errors."
+    public static let notAllowedInTransaction = "ERR Command not allowed inside a transaction"
     public static let notPositiveCount = "ERR value is out of range, must be positive"
     public static let negativeLimit = "ERR LIMIT can't be negative"
 

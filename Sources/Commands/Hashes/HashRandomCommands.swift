@@ -15,7 +15,7 @@ enum HashRandomCommands {
         }
         guard let requested = c.integer(at: 2) else { return }
         guard requested != Int64.min else {
-            c.reply.error("ERR value is out of range, value must between \(-Int64.max) and \(Int64.max)")
+            c.reply.error(Errors.countOutOfRange)
             return
         }
         var withValues = false
@@ -25,7 +25,7 @@ enum HashRandomCommands {
         } else if c.args.count == 4 {
             withValues = true
             guard requested >= -Int64.max / 2 && requested <= Int64.max / 2 else {
-                c.reply.error("ERR value is out of range")
+                c.reply.error(Errors.outOfRange)
                 return
             }
         }

@@ -64,7 +64,7 @@ extension ListCommands {
     /// replying the error.
     static func multiPopArguments(_ c: Client, numkeysIndex: Int) -> (keys: [Bytes], left: Bool, count: Int64)? {
         guard let numkeys = ByteNumbers.parseInt64(c.args[numkeysIndex]), numkeys > 0 else {
-            c.reply.error("ERR numkeys should be greater than 0")
+            c.reply.error(Errors.numkeysNotPositive)
             return nil
         }
         guard numkeys < Int64(c.args.count - numkeysIndex - 1) else {

@@ -22,11 +22,11 @@ enum ReplicationCommands {
     static func wait(_ c: Client) {
         guard let wanted = c.integer(at: 1) else { return }
         guard let milliseconds = ByteNumbers.parseInt64(c.args[2]) else {
-            c.reply.error("ERR timeout is not an integer or out of range")
+            c.reply.error(Errors.timeoutNotInteger)
             return
         }
         guard milliseconds >= 0 else {
-            c.reply.error("ERR timeout is negative")
+            c.reply.error(Errors.timeoutNegative)
             return
         }
         let acknowledged = 0

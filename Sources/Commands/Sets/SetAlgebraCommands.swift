@@ -18,7 +18,7 @@ enum SetAlgebraCommands {
 
     static func sintercard(_ c: Client) {
         guard let numkeys = ByteNumbers.parseInt64(c.args[1]), numkeys >= 1 else {
-            c.reply.error("ERR numkeys should be greater than 0")
+            c.reply.error(Errors.numkeysNotPositive)
             return
         }
         guard numkeys <= c.args.count - 2 else {

@@ -91,7 +91,7 @@ enum SortedSetPopCommands {
     /// ZMPOP's and BZMPOP's `numkeys key [key ...] MIN|MAX [COUNT count]` from
     /// `numkeysIndex`, checked in Redis 7.0's order; nil after replying the error.
     static func multiPopArguments(_ c: Client, numkeysIndex: Int) -> (keys: [Bytes], fromMax: Bool, count: Int)? {
-        guard let numkeys = SortedSetArguments.positive(c, numkeysIndex, "ERR numkeys should be greater than 0") else { return nil }
+        guard let numkeys = SortedSetArguments.positive(c, numkeysIndex, Errors.numkeysNotPositive) else { return nil }
         guard numkeys < c.args.count - numkeysIndex - 1 else {
             c.reply.error(Errors.syntax)
             return nil
@@ -154,7 +154,7 @@ enum SortedSetPopCommands {
         }
         let withScores = c.args.count == 4
         if withScores && (requested < -Int64.max / 2 || requested > Int64.max / 2) {
-            c.reply.error("ERR value is out of range")
+            c.reply.error(Errors.outOfRange)
             return
         }
         guard let zset = c.found(c.readSortedSet(c.args[1]), orReply: emptyArray) else { return }

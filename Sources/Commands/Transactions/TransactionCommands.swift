@@ -74,7 +74,7 @@ enum TransactionCommands {
         }
         if transaction.failed {
             c.discardTransaction()
-            c.reply.error(TransactionErrors.execAbort)
+            c.reply.error(Errors.execAbort)
             return
         }
         if c.watcher?.transactionMustAbort() == true {

@@ -12,11 +12,6 @@ struct QueuedTransaction {
     var argumentBytes = 0
 }
 
-enum TransactionErrors {
-    static let execAbort = "EXECABORT Transaction discarded because of previous errors."
-    static let notAllowed = "ERR Command not allowed inside a transaction"
-}
-
 extension Client {
     /// True between MULTI and EXEC/DISCARD.
     public var inTransaction: Bool { transaction != nil }
@@ -50,7 +45,7 @@ extension Engine {
     func queueIfInTransaction(_ spec: CommandSpec, _ client: Client) -> Bool {
         if spec.flags.contains(.noMulti) {
             stats.commands[spec.id].rejectedCalls += 1
-            reject(client, TransactionErrors.notAllowed)
+            reject(client, Errors.notAllowedInTransaction)
             return true
         }
         if Self.runImmediatelyInMulti.contains(spec.name) { return false }
