@@ -49,8 +49,6 @@ final class TrackingTable {
         return items
     }
     var totalPrefixes: Int { prefixes.count }
-    /// Whether a key change can concern anyone (the keyspace's cheap check).
-    var isActive: Bool { !readers.isEmpty || !prefixes.isEmpty }
 
     // MARK: - Turning tracking on and off
 
