@@ -55,7 +55,7 @@ public enum AccessClock {
         guard decayMinutes > 0 else { return counter }
         let then = access >> 8 & 0xffff
         let now = minutes(milliseconds)
-        let elapsed = now >= then ? now - then : 65_536 - then + now
+        let elapsed = now >= then ? now - then : 65_535 - then + now
         let periods = elapsed / UInt32(decayMinutes)
         return periods >= counter ? 0 : counter - periods
     }

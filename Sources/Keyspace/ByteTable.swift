@@ -40,6 +40,11 @@ public struct ByteTable<Value> {
     public var isEmpty: Bool { entries.isEmpty }
     public var bucketCount: Int { buckets.count }
 
+    /// Allocated entry storage not holding an entry. Removal never shrinks the
+    /// entry array, so deleting a key whose key and value are inline frees no
+    /// allocator bytes: this is where its room went (eviction counts it as freed).
+    public var spareBytes: Int { (entries.capacity - entries.count) * MemoryLayout<Entry>.stride }
+
     // MARK: - Lookup
 
     /// The position of `key`, valid until the next insertion or removal.

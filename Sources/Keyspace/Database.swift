@@ -46,6 +46,8 @@ public final class Database {
     public internal(set) var volatileCount = 0
     /// Where the active-expiry sweep goes on next time.
     var sweepCursor = 0
+    /// Where eviction's walk for keys with a TTL goes on next time (Eviction.swift).
+    var evictionCursor = 0
     /// `unowned(unsafe)`: the keyspace owns its databases and outlives them.
     unowned(unsafe) let keyspace: Keyspace
     /// Keys some client WATCHes, and the watches on each (WatchedKeys.swift).
@@ -63,6 +65,10 @@ public final class Database {
     }
 
     public var count: Int { main.count }
+
+    /// Bytes of the key table's entry storage that hold no key: room the next
+    /// keys take without allocating (see `ByteTable.spareBytes`).
+    public var spareTableBytes: Int { main.spareBytes }
 
     // MARK: - Reading
 
@@ -213,7 +219,7 @@ public final class Database {
     }
 
     private func remove(at position: Int) {
-        if main.readValue(at: position) { $0.hasExpiry } { volatileCount -= 1 }
+        if main.readValue(at: position, { $0.hasExpiry }) { volatileCount -= 1 }
         main.remove(at: position)
     }
 

@@ -85,6 +85,9 @@ public final class Keyspace {
 
     public var totalKeys: Int { databases.reduce(0) { $0 + $1.count } }
 
+    /// Every database's `spareTableBytes`.
+    public var spareTableBytes: Int { databases.reduce(0) { $0 + $1.spareTableBytes } }
+
     /// Active expiry, called `hz` times a second: each database with keys that
     /// have a TTL is swept a slice at a time (Database.sweepExpired), sized so
     /// that a full pass takes about a second, within a time budget so a burst

@@ -77,6 +77,10 @@ let onBlockingTimeout: uv_timer_cb = { timer in
     withServer(of: timer!.pointee.loop) { $0.blockingTimerFired() }
 }
 
+let onEvictionIdle: uv_idle_cb = { idle in
+    withServer(of: idle!.pointee.loop) { $0.evictionStep() }
+}
+
 let onSignal: uv_signal_cb = { handle, signal in
     withServer(of: handle!.pointee.loop) { $0.signalReceived(signal) }
 }

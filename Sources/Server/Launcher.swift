@@ -52,7 +52,6 @@ public enum Launcher {
         engine.configFilePath = absoluteConfigPath
         engine.executablePath = absolutePath(arguments.first ?? "swirl-server")
         let server = Server(engine: engine, logger: logger)
-        engine.hooks.usedMemory = { MemoryStats.allocatedBytes() }
         engine.startupMemory = engine.hooks.usedMemory()
         logger.notice("Server initialized")
         if config.appendOnly {

@@ -34,6 +34,13 @@ public final class Server {
     private let blockingTimer = UnsafeMutablePointer<uv_timer_t>.allocate(capacity: 1)
     private var blockingTimerDeadline: Int64? = nil
     private var cronTicks = 0
+    /// Runs once per loop iteration while eviction goes on past a command's
+    /// time budget (Redis's evictionTimeProc); an idle handle, not a 0 ms timer,
+    /// so the loop still polls for I/O between two steps.
+    private let evictionIdle = UnsafeMutablePointer<uv_idle_t>.allocate(capacity: 1)
+    private var evictionIdleActive = false
+    /// jemalloc's used-memory counters (AllocatorStats.swift); nil without jemalloc.
+    private var allocatorCounters: AllocatorCounters?
 
     init(engine: Engine, logger: Logger) {
         self.engine = engine
@@ -53,7 +60,7 @@ public final class Server {
         engine.hooks.logVerbose = { [unowned self] message in self.logger.verbose(message) }
         engine.hooks.logWarning = { [unowned self] message in self.logger.warning(message) }
         engine.hooks.keyspaceSnapshot = { [unowned self] in AOFRewriter.snapshot(self.engine.keyspace) }
-        MemoryStats.installAllocatorHooks(engine)
+        allocatorCounters = MemoryStats.installAllocatorHooks(engine)
         engine.onConfigChange = { [unowned self] names in
             if names.contains("appendfsync") { self.aof?.policy = AOFWriter.policy(named: engine.config.appendFsync) }
             if names.contains("loglevel") { self.logger.level = Logger.Level(name: engine.config.logLevel) }
@@ -202,6 +209,10 @@ public final class Server {
         resumeUnblockedClients()
         runScheduledMaintenance()
         engine.beforeSleep()
+        if engine.evictionContinues && !evictionIdleActive {
+            evictionIdleActive = true
+            uv_idle_start(evictionIdle, onEvictionIdle)
+        }
         aof?.flush()
         flushPublishedMessages()
         flushWaitingReplies()
@@ -289,9 +300,17 @@ public final class Server {
         uv_timer_start(cronTimer, onCron, interval, interval)
     }
 
+    /// One step of eviction from the loop; the idle handle stops once it is done.
+    func evictionStep() {
+        if engine.continueEviction() { return }
+        evictionIdleActive = false
+        uv_idle_stop(evictionIdle)
+    }
+
     /// Runs `hz` times a second: active expiry, the everysec fsync, memory peak.
     func cron() {
         cronTicks += 1
+        allocatorCounters?.refresh()
         if engine.activeExpireEnabled {
             engine.keyspace.activeExpireCycle(budgetMicroseconds: Int64(250_000 / engine.config.hz), hz: engine.config.hz)
         }
@@ -311,6 +330,7 @@ public final class Server {
         uv_prepare_start(prepare, onBeforeSleep)
         uv_timer_init(loop, cronTimer)
         uv_timer_init(loop, blockingTimer)
+        uv_idle_init(loop, evictionIdle)
         startCron()
         for signal in [SIGINT, SIGTERM] {
             let handle = UnsafeMutablePointer<uv_signal_t>.allocate(capacity: 1)

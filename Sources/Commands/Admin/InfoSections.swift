@@ -49,7 +49,8 @@ enum InfoSections {
         let clientBuffers = overview.clientBuffers, aofBuffer = overview.aofBuffer
         let overhead = overview.overhead, dataset = overview.dataset
         let system = Int(sysconf(Int32(_SC_PHYS_PAGES))) * Int(sysconf(Int32(_SC_PAGESIZE)))
-        let maxmemory = Int(engine.config.displayValue("maxmemory")) ?? 0
+        let maxmemory = engine.config.maxmemory
+        let allocator = overview.allocator
         func ratio(_ a: Int, _ b: Int) -> String { b > 0 ? InfoCommand.format2(Double(a) / Double(b)) : "0.00" }
         func percent(_ a: Int, _ b: Int) -> String { InfoCommand.format2(b > 0 ? Double(a) * 100 / Double(b) : 0) + "%" }
         return [
@@ -59,7 +60,8 @@ enum InfoSections {
             ("used_memory_peak_perc", percent(used, peak)),
             ("used_memory_overhead", "\(overhead)"), ("used_memory_startup", "\(startup)"),
             ("used_memory_dataset", "\(dataset)"), ("used_memory_dataset_perc", percent(dataset, used - startup)),
-            ("allocator_allocated", "\(used)"), ("allocator_active", "\(used)"), ("allocator_resident", "\(rss)"),
+            ("allocator_allocated", "\(allocator.allocated)"), ("allocator_active", "\(allocator.active)"),
+            ("allocator_resident", "\(allocator.resident)"),
             ("total_system_memory", "\(system)"), ("total_system_memory_human", MemoryStats.human(system)),
             ("used_memory_lua", "0"), ("used_memory_vm_eval", "0"), ("used_memory_lua_human", "0B"),
             ("used_memory_scripts_eval", "0"), ("number_of_cached_scripts", "0"), ("number_of_functions", "0"),
@@ -68,14 +70,16 @@ enum InfoSections {
             ("used_memory_scripts_human", "0B"),
             ("maxmemory", "\(maxmemory)"), ("maxmemory_human", MemoryStats.human(maxmemory)),
             ("maxmemory_policy", engine.config.displayValue("maxmemory-policy")),
-            ("allocator_frag_ratio", "1.00"), ("allocator_frag_bytes", "0"),
-            ("allocator_rss_ratio", ratio(rss, used)), ("allocator_rss_bytes", "\(rss - used)"),
-            ("rss_overhead_ratio", "1.00"), ("rss_overhead_bytes", "0"),
+            ("allocator_frag_ratio", ratio(allocator.active, allocator.allocated)),
+            ("allocator_frag_bytes", "\(allocator.active - allocator.allocated)"),
+            ("allocator_rss_ratio", ratio(allocator.resident, allocator.active)),
+            ("allocator_rss_bytes", "\(allocator.resident - allocator.active)"),
+            ("rss_overhead_ratio", ratio(rss, allocator.resident)), ("rss_overhead_bytes", "\(rss - allocator.resident)"),
             ("mem_fragmentation_ratio", ratio(rss, used)), ("mem_fragmentation_bytes", "\(rss - used)"),
-            ("mem_not_counted_for_evict", "\(aofBuffer)"), ("mem_replication_backlog", "0"),
+            ("mem_not_counted_for_evict", "\(engine.memoryNotCountedForEviction)"), ("mem_replication_backlog", "0"),
             ("mem_total_replication_buffers", "0"), ("mem_clients_slaves", "0"),
             ("mem_clients_normal", "\(clientBuffers)"), ("mem_cluster_links", "0"), ("mem_aof_buffer", "\(aofBuffer)"),
-            ("mem_allocator", "libc"), ("active_defrag_running", "0"), ("lazyfree_pending_objects", "0"),
+            ("mem_allocator", engine.hooks.allocatorName), ("active_defrag_running", "0"), ("lazyfree_pending_objects", "0"),
             ("lazyfreed_objects", "0"),
         ]
     }
@@ -105,7 +109,7 @@ enum InfoSections {
     }
 
     static func stats(_ engine: Engine) -> [(String, String)] {
-        let stats = engine.stats, keyspace = engine.keyspace.stats
+        let stats = engine.stats, keyspace = engine.keyspace.stats, eviction = engine.evictionInfo
         return [
             ("total_connections_received", "\(stats.connectionsReceived)"),
             ("total_commands_processed", "\(stats.commandsProcessed)"),
@@ -118,8 +122,9 @@ enum InfoSections {
             ("sync_full", "0"), ("sync_partial_ok", "0"), ("sync_partial_err", "0"),
             ("expired_keys", "\(keyspace.expiredKeys)"), ("expired_stale_perc", "0.00"),
             ("expired_time_cap_reached_count", "0"), ("expire_cycle_cpu_milliseconds", "0"),
-            ("evicted_keys", "0"), ("evicted_clients", "0"), ("total_eviction_exceeded_time", "0"),
-            ("current_eviction_exceeded_time", "0"),
+            ("evicted_keys", "\(eviction.evictedKeys)"), ("evicted_clients", "0"),
+            ("total_eviction_exceeded_time", "\(eviction.totalExceededMilliseconds)"),
+            ("current_eviction_exceeded_time", "\(eviction.currentExceededMilliseconds)"),
             ("keyspace_hits", "\(keyspace.keyspaceHits)"), ("keyspace_misses", "\(keyspace.keyspaceMisses)"),
             ("pubsub_channels", "\(engine.pubsub.channelCount)"), ("pubsub_patterns", "\(engine.pubsub.patternCount)"),
             ("pubsubshard_channels", "\(engine.pubsub.shardChannelCount)"),

@@ -61,6 +61,10 @@ public final class Config {
         Parameter(name: "latency-tracking-info-percentiles", kind: .percentiles, defaultValue: "50 99 99.9", mutable: true),
         Parameter(name: "lfu-log-factor", kind: .integer(0...Int64(Int32.max)), defaultValue: "10", mutable: true),
         Parameter(name: "lfu-decay-time", kind: .integer(0...Int64(Int32.max)), defaultValue: "1", mutable: true),
+        Parameter(name: "maxmemory-samples", kind: .integer(1...64), defaultValue: "5", mutable: true),
+        Parameter(name: "maxmemory-eviction-tenacity", kind: .integer(0...100), defaultValue: "10", mutable: true),
+        Parameter(name: "lazyfree-lazy-eviction", kind: .bool, defaultValue: "no", mutable: true),
+        Parameter(name: "replica-ignore-maxmemory", kind: .bool, defaultValue: "yes", mutable: true),
         Parameter(name: "maxmemory-policy", kind: .choice(["volatile-lru", "volatile-lfu", "volatile-random", "volatile-ttl", "allkeys-lru", "allkeys-lfu", "allkeys-random", "noeviction"]), defaultValue: "noeviction", mutable: true),
         Parameter(name: "proto-max-bulk-len", kind: .memory(1024 * 1024...Int64.max), defaultValue: "536870912", mutable: true),
         Parameter(name: "client-output-buffer-limit", kind: .outputBufferLimits, defaultValue: OutputBufferLimits.defaultValue, mutable: true),
@@ -89,6 +93,7 @@ public final class Config {
         "hash-max-ziplist-value": "hash-max-listpack-value",
         "zset-max-ziplist-entries": "zset-max-listpack-entries",
         "zset-max-ziplist-value": "zset-max-listpack-value",
+        "slave-ignore-maxmemory": "replica-ignore-maxmemory",
     ]
 
     private var values: [String: String] = [:]
@@ -241,6 +246,10 @@ public final class Config {
         let policy = values["maxmemory-policy"] ?? ""
         return integer("maxmemory") > 0 && (policy.hasSuffix("lru") || policy.hasSuffix("lfu"))
     }
+    public var maxmemory: Int { integer("maxmemory") }
+    public var maxmemoryPolicy: String { values["maxmemory-policy"] ?? "noeviction" }
+    public var maxmemorySamples: Int { integer("maxmemory-samples") }
+    public var maxmemoryEvictionTenacity: Int { integer("maxmemory-eviction-tenacity") }
     public var zsetMaxListpackEntries: Int { integer("zset-max-listpack-entries") }
     public var zsetMaxListpackValue: Int { integer("zset-max-listpack-value") }
     /// The output limit of one client class (`normal`, `slave`, `pubsub`).

@@ -108,6 +108,7 @@ enum ConfigCommands {
     static func resetstat(_ c: Client) {
         c.engine.stats.reset()
         c.engine.keyspace.stats = KeyspaceStats()
+        c.engine.resetEvictionStats()
         c.reply.ok()
     }
 

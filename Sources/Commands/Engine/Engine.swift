@@ -58,6 +58,8 @@ public final class Engine {
     var replicationID: String = Engine.randomHex()
     /// What DEBUG keeps between calls (DebugCommand.swift).
     var debugState = DebugState()
+    /// `maxmemory`: the policy, the eviction pool, the counters (Engine+Eviction.swift).
+    var eviction = EvictionState()
 
     static func randomHex() -> String {
         (0..<40).map { _ in String("0123456789abcdef".randomElement()!) }.joined()
@@ -72,7 +74,8 @@ public final class Engine {
     let trackingTable = TrackingTable()
     /// The client whose command is running (NOLOOP, invalidations after its reply).
     /// `unowned(unsafe)`: only set while that client's command runs.
-    private(set) unowned(unsafe) var currentClient: Client?
+    /// Eviction clears it while it deletes keys (Engine+Eviction.swift): nobody's change.
+    unowned(unsafe) var currentClient: Client?
     /// CLIENT PAUSE in force, and the clients whose command waits for its end (ClientPause.swift).
     var clientPause: ClientPause?
     var postponedClients: [Client] = []
@@ -126,6 +129,7 @@ public final class Engine {
 
     func configChanged(_ names: [String]) {
         applyConfig()
+        if names.contains("maxmemory") { maxmemoryChanged() }
         onConfigChange(names)
     }
 
@@ -144,6 +148,7 @@ public final class Engine {
         latencyMonitor.thresholdMilliseconds = config.latencyMonitorThreshold
         queryBufferLimit = config.clientQueryBufferLimit
         configureKeyspaceEvents()
+        configureEviction()
     }
 
     // MARK: - Clients
@@ -247,6 +252,12 @@ public final class Engine {
         // As in Redis: unknown command and arity errors come before the authentication check.
         if !client.authenticated && !spec.flags.contains(.noAuth) && config.requiresPassword {
             reject(client, "NOAUTH Authentication required.", command: spec)
+            return
+        }
+        // Redis's order: after authentication (and a no-multi command refused inside
+        // MULTI), before anything else. One comparison while maxmemory is 0.
+        if eviction.limit > 0 && !(client.transaction != nil && spec.flags.contains(.noMulti))
+            && refusedForMemory(spec, client) {
             return
         }
         if client.isMonitor && MonitorCommand.refuses(spec) {

@@ -23,6 +23,7 @@ public enum Errors {
     public static let outOfRange = "ERR value is out of range"
     /// A count whose negation would overflow (HRANDFIELD, SRANDMEMBER … with Int64.min).
     public static let countOutOfRange = "ERR value is out of range, value must between \(-Int64.max) and \(Int64.max)"
+    public static let outOfMemory = "OOM command not allowed when used memory > 'maxmemory'."
     public static let execAbort = "EXECABORT Transaction discarded because of previous errors."
     public static let notAllowedInTransaction = "ERR Command not allowed inside a transaction"
     public static let notPositiveCount = "ERR value is out of range, must be positive"

@@ -75,7 +75,7 @@ public struct NotifyClasses: OptionSet, Sendable {
 /// most 16 bytes: an inline `Bytes`, no allocation).
 public enum KeyspaceEvent: String, CaseIterable, Sendable {
     // Generic and expiry.
-    case del, expire, expired, persist, new, keymiss, sortstore
+    case del, expire, expired, evicted, persist, new, keymiss, sortstore
     case renameFrom = "rename_from", renameTo = "rename_to", moveFrom = "move_from", moveTo = "move_to"
     case copyTo = "copy_to"
     // Strings.
