@@ -23,19 +23,14 @@ let package = Package(
             pkgConfig: "libuv",
             providers: [.apt(["libuv1-dev"])]
         ),
-        // Redis's allocator (docs/ARCHITECTURE.md, Memory and eviction): cheap used-memory counters.
-        .systemLibrary(
-            name: "CJemalloc",
-            path: "CJemalloc",
-            pkgConfig: "jemalloc",
-            providers: [.apt(["libjemalloc-dev"])]
-        ),
+        // Counts glibc malloc's bytes for INFO used_memory and maxmemory (docs/ARCHITECTURE.md, Memory and eviction).
+        .target(name: "CAllocCounter"),
         .target(name: "SwirlBytes", swiftSettings: loopOwned),
         .target(name: "RESP", dependencies: ["SwirlBytes"], swiftSettings: loopOwned),
         .target(name: "Keyspace", dependencies: ["SwirlBytes"], swiftSettings: loopOwned),
         .target(name: "Commands", dependencies: ["SwirlBytes", "RESP", "Keyspace"], swiftSettings: loopOwned),
         .target(name: "Persistence", dependencies: ["SwirlBytes", "RESP", "Keyspace", "Commands"], swiftSettings: loopOwned),
-        .target(name: "Server", dependencies: ["SwirlBytes", "RESP", "Keyspace", "Commands", "Persistence", "CLibUV", "CJemalloc"], swiftSettings: loopOwned),
+        .target(name: "Server", dependencies: ["SwirlBytes", "RESP", "Keyspace", "Commands", "Persistence", "CLibUV", "CAllocCounter"], swiftSettings: loopOwned),
         .executableTarget(name: "swirl-server", dependencies: ["Server"]),
         .testTarget(name: "RESPTests", dependencies: ["SwirlBytes", "RESP"]),
         .testTarget(name: "KeyspaceTests", dependencies: ["SwirlBytes", "Keyspace"]),

@@ -47,6 +47,10 @@ public enum Launcher {
         logger.notice("Swirl version=\(ServerInfo.swirlVersion), redis_version=\(ServerInfo.redisVersion), bits=64, pid=\(getpid()), just started")
         logger.notice(absoluteConfigPath == nil ? "Configuration loaded (no config file, using defaults and command-line options)" : "Configuration loaded")
         raiseOpenFileLimit(config: config, logger: logger)
+        if config.maxmemory > 0 && config.maxmemory < 1024 * 1024 {
+            logger.warning("WARNING: You specified a maxmemory value that is less than 1MB (current value is \(config.maxmemory) bytes). Are you sure this is what you really want?")
+        }
+        if let warning = config.clientEvictionWarning { logger.warning(warning) }
 
         let engine = Engine(config: config)
         engine.configFilePath = absoluteConfigPath

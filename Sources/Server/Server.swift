@@ -39,8 +39,6 @@ public final class Server {
     /// so the loop still polls for I/O between two steps.
     private let evictionIdle = UnsafeMutablePointer<uv_idle_t>.allocate(capacity: 1)
     private var evictionIdleActive = false
-    /// jemalloc's used-memory counters (AllocatorStats.swift); nil without jemalloc.
-    private var allocatorCounters: AllocatorCounters?
 
     init(engine: Engine, logger: Logger) {
         self.engine = engine
@@ -60,7 +58,9 @@ public final class Server {
         engine.hooks.logVerbose = { [unowned self] message in self.logger.verbose(message) }
         engine.hooks.logWarning = { [unowned self] message in self.logger.warning(message) }
         engine.hooks.keyspaceSnapshot = { [unowned self] in AOFRewriter.snapshot(self.engine.keyspace) }
-        allocatorCounters = MemoryStats.installAllocatorHooks(engine)
+        if !MemoryStats.installAllocatorHooks(engine) {
+            logger.warning("WARNING: malloc is not counted (Sources/CAllocCounter): used_memory is the resident set size, read from /proc at every command while maxmemory is set.")
+        }
         engine.onConfigChange = { [unowned self] names in
             if names.contains("appendfsync") { self.aof?.policy = AOFWriter.policy(named: engine.config.appendFsync) }
             if names.contains("loglevel") { self.logger.level = Logger.Level(name: engine.config.logLevel) }
@@ -310,7 +310,6 @@ public final class Server {
     /// Runs `hz` times a second: active expiry, the everysec fsync, memory peak.
     func cron() {
         cronTicks += 1
-        allocatorCounters?.refresh()
         if engine.activeExpireEnabled {
             engine.keyspace.activeExpireCycle(budgetMicroseconds: Int64(250_000 / engine.config.hz), hz: engine.config.hz)
         }

@@ -50,7 +50,6 @@ enum InfoSections {
         let overhead = overview.overhead, dataset = overview.dataset
         let system = Int(sysconf(Int32(_SC_PHYS_PAGES))) * Int(sysconf(Int32(_SC_PAGESIZE)))
         let maxmemory = engine.config.maxmemory
-        let allocator = overview.allocator
         func ratio(_ a: Int, _ b: Int) -> String { b > 0 ? InfoCommand.format2(Double(a) / Double(b)) : "0.00" }
         func percent(_ a: Int, _ b: Int) -> String { InfoCommand.format2(b > 0 ? Double(a) * 100 / Double(b) : 0) + "%" }
         return [
@@ -60,8 +59,7 @@ enum InfoSections {
             ("used_memory_peak_perc", percent(used, peak)),
             ("used_memory_overhead", "\(overhead)"), ("used_memory_startup", "\(startup)"),
             ("used_memory_dataset", "\(dataset)"), ("used_memory_dataset_perc", percent(dataset, used - startup)),
-            ("allocator_allocated", "\(allocator.allocated)"), ("allocator_active", "\(allocator.active)"),
-            ("allocator_resident", "\(allocator.resident)"),
+            ("allocator_allocated", "\(used)"), ("allocator_active", "\(used)"), ("allocator_resident", "\(rss)"),
             ("total_system_memory", "\(system)"), ("total_system_memory_human", MemoryStats.human(system)),
             ("used_memory_lua", "0"), ("used_memory_vm_eval", "0"), ("used_memory_lua_human", "0B"),
             ("used_memory_scripts_eval", "0"), ("number_of_cached_scripts", "0"), ("number_of_functions", "0"),
@@ -70,16 +68,14 @@ enum InfoSections {
             ("used_memory_scripts_human", "0B"),
             ("maxmemory", "\(maxmemory)"), ("maxmemory_human", MemoryStats.human(maxmemory)),
             ("maxmemory_policy", engine.config.displayValue("maxmemory-policy")),
-            ("allocator_frag_ratio", ratio(allocator.active, allocator.allocated)),
-            ("allocator_frag_bytes", "\(allocator.active - allocator.allocated)"),
-            ("allocator_rss_ratio", ratio(allocator.resident, allocator.active)),
-            ("allocator_rss_bytes", "\(allocator.resident - allocator.active)"),
-            ("rss_overhead_ratio", ratio(rss, allocator.resident)), ("rss_overhead_bytes", "\(rss - allocator.resident)"),
+            ("allocator_frag_ratio", "1.00"), ("allocator_frag_bytes", "0"),
+            ("allocator_rss_ratio", ratio(rss, used)), ("allocator_rss_bytes", "\(rss - used)"),
+            ("rss_overhead_ratio", "1.00"), ("rss_overhead_bytes", "0"),
             ("mem_fragmentation_ratio", ratio(rss, used)), ("mem_fragmentation_bytes", "\(rss - used)"),
             ("mem_not_counted_for_evict", "\(engine.memoryNotCountedForEviction)"), ("mem_replication_backlog", "0"),
             ("mem_total_replication_buffers", "0"), ("mem_clients_slaves", "0"),
             ("mem_clients_normal", "\(clientBuffers)"), ("mem_cluster_links", "0"), ("mem_aof_buffer", "\(aofBuffer)"),
-            ("mem_allocator", engine.hooks.allocatorName), ("active_defrag_running", "0"), ("lazyfree_pending_objects", "0"),
+            ("mem_allocator", "libc"), ("active_defrag_running", "0"), ("lazyfree_pending_objects", "0"),
             ("lazyfreed_objects", "0"),
         ]
     }

@@ -59,7 +59,7 @@ enum MemoryCommand {
     /// expires table, no replication backlog, scripts or cluster links: those are 0.
     static func stats(_ c: Client) {
         let overview = MemoryOverview(c.engine)
-        let allocator = overview.allocator
+        let active = max(overview.used, c.engine.hooks.allocatorActive())
         let net = max(1, overview.netUsage)
         func ratio(_ a: Int, _ b: Int) -> Double { Double(Float(a) / Float(max(1, b))) }
         func percent(_ a: Int, _ b: Int) -> Double { Double(Float(a) * 100 / Float(max(1, b))) }
@@ -85,16 +85,16 @@ enum MemoryCommand {
         field(c, "dataset.bytes", overview.dataset)
         field(c, "dataset.percentage", percent(overview.dataset, net))
         field(c, "peak.percentage", percent(overview.used, overview.peak))
-        field(c, "allocator.allocated", allocator.allocated)
-        field(c, "allocator.active", allocator.active)
-        field(c, "allocator.resident", allocator.resident)
-        field(c, "allocator-fragmentation.ratio", ratio(allocator.active, allocator.allocated))
-        field(c, "allocator-fragmentation.bytes", allocator.active - allocator.allocated)
-        field(c, "allocator-rss.ratio", ratio(allocator.resident, allocator.active))
-        field(c, "allocator-rss.bytes", allocator.resident - allocator.active)
-        // What the process holds beyond the allocator's pages (code, stacks, libuv's own).
-        field(c, "rss-overhead.ratio", ratio(overview.rss, allocator.resident))
-        field(c, "rss-overhead.bytes", overview.rss - allocator.resident)
+        field(c, "allocator.allocated", overview.used)
+        field(c, "allocator.active", active)
+        field(c, "allocator.resident", overview.rss)
+        field(c, "allocator-fragmentation.ratio", ratio(active, overview.used))
+        field(c, "allocator-fragmentation.bytes", active - overview.used)
+        field(c, "allocator-rss.ratio", ratio(overview.rss, active))
+        field(c, "allocator-rss.bytes", overview.rss - active)
+        // The allocator's resident figure is the process's here, so nothing lies between them.
+        field(c, "rss-overhead.ratio", 1.0)
+        field(c, "rss-overhead.bytes", 0)
         field(c, "fragmentation", ratio(overview.rss, overview.used))
         field(c, "fragmentation.bytes", overview.rss - overview.used)
     }

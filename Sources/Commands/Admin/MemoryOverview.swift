@@ -6,15 +6,13 @@ import Keyspace
 /// The memory figures INFO memory and MEMORY STATS share (Redis's
 /// `getMemoryOverheadData`), computed once per call.
 ///
-/// `used` is what the allocator handed out (`ServerHooks.usedMemory`:
-/// jemalloc's counters); `allocator` its own allocated/active/resident
-/// figures (used, used, RSS when unknown); `overhead` is the allocation at start-up, the client buffers,
+/// `used` is what malloc handed out (`ServerHooks.usedMemory`, glibc's
+/// mallinfo2); `overhead` is the allocation at start-up, the client buffers,
 /// the AOF buffer and the databases' own tables (MemoryFootprint); the
 /// dataset is the rest.
 struct MemoryOverview {
     let used: Int
     let rss: Int
-    let allocator: (allocated: Int, active: Int, resident: Int)
     let peak: Int
     let startup: Int
     let clientBuffers: Int
@@ -26,7 +24,6 @@ struct MemoryOverview {
     init(_ engine: Engine) {
         used = engine.hooks.usedMemory()
         rss = MemoryStats.residentBytes()
-        allocator = engine.hooks.allocatorFigures() ?? (used, used, rss)
         peak = max(used, engine.peakMemory)
         startup = min(engine.startupMemory, used)
         clientBuffers = engine.clients.values.reduce(0) { $0 + $1.queryBufferLength + $1.pendingOutputLength }

@@ -16,6 +16,8 @@ public final class Config {
         case outputBufferLimits
         /// Space-separated numbers from 0 to 100.
         case percentiles
+        /// A memory value, or a percentage of `maxmemory` (`10%`): `maxmemory-clients`.
+        case memoryOrPercent
         /// `notify-keyspace-events`: class letters, shown in Redis's normal form (KeyspaceEvents.swift).
         case keyspaceEvents
     }
@@ -61,6 +63,8 @@ public final class Config {
         Parameter(name: "latency-tracking-info-percentiles", kind: .percentiles, defaultValue: "50 99 99.9", mutable: true),
         Parameter(name: "lfu-log-factor", kind: .integer(0...Int64(Int32.max)), defaultValue: "10", mutable: true),
         Parameter(name: "lfu-decay-time", kind: .integer(0...Int64(Int32.max)), defaultValue: "1", mutable: true),
+        // Accepted and shown, not honoured: Swirl evicts no clients (a warning says so; docs/ARCHITECTURE.md).
+        Parameter(name: "maxmemory-clients", kind: .memoryOrPercent, defaultValue: "0", mutable: true),
         Parameter(name: "maxmemory-samples", kind: .integer(1...64), defaultValue: "5", mutable: true),
         Parameter(name: "maxmemory-eviction-tenacity", kind: .integer(0...100), defaultValue: "10", mutable: true),
         Parameter(name: "lazyfree-lazy-eviction", kind: .bool, defaultValue: "no", mutable: true),
@@ -177,6 +181,15 @@ public final class Config {
                 return .failure("latency-tracking-info-percentiles should be between 0.0 and 100.0")
             }
             return .success(words.joined(separator: " "))
+        case .memoryOrPercent:
+            if value.hasSuffix("%") {
+                guard let percent = ByteNumbers.parseInt64(Array(value.dropLast().utf8)), percent >= 0 else {
+                    return .failure("argument must be a memory or percent value")
+                }
+                return percent <= 100 ? .success("\(percent)%") : .failure("percentage argument must be less or equal to 100")
+            }
+            guard let number = memoryValue(value) else { return .failure("argument must be a memory or percent value") }
+            return .success(String(number))
         case .keyspaceEvents:
             guard let classes = NotifyClasses(parsing: value) else { return .failure(NotifyClasses.invalidCharacter) }
             return .success(classes.description)
@@ -248,6 +261,12 @@ public final class Config {
     }
     public var maxmemory: Int { integer("maxmemory") }
     public var maxmemoryPolicy: String { values["maxmemory-policy"] ?? "noeviction" }
+    /// The start-up and CONFIG SET warning for `maxmemory-clients`, nil while it is 0.
+    public var clientEvictionWarning: String? {
+        let value = values["maxmemory-clients"] ?? "0"
+        guard value != "0" && value != "0%" else { return nil }
+        return "WARNING: maxmemory-clients is set to \(value), but Swirl does not evict clients: the setting is accepted and NOT honoured."
+    }
     public var maxmemorySamples: Int { integer("maxmemory-samples") }
     public var maxmemoryEvictionTenacity: Int { integer("maxmemory-eviction-tenacity") }
     public var zsetMaxListpackEntries: Int { integer("zset-max-listpack-entries") }

@@ -130,6 +130,7 @@ public final class Engine {
     func configChanged(_ names: [String]) {
         applyConfig()
         if names.contains("maxmemory") { maxmemoryChanged() }
+        if names.contains("maxmemory-clients"), let warning = config.clientEvictionWarning { hooks.logWarning(warning) }
         onConfigChange(names)
     }
 

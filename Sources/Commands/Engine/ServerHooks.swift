@@ -17,17 +17,14 @@ public struct ServerHooks {
     /// CLIENT KILL: closes the connection of the client with this id.
     public var closeClient: (Int) -> Void = { _ in }
     /// Bytes the allocator has handed out (INFO used_memory); read before every command
-    /// while `maxmemory` is set, so it must be cheap (AllocatorCounters).
+    /// while `maxmemory` is set, so it must be cheap (Server/AllocatorStats.swift: a counter).
     public var usedMemory: () -> Int = { MemoryStats.residentBytes() }
     /// Warning-level log lines (DEBUG LOG, DEBUG RELOAD).
     public var logWarning: (String) -> Void = { _ in }
     /// DEBUG RELOAD: the whole keyspace as commands that rebuild it (AOFRewriter's snapshot).
     public var keyspaceSnapshot: (() -> [UInt8])? = nil
-    /// INFO memory, MEMORY STATS: the allocator's allocated, active (its pages in use, free
-    /// space in them included) and resident bytes; nil when unknown.
-    public var allocatorFigures: () -> (allocated: Int, active: Int, resident: Int)? = { nil }
-    /// INFO mem_allocator.
-    public var allocatorName = "libc"
+    /// MEMORY STATS: bytes the allocator holds from the system, free chunks included (0 when unknown).
+    public var allocatorActive: () -> Int = { 0 }
     /// MEMORY MALLOC-STATS: the allocator's own report.
     public var allocatorReport: () -> String = { "Stats not supported for the current allocator" }
     /// MEMORY PURGE: give free memory back to the system.
