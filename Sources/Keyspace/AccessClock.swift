@@ -25,8 +25,9 @@ public enum AccessClock {
         }
     }
 
-    /// The value after one more access at `milliseconds`.
-    public static func touched(_ access: UInt32, _ tracking: AccessTracking, milliseconds: Int64) -> UInt32 {
+    /// The value after one more access at `milliseconds`; `random` decides LFU's increments.
+    public static func touched(_ access: UInt32, _ tracking: AccessTracking, milliseconds: Int64,
+                               random: inout FastRandom) -> UInt32 {
         switch tracking {
         case .recency:
             return seconds(milliseconds)
@@ -34,7 +35,7 @@ public enum AccessClock {
             var counter = decayed(access, decayMinutes: decayMinutes, milliseconds: milliseconds)
             if counter < 255 {
                 let base = Double(counter > initialFrequency ? counter - initialFrequency : 0)
-                if Double.random(in: 0..<1) < 1 / (base * Double(logFactor) + 1) { counter += 1 }
+                if Double.random(in: 0..<1, using: &random) < 1 / (base * Double(logFactor) + 1) { counter += 1 }
             }
             return minutes(milliseconds) << 8 | counter
         }

@@ -97,7 +97,7 @@ public final class Database {
     @inline(__always)
     private func touched(_ access: UInt32) -> UInt32 {
         if keyspace.tracksRecency { return UInt32(truncatingIfNeeded: keyspace.now / 1000) }
-        return AccessClock.touched(access, keyspace.accessTracking, milliseconds: keyspace.now)
+        return AccessClock.touched(access, keyspace.accessTracking, milliseconds: keyspace.now, random: &keyspace.random)
     }
 
     /// The live value of `key` without counting an access (Redis's LOOKUP_NOTOUCH: TYPE, OBJECT).
@@ -218,7 +218,7 @@ public final class Database {
         sweepCursor = 0
     }
 
-    private func remove(at position: Int) {
+    func remove(at position: Int) {
         if main.readValue(at: position, { $0.hasExpiry }) { volatileCount -= 1 }
         main.remove(at: position)
     }

@@ -9,7 +9,12 @@ public enum EvictionPolicy: String, CaseIterable, Sendable {
     case volatileTTL = "volatile-ttl"
 
     /// Only keys with a TTL are candidates.
-    public var volatileOnly: Bool { rawValue.hasPrefix("volatile") }
+    public var volatileOnly: Bool {
+        switch self {
+        case .volatileLRU, .volatileLFU, .volatileRandom, .volatileTTL: return true
+        default: return false
+        }
+    }
 
     /// Candidates are ranked through the eviction pool (LRU, LFU, TTL); the
     /// random policies take any candidate.
@@ -59,10 +64,12 @@ public struct EvictionPool {
     public mutating func removeAll() { candidates.removeAll(keepingCapacity: true) }
 }
 
-/// Chooses the keys to evict, as Redis 7.0's performEvictions does: ranked
-/// policies sample `maxmemory-samples` candidates from every database into the
-/// pool and take its best; random policies take one uniform random key,
-/// visiting the databases in turn.
+/// Chooses and deletes the keys to evict, as Redis 7.0's performEvictions
+/// does: ranked policies sample `maxmemory-samples` candidates from every
+/// database into the pool and delete its best; random policies delete one
+/// uniform random key, visiting the databases in turn. The deletion is
+/// `Database.delete`'s (WATCH and tracking see it); the caller does the rest
+/// (events, AOF, counters). One table lookup per victim.
 public struct Evictor {
     public var pool = EvictionPool()
     /// Where the random policies look first (Redis's static `next_db`).
@@ -70,8 +77,8 @@ public struct Evictor {
 
     public init() {}
 
-    public enum Choice: Equatable {
-        case victim(db: Int, key: Bytes)
+    public enum Outcome: Equatable {
+        case evicted(db: Int, key: Bytes)
         /// No key may be evicted under the policy: nothing can be freed.
         case nothingEvictable
         /// Candidates exist, but this round's sampling met none (only keys with
@@ -79,51 +86,51 @@ public struct Evictor {
         case notFoundYet
     }
 
-    public mutating func choose(in keyspace: Keyspace, policy: EvictionPolicy, samples: Int) -> Choice {
+    public mutating func evictOne(from keyspace: Keyspace, policy: EvictionPolicy, samples: Int) -> Outcome {
         switch policy {
         case .noEviction:
             return .nothingEvictable
         case .allKeysRandom, .volatileRandom:
-            return chooseRandom(in: keyspace, volatileOnly: policy.volatileOnly)
+            return evictRandom(from: keyspace, volatileOnly: policy.volatileOnly)
         default:
-            return chooseRanked(in: keyspace, policy: policy, samples: max(1, samples))
+            return evictRanked(from: keyspace, policy: policy, samples: max(1, samples))
         }
     }
 
-    private mutating func chooseRandom(in keyspace: Keyspace, volatileOnly: Bool) -> Choice {
+    private mutating func evictRandom(from keyspace: Keyspace, volatileOnly: Bool) -> Outcome {
         var anyCandidate = false
         for _ in 0..<keyspace.count {
             nextDatabase = (nextDatabase + 1) % keyspace.count
             let db = keyspace[nextDatabase]
             guard db.candidateCount(volatileOnly: volatileOnly) > 0 else { continue }
             anyCandidate = true
-            if let position = db.sampleCandidates(1, volatileOnly: volatileOnly).first {
-                return .victim(db: db.id, key: db.main.key(at: position))
-            }
+            var victim: Int? = nil
+            db.forEachSample(1, volatileOnly: volatileOnly) { victim = $0 }
+            if let victim { return .evicted(db: db.id, key: db.evict(at: victim)) }
         }
         return anyCandidate ? .notFoundYet : .nothingEvictable
     }
 
-    private mutating func chooseRanked(in keyspace: Keyspace, policy: EvictionPolicy, samples: Int) -> Choice {
+    private mutating func evictRanked(from keyspace: Keyspace, policy: EvictionPolicy, samples: Int) -> Outcome {
         var total = 0
-        for db in keyspace.databases {
+        for index in 0..<keyspace.count {
+            let db = keyspace[index]
             let candidates = db.candidateCount(volatileOnly: policy.volatileOnly)
             guard candidates > 0 else { continue }
             total += candidates
-            for position in db.sampleCandidates(samples, volatileOnly: policy.volatileOnly) {
+            db.forEachSample(samples, volatileOnly: policy.volatileOnly) { position in
                 // Read in place: a copy of the slot would retain its value's storage.
                 let score = db.main.readValue(at: position) { Self.score($0, policy: policy, keyspace: keyspace) }
-                pool.offer(score: score, db: db.id, key: db.main.key(at: position))
+                pool.offer(score: score, db: index, key: db.main.key(at: position))
             }
         }
         guard total > 0 else { return .nothingEvictable }
         // From the best down: a candidate deleted (or, for volatile policies,
         // made persistent) since it was sampled is a ghost and is dropped.
         while let best = pool.takeBest() {
-            let db = keyspace[best.db]
-            guard let position = db.main.index(of: best.key) else { continue }
-            if policy.volatileOnly && !db.main.readValue(at: position, { $0.hasExpiry }) { continue }
-            return .victim(db: best.db, key: best.key)
+            if keyspace[best.db].evict(best.key, onlyWithExpiry: policy.volatileOnly) {
+                return .evicted(db: best.db, key: best.key)
+            }
         }
         return .notFoundYet
     }
@@ -149,38 +156,60 @@ extension Database {
     /// Keys the policy may evict here: all of them, or those with a TTL.
     func candidateCount(volatileOnly: Bool) -> Int { volatileOnly ? volatileCount : count }
 
-    /// Up to `samples` positions of candidates, drawn uniformly (with
+    /// Visits up to `samples` positions of candidates, drawn uniformly (with
     /// replacement) by the table's O(1) random index. With TTL keys as the only
     /// candidates, random draws are kept while at least one key in 8 has a TTL
     /// (8 draws per hit on average); sparser than that, Swirl (which keeps
     /// expiries in the slots, not in a second table as Redis's `expires`) walks
     /// the table from where the previous walk stopped, at most
     /// `sparseWalkLimit` slots per call, so a call stays bounded.
-    func sampleCandidates(_ samples: Int, volatileOnly: Bool) -> [Int] {
-        var positions: [Int] = []
-        positions.reserveCapacity(samples)
-        guard !main.isEmpty else { return positions }
+    func forEachSample(_ samples: Int, volatileOnly: Bool, _ visit: (Int) -> Void) {
+        guard !main.isEmpty else { return }
         if !volatileOnly {
-            for _ in 0..<samples { positions.append(Int.random(in: 0..<main.count)) }
-            return positions
+            for _ in 0..<samples { visit(Int.random(in: 0..<main.count, using: &keyspace.random)) }
+            return
         }
+        var found = 0
         if volatileCount > 0 && volatileCount &* 8 >= main.count {
             var draws = 0
-            while positions.count < samples && draws < samples &* 32 {
-                let position = Int.random(in: 0..<main.count)
-                if main.readValue(at: position, { $0.hasExpiry }) { positions.append(position) }
+            while found < samples && draws < samples &* 32 {
+                let position = Int.random(in: 0..<main.count, using: &keyspace.random)
+                if main.readValue(at: position, { $0.hasExpiry }) {
+                    visit(position)
+                    found += 1
+                }
                 draws += 1
             }
-            return positions
+            return
         }
         var visited = 0
-        while positions.count < samples && visited < min(main.count, Self.sparseWalkLimit) {
+        while found < samples && visited < min(main.count, Self.sparseWalkLimit) {
             if evictionCursor >= main.count { evictionCursor = 0 }
-            if main.readValue(at: evictionCursor, { $0.hasExpiry }) { positions.append(evictionCursor) }
+            if main.readValue(at: evictionCursor, { $0.hasExpiry }) {
+                visit(evictionCursor)
+                found += 1
+            }
             evictionCursor += 1
             visited += 1
         }
-        return positions
+    }
+
+    /// Deletes the key at `position` as an eviction; returns it.
+    func evict(at position: Int) -> Bytes {
+        let key = main.key(at: position)
+        remove(at: position)
+        keyChanged(key)
+        return key
+    }
+
+    /// Deletes `key` as an eviction if it is still there (and, for volatile
+    /// policies, still has a TTL): one lookup.
+    func evict(_ key: Bytes, onlyWithExpiry: Bool) -> Bool {
+        guard let position = main.index(of: key) else { return false }
+        if onlyWithExpiry && !main.readValue(at: position, { $0.hasExpiry }) { return false }
+        remove(at: position)
+        keyChanged(key)
+        return true
     }
 
     static let sparseWalkLimit = 4096

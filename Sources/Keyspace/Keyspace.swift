@@ -37,6 +37,8 @@ public final class Keyspace {
     public var accessTracking = AccessTracking.recency {
         didSet { tracksRecency = accessTracking == .recency }
     }
+    /// Eviction's samples and LFU's increments (not `Int.random`'s system call per draw).
+    public var random = FastRandom()
     /// The common case, checked on every lookup without looking into the enum.
     private(set) var tracksRecency = true
     /// Keys with blocked clients that received a value, in signal order (Redis's

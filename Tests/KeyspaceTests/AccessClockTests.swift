@@ -6,6 +6,7 @@ import SwirlBytes
 /// touched by `lookup` and left alone by `peek`. Time is simulated.
 final class AccessClockTests: XCTestCase {
     private let t0: Int64 = 1_700_000_000_000
+    private var random = FastRandom(seed: 14)
 
     private func idle(_ db: Database, _ key: String) -> Int64 {
         AccessClock.idleSeconds(db.peekSlot(Bytes(key))!.access, milliseconds: db.keyspace.now)
@@ -28,7 +29,7 @@ final class AccessClockTests: XCTestCase {
         let tracking = AccessTracking.frequency(logFactor: 10, decayMinutes: 1)
         var access = AccessClock.initial(tracking, milliseconds: t0)
         XCTAssertEqual(AccessClock.frequency(access, decayMinutes: 1, milliseconds: t0), 5)
-        for _ in 0..<1_000 { access = AccessClock.touched(access, tracking, milliseconds: t0) }
+        for _ in 0..<1_000 { access = AccessClock.touched(access, tracking, milliseconds: t0, random: &random) }
         let busy = AccessClock.frequency(access, decayMinutes: 1, milliseconds: t0)
         // p(bump) = 1/((c-5)*10+1): 1,000 accesses take the counter to about 5 + sqrt(2*1000/10) = 19.
         XCTAssertGreaterThan(busy, 10)
@@ -43,7 +44,7 @@ final class AccessClockTests: XCTestCase {
     func testFrequencyCounterStopsAt255() {
         let tracking = AccessTracking.frequency(logFactor: 0, decayMinutes: 1)
         var access = AccessClock.initial(tracking, milliseconds: t0)
-        for _ in 0..<300 { access = AccessClock.touched(access, tracking, milliseconds: t0) }
+        for _ in 0..<300 { access = AccessClock.touched(access, tracking, milliseconds: t0, random: &random) }
         XCTAssertEqual(access & 0xff, 255, "factor 0 bumps on every access, up to 255")
     }
 }

@@ -13,9 +13,8 @@ final class EvictionTests: XCTestCase {
         var evictor = Evictor()
         var order: [String] = []
         for _ in 0..<1_000 {
-            switch evictor.choose(in: keyspace, policy: policy, samples: samples) {
-            case .victim(let db, let key):
-                keyspace[db].delete(key)
+            switch evictor.evictOne(from: keyspace, policy: policy, samples: samples) {
+            case .evicted(_, let key):
                 order.append(String(decoding: Array(key), as: UTF8.self))
             case .notFoundYet:
                 continue
@@ -102,9 +101,10 @@ final class EvictionTests: XCTestCase {
     func testNoevictionAndEmptyKeyspacesHaveNothingToEvict() {
         var evictor = Evictor()
         let keyspace = Keyspace()
-        XCTAssertEqual(evictor.choose(in: keyspace, policy: .allKeysLRU, samples: 5), .nothingEvictable)
+        XCTAssertEqual(evictor.evictOne(from: keyspace, policy: .allKeysLRU, samples: 5), .nothingEvictable)
         keyspace[0].add("k", .string("v"))
-        XCTAssertEqual(evictor.choose(in: keyspace, policy: .noEviction, samples: 5), .nothingEvictable)
+        XCTAssertEqual(evictor.evictOne(from: keyspace, policy: .noEviction, samples: 5), .nothingEvictable)
+        XCTAssertEqual(keyspace.totalKeys, 1)
     }
 
     func testAKeyDeletedAfterSamplingIsAGhostAndIsSkipped() {
@@ -118,7 +118,7 @@ final class EvictionTests: XCTestCase {
         evictor.pool.offer(score: 100_000, db: 0, key: "old")
         evictor.pool.offer(score: 0, db: 0, key: "new")
         keyspace[0].delete("old")
-        XCTAssertEqual(evictor.choose(in: keyspace, policy: .allKeysLRU, samples: 1), .victim(db: 0, key: "new"))
+        XCTAssertEqual(evictor.evictOne(from: keyspace, policy: .allKeysLRU, samples: 1), .evicted(db: 0, key: "new"))
     }
 
     func testTheRandomPoliciesPickUniformly() {
@@ -127,10 +127,11 @@ final class EvictionTests: XCTestCase {
         var evictor = Evictor()
         var picks: [Bytes: Int] = [:]
         for _ in 0..<10_000 {
-            guard case .victim(_, let key) = evictor.choose(in: keyspace, policy: .allKeysRandom, samples: 5) else {
+            guard case .evicted(_, let key) = evictor.evictOne(from: keyspace, policy: .allKeysRandom, samples: 5) else {
                 return XCTFail("no victim")
             }
             picks[key, default: 0] += 1
+            keyspace[0].add(key, .string("v"))
         }
         // Each key expects 1,000 picks (σ ≈ 30): 800…1200 fails with probability ~1e-10.
         XCTAssertEqual(picks.count, 10)
@@ -146,12 +147,12 @@ final class EvictionTests: XCTestCase {
         db.setExpire("ttl", at: t0 + 1_000)
         var evictor = Evictor()
         var calls = 0
-        var choice = Evictor.Choice.notFoundYet
-        while choice == .notFoundYet && calls < 100 {
-            choice = evictor.choose(in: keyspace, policy: .volatileLRU, samples: 5)
+        var outcome = Evictor.Outcome.notFoundYet
+        while outcome == .notFoundYet && calls < 100 {
+            outcome = evictor.evictOne(from: keyspace, policy: .volatileLRU, samples: 5)
             calls += 1
         }
-        XCTAssertEqual(choice, .victim(db: 0, key: "ttl"))
+        XCTAssertEqual(outcome, .evicted(db: 0, key: "ttl"))
         // A walk visits at most sparseWalkLimit slots: the whole table takes a few calls, never one.
         XCTAssertLessThanOrEqual(calls, 20_001 / Database.sparseWalkLimit + 1)
     }

@@ -138,8 +138,11 @@ extension Engine {
         currentClient = nil
         defer { currentClient = running }
         while freed < toFree {
-            let choice = eviction.evictor.choose(in: keyspace, policy: eviction.policy, samples: eviction.samples)
-            switch choice {
+            // Freed bytes are measured around the deletion, as Redis measures zmalloc_used_memory()
+            // around dbSyncDelete; the table's spare room counts as freed (see memoryNotCountedForEviction).
+            let before = hooks.usedMemory() - keyspace.spareTableBytes
+            let outcome = eviction.evictor.evictOne(from: keyspace, policy: eviction.policy, samples: eviction.samples)
+            switch outcome {
             case .nothingEvictable:
                 return .failed
             case .notFoundYet:
@@ -147,9 +150,12 @@ extension Engine {
                     eviction.continuing = true
                     return .continuing
                 }
-            case .victim(let db, let key):
-                freed += evict(key, from: db)
+            case .evicted(let db, let key):
+                freed += before - (hooks.usedMemory() - keyspace.spareTableBytes)
                 evicted += 1
+                eviction.evictedKeys += 1
+                notify(.evicted, .evicted, key, db: db)
+                propagate(db: db, ["DEL", key])
                 // As Redis: the clock is read every 16 keys.
                 if evicted % 16 == 0 && Keyspace.clockMicroseconds() - started > eviction.timeLimitMicroseconds {
                     eviction.continuing = true
@@ -158,18 +164,5 @@ extension Engine {
             }
         }
         return eviction.continuing ? .continuing : .ok
-    }
-
-    /// Deletes one key as an eviction (WATCH and tracking see it, `evicted` is
-    /// published, DEL reaches the AOF); returns the bytes that freed.
-    private func evict(_ key: Bytes, from db: Int) -> Int {
-        let database = keyspace[db]
-        let before = hooks.usedMemory() - database.spareTableBytes
-        database.delete(key)
-        let freed = before - (hooks.usedMemory() - database.spareTableBytes)
-        eviction.evictedKeys += 1
-        notify(.evicted, .evicted, key, db: db)
-        propagate(db: db, ["DEL", key])
-        return freed
     }
 }
