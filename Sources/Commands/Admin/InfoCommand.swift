@@ -8,9 +8,11 @@ import SwirlBytes
 
 /// INFO [section ...]: Redis's sections and field names.
 enum InfoCommand {
-    static func spec() -> CommandSpec {
-        CommandSpec("info", arity: -1, flags: [.loading, .stale], group: "server",
-                    summary: "Returns information and statistics about the server.", complexity: "O(1)", handler: info)
+    static func specs() -> [CommandSpec] {
+        [
+            ServerCommands.group.command("info", -1, [.loading, .stale], syntax: "[section [section ...]]",
+                                         "Returns information and statistics about the server.", handler: info),
+        ]
     }
 
     static let defaultSections = ["server", "clients", "memory", "persistence", "stats", "replication", "cpu",

@@ -8,26 +8,21 @@ import SwirlBytes
 /// CONFIG GET/SET/RESETSTAT/REWRITE/HELP.
 enum ConfigCommands {
     static func specs() -> [CommandSpec] {
+        let server = CommandGroup("server", since: "2.0.0")
         let flags: CommandFlags = [.admin, .noscript, .loading, .stale]
         return [
-            CommandSpec("config", arity: -2, flags: [], group: "server",
-                        summary: "A container for server configuration commands.", since: "2.0.0",
-                        complexity: "Depends on subcommand.", subcommands: [
-                            CommandSpec("get", arity: -3, flags: flags, group: "server",
-                                        summary: "Returns the effective values of configuration parameters.",
-                                        since: "2.0.0", complexity: "O(N)", handler: get),
-                            CommandSpec("set", arity: -4, flags: [.admin, .noscript, .loading, .stale], group: "server",
-                                        summary: "Sets configuration parameters in-flight.", since: "2.0.0",
-                                        complexity: "O(N)", handler: set),
-                            CommandSpec("resetstat", arity: 2, flags: flags, group: "server",
-                                        summary: "Resets the server's statistics.", since: "2.0.0", handler: resetstat),
-                            CommandSpec("rewrite", arity: 2, flags: flags, group: "server",
-                                        summary: "Persists the effective configuration to file.", since: "2.8.0",
-                                        handler: rewrite),
-                            CommandSpec("help", arity: 2, flags: [.loading, .stale], group: "server",
-                                        summary: "Returns helpful text about the different subcommands.",
-                                        since: "5.0.0", handler: help),
-                        ]) { _ in },
+            server.container("config", "A container for server configuration commands.",
+                             complexity: "Depends on subcommand.", subcommands: [
+                server.command("get", -3, flags, syntax: "parameter:<parameter> ...",
+                               "Returns the effective values of configuration parameters.", complexity: "O(N)", handler: get),
+                server.command("set", -4, flags, syntax: "parameter value [parameter value ...]",
+                               "Sets configuration parameters in-flight.", complexity: "O(N)", handler: set),
+                server.command("resetstat", 2, flags, syntax: "", "Resets the server's statistics.", handler: resetstat),
+                server.command("rewrite", 2, flags, syntax: "",
+                               "Persists the effective configuration to file.", since: "2.8.0", handler: rewrite),
+                server.command("help", 2, [.loading, .stale], syntax: "",
+                               "Returns helpful text about the different subcommands.", since: "5.0.0", handler: help),
+            ]),
         ]
     }
 

@@ -5,15 +5,23 @@ import SwirlBytes
 /// CLIENT TRACKING, CACHING, GETREDIR and TRACKINGINFO (Tracking.swift does the work).
 enum TrackingCommands {
     static func subcommands() -> [CommandSpec] {
+        let client = ClientCommands.group
         let flags: CommandFlags = [.noscript, .loading, .stale]
-        func sub(_ name: String, _ arity: Int, _ summary: String, since: String, _ handler: @escaping CommandHandler) -> CommandSpec {
-            CommandSpec(name, arity: arity, flags: flags, group: "connection", summary: summary, since: since, handler: handler)
-        }
         return [
-            sub("tracking", -3, "Controls server-assisted client-side caching for the connection.", since: "6.0.0", tracking),
-            sub("caching", 3, "Instructs the server whether to track the keys in the next request.", since: "6.0.0", caching),
-            sub("getredir", 2, "Returns the client ID to which the connection's tracking notifications are redirected.", since: "6.0.0", getRedirect),
-            sub("trackinginfo", 2, "Returns information about server-assisted client-side caching for the connection.", since: "6.2.0", trackingInfo),
+            client.command("tracking", -3, flags,
+                           syntax: "status:<ON | OFF> [REDIRECT client-id:integer] [PREFIX prefix [PREFIX prefix ...]]"
+                               + " [BCAST] [OPTIN] [OPTOUT] [NOLOOP]",
+                           "Controls server-assisted client-side caching for the connection.", since: "6.0.0",
+                           handler: tracking),
+            client.command("caching", 3, flags, syntax: "mode:<YES | NO>",
+                           "Instructs the server whether to track the keys in the next request.", since: "6.0.0",
+                           handler: caching),
+            client.command("getredir", 2, flags, syntax: "",
+                           "Returns the client ID to which the connection's tracking notifications are redirected.",
+                           since: "6.0.0", handler: getRedirect),
+            client.command("trackinginfo", 2, flags, syntax: "",
+                           "Returns information about server-assisted client-side caching for the connection.",
+                           since: "6.2.0", handler: trackingInfo),
         ]
     }
 

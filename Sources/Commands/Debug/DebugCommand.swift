@@ -22,9 +22,9 @@ struct DebugState {
 enum DebugCommand {
     static func specs() -> [CommandSpec] {
         [
-            CommandSpec("debug", arity: -2, flags: [.admin, .noscript, .loading, .stale], group: "server",
-                        summary: "A container for debugging commands", complexity: "Depends on subcommand.",
-                        handler: debug),
+            ServerCommands.group.command("debug", -2, [.admin, .noscript, .loading, .stale], syntax: "",
+                                         "A container for debugging commands", complexity: "Depends on subcommand.",
+                                         docNotes: .syscmd, handler: debug),
         ]
     }
 

@@ -13,9 +13,8 @@ import SwirlBytes
 enum MonitorCommand {
     static func specs() -> [CommandSpec] {
         [
-            CommandSpec("monitor", arity: 1, flags: [.admin, .noscript, .loading, .stale], group: "server",
-                        summary: "Listen for all requests received by the server in real time", since: "1.0.0",
-                        handler: monitor),
+            ServerCommands.group.command("monitor", 1, [.admin, .noscript, .loading, .stale], syntax: "",
+                                         "Listen for all requests received by the server in real time", handler: monitor),
         ]
     }
 

@@ -100,7 +100,7 @@ public final class Engine {
         self.config = config
         self.keyspace = Keyspace(databaseCount: config.databases)
         self.stats = ServerStats(startTime: Keyspace.clockMilliseconds())
-        let table = CommandTable(Self.allCommands())
+        let table = CommandTable(CommandFamilies.all())
         self.table = table
         debugCommandID = table.lookup(Bytes("debug")).map { table.spec(at: $0).id } ?? -1
         stats.commands = Array(repeating: CommandStat(), count: table.all.count)
@@ -112,16 +112,6 @@ public final class Engine {
             self.trackingTable.keyChanged(key, by: self.currentClient, clients: self.clients)
         }
         applyConfig()
-    }
-
-    static func allCommands() -> [CommandSpec] {
-        ConnectionCommands.specs() + ClientCommands.specs() + StringCommands.specs()
-            + HashCommands.specs() + KeyCommands.specs() + ServerCommands.specs()
-            + TransactionCommands.specs() + PubSubCommands.specs() + ListCommands.specs()
-            + ListCommands.blockingSpecs() + SetCommands.specs() + SortedSetCommands.specs()
-            + SortedSetPopCommands.blockingSpecs() + SlowLogCommands.specs()
-            + MonitorCommand.specs() + ObjectCommand.specs() + LolwutCommand.specs() + ReplicationCommands.specs()
-            + LatencyCommands.specs()
     }
 
     func configChanged(_ names: [String]) {
