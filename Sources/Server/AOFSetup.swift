@@ -1,6 +1,7 @@
 import Commands
 import Keyspace
 import Persistence
+import SwirlBytes
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -92,6 +93,6 @@ enum InfoFormat {
     static func seconds(_ value: Double) -> String {
         var buffer = [CChar](repeating: 0, count: 32)
         _ = withVaList([value]) { vsnprintf(&buffer, 32, "%.3f", $0) }
-        return String(cString: buffer)
+        return String(cBuffer: buffer)
     }
 }

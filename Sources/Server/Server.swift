@@ -1,6 +1,7 @@
 internal import CLibUV
 import Commands
 import Persistence
+import SwirlBytes
 import Keyspace
 import RESP
 #if canImport(Glibc)
@@ -160,11 +161,11 @@ public final class Server {
             if family == sa_family_t(AF_INET6) {
                 let address = raw.assumingMemoryBound(to: sockaddr_in6.self)
                 uv_ip6_name(address, &text, text.count)
-                return "\(String(cString: text)):\(UInt16(bigEndian: address.pointee.sin6_port))"
+                return "\(String(cBuffer: text)):\(UInt16(bigEndian: address.pointee.sin6_port))"
             }
             let address = raw.assumingMemoryBound(to: sockaddr_in.self)
             uv_ip4_name(address, &text, text.count)
-            return "\(String(cString: text)):\(UInt16(bigEndian: address.pointee.sin_port))"
+            return "\(String(cBuffer: text)):\(UInt16(bigEndian: address.pointee.sin_port))"
         }
     }
 

@@ -31,7 +31,7 @@ enum ConfigCommands {
         if name == "dir" {
             var buffer = [CChar](repeating: 0, count: 4096)
             if getcwd(&buffer, buffer.count) != nil {
-                return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+                return String(cBuffer: buffer)
             }
         }
         return c.engine.config.displayValue(name)

@@ -13,9 +13,9 @@
 public struct CommandGroup: Sendable {
     /// Redis's group name (`string`, `sorted-set`, `server` …).
     public let name: String
-    public var since: String
-    public var complexity: String
-    public var keys: KeyPositions
+    public let since: String
+    public let complexity: String
+    public let keys: KeyPositions
 
     public init(_ name: String, since: String = "1.0.0", complexity: String = "O(1)", keys: KeyPositions = .none) {
         self.name = name
