@@ -40,10 +40,11 @@ extension Server {
             // As Redis: a rewrite in progress is of no use once the AOF is off.
             killRewriteChild()
             if let aof {
-                aof.finishSynchronously()
+                // A failing disk loses what is still buffered, as Redis's stopAppendOnly does.
+                if aof.finishSynchronously() { logger.notice("AOF switched off: the last writes are on disk") }
                 close(aof.fd)
                 self.aof = nil
-                logger.notice("AOF switched off: the last writes are on disk")
+                aofStatusChanged()  // no AOF, no refusal (Redis checks aof_state)
             }
         }
         if maintenance.rewriteScheduled && maintenance.child == nil

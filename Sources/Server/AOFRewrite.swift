@@ -112,7 +112,14 @@ extension Server {
         let fd = Glibc.open(directory + "/" + entry.name, O_WRONLY | O_APPEND | O_CREAT | O_TRUNC, 0o644)
         guard fd >= 0 else { throw FileIO.Failure(description: "Can't open \(entry.name): \(FileIO.errorText())") }
         if let aof {
-            aof.finishSynchronously()
+            // Its bytes must all be in the old file before the new one takes
+            // over: on a failing disk the rewrite waits (Redis would move them
+            // into the new file, which replays them twice after the new base).
+            guard aof.finishSynchronously() else {
+                close(fd)
+                unlink(directory + "/" + entry.name)
+                throw FileIO.Failure(description: aof.failure ?? "Errors writing to the AOF file")
+            }
             var manifest = old
             manifest.entries.append(entry)
             do {
@@ -129,8 +136,10 @@ extension Server {
         } else {
             maintenance.incrementalUnlisted = true
         }
+        if aof?.syncError ?? 0 != 0 { logger.warning("AOF reopen, just ignore the AOF fsync error in bio job") }
         aof = AOFWriter(server: self, fd: fd, fileName: entry.name, policy: config.appendFsync, startingSize: 0,
                         startOffset: engine.aofOffset)
+        aofStatusChanged()  // the new file starts without the old one's fsync error, as in Redis
         engine.propagating = true
         engine.resetAOFSelection()
         return entry

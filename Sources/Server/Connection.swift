@@ -137,7 +137,11 @@ final class Connection: ReceivedFrames {
             close()
             return
         }
-        if !client.reply.isEmpty || client.closeAfterReply { flush() }
+        if !client.reply.isEmpty || client.closeAfterReply {
+            // A reply that waits for the AOF (a write not yet fsynced under `always`,
+            // or not yet written after a failed write) leaves from flushWaitingReplies.
+            if server.holdsReplies(of: client) { server.scheduleFlush(self) } else { flush() }
+        }
         if !client.closeAfterReply { resumeReading() }
     }
 

@@ -270,10 +270,9 @@ public final class Server {
 
     func flushWaitingReplies() {
         guard !pendingFlush.isEmpty else { return }
-        let durable = aof.map { $0.policy == .always ? $0.durableOffset : Int.max } ?? Int.max
         var waiting: [Connection] = []
         for conn in pendingFlush {
-            if conn.client.aofWaitOffset > durable && !conn.closing {
+            if holdsReplies(of: conn.client) && !conn.closing {
                 waiting.append(conn)
                 continue
             }
@@ -281,6 +280,20 @@ public final class Server {
             conn.flush()
         }
         pendingFlush = waiting
+    }
+
+    /// Whether the client's replies wait for the AOF: under `always` until its
+    /// last write is fsynced, after a failed write until that write lands.
+    func holdsReplies(of client: Client) -> Bool {
+        guard let aof else { return false }
+        let (after, upTo) = aof.heldReplies
+        return client.aofWaitOffset > after && client.aofWaitOffset <= upTo
+    }
+
+    /// The AOF's write or fsync failed or recovered: the engine refuses write
+    /// commands with MISCONF while it is failing, as Redis does.
+    func aofStatusChanged() {
+        engine.diskError = aof?.refusal
     }
 
     // MARK: - Cron

@@ -34,6 +34,8 @@ public final class Engine {
     public internal(set) var aofOffset = 0
     /// False while loading the AOF and when `appendonly no`.
     public var propagating = false
+    /// While the AOF cannot be written: the MISCONF error that refuses writes (Engine+DiskError.swift).
+    public var diskError: String? = nil
     /// True while the AOF is replayed: an expiry in the past is then stored, not applied,
     /// because the DEL that followed it is in the file too.
     public var loading: Bool {
@@ -239,6 +241,7 @@ public final class Engine {
             reject(client, "NOAUTH Authentication required.", command: spec)
             return
         }
+        if diskError != nil && refusedForDiskError(spec, client) { return }
         if client.isMonitor && MonitorCommand.refuses(spec) {
             stats.commands[spec.id].rejectedCalls += 1
             reject(client, MonitorCommand.keyspaceRefusal, command: spec)
