@@ -106,6 +106,7 @@ extension Server {
             ("aof_last_bgrewrite_status", maintenance.lastRewriteFailed ? "err" : "ok"),
             ("aof_rewrites", "\(maintenance.rewrites)"),
             ("aof_rewrites_consecutive_failures", "\(maintenance.consecutiveFailures)"),
+            ("aof_last_cow_size", "\(maintenance.lastCopyOnWriteSize)"),
         ]
     }
 }
@@ -118,6 +119,8 @@ struct AOFMaintenanceState {
     var rewrites = 0
     var lastRewriteSeconds = -1
     var lastRewriteFailed = false
+    /// What the last successful rewrite's child reported (INFO aof_last_cow_size).
+    var lastCopyOnWriteSize = 0
     /// Bytes of the AOF's files other than the incremental file being appended to.
     var otherFilesSize = 0
     /// The AOF's size after the last rewrite or at start: growth is measured from it.
