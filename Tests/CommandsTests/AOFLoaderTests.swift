@@ -41,11 +41,10 @@ final class AOFLoaderTests: CommandTestCase {
         AOFManifest(entries: names.enumerated().map { .init(name: $0.element, sequence: $0.offset + 1, type: .incremental) })
     }
 
-    private func load(_ manifest: AOFManifest) throws -> AOFLoader.Result {
-        let loader = AOFLoader(engine: engine, directory: directory.path) { [unowned self] warning, message in
+    private func load(_ manifest: AOFManifest) throws -> AOFReader.Result {
+        try engine.loadAOF(manifest, directory: directory.path) { [unowned self] warning, message in
             if warning { self.warnings.append(message) }
         }
-        return try loader.load(manifest)
     }
 
     private func loadFailure(_ manifest: AOFManifest, file: StaticString = #filePath, line: UInt = #line) -> String {
