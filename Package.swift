@@ -30,6 +30,7 @@ let package = Package(
         .target(name: "Commands", dependencies: ["SwirlBytes", "RESP", "Keyspace", "Persistence"], swiftSettings: loopOwned),
         .target(name: "Server", dependencies: ["SwirlBytes", "RESP", "Keyspace", "Commands", "Persistence", "CLibUV"], swiftSettings: loopOwned),
         .executableTarget(name: "swirl-server", dependencies: ["Server"]),
+        .testTarget(name: "SwirlBytesTests", dependencies: ["SwirlBytes"]),
         .testTarget(name: "RESPTests", dependencies: ["SwirlBytes", "RESP"]),
         .testTarget(name: "KeyspaceTests", dependencies: ["SwirlBytes", "Keyspace"]),
         .testTarget(name: "CommandsTests", dependencies: ["SwirlBytes", "Commands", "Persistence", "RESP", "Keyspace"]),
