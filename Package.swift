@@ -33,6 +33,7 @@ let package = Package(
         .testTarget(name: "SwirlBytesTests", dependencies: ["SwirlBytes"]),
         .testTarget(name: "RESPTests", dependencies: ["SwirlBytes", "RESP"]),
         .testTarget(name: "KeyspaceTests", dependencies: ["SwirlBytes", "Keyspace"]),
+        .testTarget(name: "PersistenceTests", dependencies: ["SwirlBytes", "RESP", "Keyspace", "Persistence"]),
         .testTarget(name: "CommandsTests", dependencies: ["SwirlBytes", "Commands", "Persistence", "RESP", "Keyspace"]),
     ],
     swiftLanguageModes: [.v6]
