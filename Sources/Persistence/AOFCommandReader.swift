@@ -2,13 +2,11 @@ import RESP
 import SwirlBytes
 
 /// Where the commands read from an AOF go: the engine, which runs them
-/// (Commands/Loading/CommandReplay.swift). Persistence knows the files'
-/// format, not the commands, so it asks the sink which names exist.
+/// (`CommandReplay`, Commands/Engine/Engine+Replay.swift). Persistence knows
+/// the files' format, not the commands, so it asks the sink which names exist.
 public protocol CommandSink: AnyObject {
     /// Whether `name` is a command; reading stops at one that is not, as Redis's loader does.
     func isCommand(_ name: Bytes) -> Bool
-    /// A new file starts: its commands start in database 0.
-    func beginFile()
     /// Runs one command.
     func apply(_ command: [Bytes])
 }

@@ -3,8 +3,8 @@ import RESP
 import SwirlBytes
 
 /// Reads the AOF a manifest lists, base first, at start-up: a base file's RDB
-/// part goes straight into the keyspace, every command to the sink (the
-/// engine, which runs them: Commands/Loading).
+/// part goes straight into the keyspace, every command to a sink (the
+/// engine's `CommandReplay`, which runs them).
 ///
 /// A file whose last command is cut short (a crash mid-write) is truncated
 /// back to its last complete command when it is the last file and
@@ -31,8 +31,11 @@ public struct AOFReader {
         self.log = log
     }
 
-    /// The loading flag is the caller's: on while this runs, so no expiry applies mid-load.
-    public func read(_ manifest: AOFManifest, into keyspace: Keyspace, commands sink: some CommandSink) throws(Failure) -> Result {
+    /// `fileSink` makes the sink of each file: a file's commands start in database 0, as
+    /// they do in Redis, whose loader makes a client per file. The loading flag is the
+    /// caller's: on while this runs, so no expiry applies mid-load.
+    public func read<Sink: CommandSink>(_ manifest: AOFManifest, into keyspace: Keyspace,
+                                        fileSink: () -> Sink) throws(Failure) -> Result {
         var result = Result()
         let files = manifest.loadOrder
         for (position, entry) in files.enumerated() {
@@ -43,13 +46,13 @@ public struct AOFReader {
                 if isLast && entry.type == .incremental { continue }
                 throw Failure(description: "The AOF file \(entry.name) doesn't exist")
             }
-            try readFile(path: path, name: entry.name, isLast: isLast, keyspace: keyspace, sink: sink, into: &result)
+            try readFile(path: path, name: entry.name, isLast: isLast, keyspace: keyspace, fileSink: fileSink, into: &result)
         }
         return result
     }
 
-    private func readFile(path: String, name: String, isLast: Bool, keyspace: Keyspace, sink: some CommandSink,
-                          into result: inout Result) throws(Failure) {
+    private func readFile<Sink: CommandSink>(path: String, name: String, isLast: Bool, keyspace: Keyspace,
+                                             fileSink: () -> Sink, into result: inout Result) throws(Failure) {
         let bytes: [UInt8]
         do { bytes = try FileIO.read(path) } catch { throw Failure(description: error.description) }
         var commandsStart = 0
@@ -57,10 +60,9 @@ public struct AOFReader {
             // Redis's base files (and old preamble AOFs) are RDB; AOF commands may follow the RDB part.
             commandsStart = try loadRDB(bytes, name: name, into: keyspace, &result)
         }
-        sink.beginFile()
         let outcome: AOFCommandReader.Outcome
         do {
-            outcome = try AOFCommandReader.read(bytes[commandsStart...], into: sink)
+            outcome = try AOFCommandReader.read(bytes[commandsStart...], into: fileSink())
         } catch {
             switch error {
             case .malformed(let error, let offset):

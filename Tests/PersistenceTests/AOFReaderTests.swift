@@ -7,16 +7,21 @@ import SwirlBytes
 /// Reading an AOF directory without an engine: what reaches the sink, and the
 /// refusals with file name and offset (the replay itself: CommandsTests/AOFReplayTests).
 final class AOFReaderTests: XCTestCase {
-    /// Records what the reader hands on; every name is a command but NOSUCH….
+    /// Records what the reader hands on, in one log for all files; every name is a command but NOSUCH….
     private final class RecordingSink: CommandSink {
-        var events: [String] = []
+        let log: Log
+        init(_ log: Log) {
+            self.log = log
+            log.events.append("<file>")
+        }
         func isCommand(_ name: Bytes) -> Bool { !name.asciiLowercased.starts(with: Bytes("nosuch")) }
-        func beginFile() { events.append("<file>") }
-        func apply(_ command: [Bytes]) { events.append(command.map(\.description).joined(separator: " ")) }
+        func apply(_ command: [Bytes]) { log.events.append(command.map(\.description).joined(separator: " ")) }
     }
 
+    private final class Log { var events: [String] = [] }
+
     private let directory = NSTemporaryDirectory() + "swirl-aof-\(UUID().uuidString)"
-    private let sink = RecordingSink()
+    private let log = Log()
 
     // The directory's files go through FileIO, the module's own file helpers.
     override func setUp() {
@@ -46,7 +51,8 @@ final class AOFReaderTests: XCTestCase {
     }
 
     private func read(_ manifest: AOFManifest, loadTruncated: Bool = true) throws -> AOFReader.Result {
-        try AOFReader(directory: directory, loadTruncated: loadTruncated) { _, _ in }.read(manifest, into: Keyspace(), commands: sink)
+        try AOFReader(directory: directory, loadTruncated: loadTruncated) { _, _ in }
+            .read(manifest, into: Keyspace()) { RecordingSink(log) }
     }
 
     private func loadFailure(_ manifest: AOFManifest, loadTruncated: Bool = true,
@@ -72,8 +78,8 @@ final class AOFReaderTests: XCTestCase {
             .init(name: "a.2.incr.aof", sequence: 2, type: .incremental),
         ])
         let result = try read(manifest)
-        XCTAssertEqual(sink.events, ["<file>", "SET k base", "<file>", "SET a 1", "INCR a", "<file>", "SET b 2"],
-                       "each file announced, no MULTI or EXEC, nothing of the open transaction")
+        XCTAssertEqual(log.events, ["<file>", "SET k base", "<file>", "SET a 1", "INCR a", "<file>", "SET b 2"],
+                       "a sink per file, no MULTI or EXEC, nothing of the open transaction")
         XCTAssertEqual(result.commands, 4)
         XCTAssertEqual(result.truncatedFiles, ["a.2.incr.aof"])
     }

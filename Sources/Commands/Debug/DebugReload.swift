@@ -13,7 +13,7 @@ import SwirlBytes
 /// memory, which stands for dump.rdb: NOSAVE loads the last one taken (an
 /// error if there is none, as Redis without a dump file). The snapshot is
 /// replayed into a scratch engine exactly as the AOF is at start-up
-/// (`Engine.replaying`: `loading`, so no expiry applies mid-load), then its
+/// (`loading`, so no expiry applies mid-load), then its
 /// keys move into the live databases; keys whose time has passed are dropped,
 /// as Redis's RDB load on a master drops them.
 ///
@@ -73,11 +73,11 @@ enum DebugReload {
     /// The snapshot's commands run in a fresh engine, as the AOF's run at start-up.
     static func replay(_ snapshot: [UInt8], config: Config) throws(AOFCommandReader.Failure) -> Keyspace {
         let scratch = Engine(config: config)
-        try scratch.replaying { replay throws(AOFCommandReader.Failure) in
-            replay.beginFile()
+        try scratch.whileLoading { () throws(AOFCommandReader.Failure) in
             // A value may be longer than a client's proto-max-bulk-len. A snapshot taken in
             // memory is never cut short, so the outcome's truncation is not looked at.
-            _ = try AOFCommandReader.read(snapshot[...], limits: RequestDecoder.Limits(maxBulkLength: Int.max), into: replay)
+            _ = try AOFCommandReader.read(snapshot[...], limits: RequestDecoder.Limits(maxBulkLength: Int.max),
+                                          into: CommandReplay(into: scratch))
         }
         return scratch.keyspace
     }
