@@ -34,11 +34,10 @@ enum AOFSetup {
                 return false
             }
             let started = Keyspace.clockMicroseconds()
-            let loader = AOFLoader(engine: engine, directory: directory) { warning, message in
-                warning ? logger.warning(message) : logger.notice(message)
-            }
             do {
-                let result = try loader.load(manifest)
+                let result = try engine.loadAOF(manifest, directory: directory) { warning, message in
+                    warning ? logger.warning(message) : logger.notice(message)
+                }
                 let seconds = Double(Keyspace.clockMicroseconds() - started) / 1e6
                 logger.notice("DB loaded from append only file: \(InfoFormat.seconds(seconds)) seconds (\(result.commands) commands)")
             } catch {

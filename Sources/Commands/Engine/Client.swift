@@ -4,7 +4,7 @@ import SwirlBytes
 
 /// A client's command state, independent of sockets: what a handler reads
 /// (its arguments, its database) and writes (its reply). The Server layer
-/// owns one per connection; tests and the AOF loader make their own.
+/// owns one per connection; tests and `CommandReplay` make their own.
 public final class Client {
     public let id: Int
     /// `unowned(unsafe)`: the engine outlives every client, and a checked
