@@ -47,6 +47,12 @@ final class DebugCommandTests: CommandTestCase {
     }
 
     func testPopulateNamesPadsAndKeepsExistingKeysWithoutPropagating() {
+    func testErrorKeepsTheBytesGivenNULsIncluded() {
+        client.args = [Bytes("DEBUG"), Bytes("ERROR"), Bytes([0x61, 0xff, 0x00, 0x62, 0x0a, 0x63])]
+        engine.execute(client)
+        XCTAssertEqual(client.reply.take(), [0x2d, 0x61, 0xff, 0x00, 0x62, 0x20, 0x63, 0x0d, 0x0a])
+    }
+
         engine.propagating = true
         run("SET", "key:1", "mine")
         engine.aofBuffer.removeAll()

@@ -71,7 +71,7 @@ enum ConfigCommands {
         for index in stride(from: 2, to: c.args.count, by: 2) {
             let name = Text.lowercased(c.args[index])
             guard let parameter = Config.parameter(named: name) else {
-                c.reply.error("ERR Unknown option or number of arguments for CONFIG SET - '\(Text.truncated(c.args[index], 128))'")
+                c.reply.error("ERR Unknown option or number of arguments for CONFIG SET - '\(arg: c.args[index])'" as ErrorText)
                 return
             }
             guard parameter.mutable else {

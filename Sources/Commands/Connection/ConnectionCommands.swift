@@ -92,11 +92,11 @@ enum ConnectionCommands {
                 newName = c.args[index + 1]
                 index += 2
             } else {
-                c.reply.error("ERR Syntax error in HELLO option '\(Text.truncated(c.args[index], 128))'")
+                c.reply.error("ERR Syntax error in HELLO option '\(arg: c.args[index])'" as ErrorText)
                 return
             }
         }
-        if c.engine.config.requiresPassword && !c.authenticated {
+        if c.engine.passwordRequired && !c.authenticated {
             c.reply.error("NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time")
             return
         }

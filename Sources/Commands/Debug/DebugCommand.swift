@@ -57,7 +57,7 @@ enum DebugCommand {
         case ("reload", _): DebugReload.run(c)
         case ("populate", 3...5): populate(c)
         case ("protocol", 3): protocolSample(c)
-        case ("error", 3): c.reply.error(Text.truncated(c.args[2], Int.max))
+        case ("error", 3): c.reply.error("\(raw: c.args[2])" as ErrorText)
         case ("log", 3):
             c.engine.hooks.logWarning("DEBUG LOG: \(Text.truncated(c.args[2], Int.max))")
             c.reply.ok()
@@ -72,7 +72,7 @@ enum DebugCommand {
             c.reply.ok()
         case ("stringmatch-test", 2): stringMatchTest(c)
         default:
-            c.reply.error("ERR unknown subcommand or wrong number of arguments for '\(Text.truncated(c.args[1], 128))'. Try DEBUG HELP.")
+            c.reply.error(Errors.subcommandSyntax(c.args[1], container: "DEBUG"))
         }
     }
 
