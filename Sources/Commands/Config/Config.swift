@@ -25,7 +25,8 @@ public final class Config {
         public let kind: Kind
         public let defaultValue: String
         public let mutable: Bool
-        /// Protected parameters (Redis's `enable-protected-configs no`) cannot be set at runtime.
+        /// Protected parameters (`dir`, `dbfilename`) can be set at runtime only as
+        /// `enable-protected-configs` allows (Redis's PROTECTED_CONFIG).
         public var protected = false
     }
 
@@ -78,8 +79,10 @@ public final class Config {
         Parameter(name: "lazyfree-lazy-user-del", kind: .bool, defaultValue: "no", mutable: true),
         Parameter(name: "lazyfree-lazy-user-flush", kind: .bool, defaultValue: "no", mutable: true),
         Parameter(name: "slowlog-log-slower-than", kind: .integer(-1...Int64.max), defaultValue: "10000", mutable: true),
-        // Redis 7.0's default is `no`; Swirl's is `yes` because its tests and tools rely on DEBUG.
-        Parameter(name: "enable-debug-command", kind: .choice(["no", "yes", "local"]), defaultValue: "yes", mutable: false),
+        // `local`: only clients on 127.0.0.1 or ::1 (allowsProtectedAction). MODULE is not implemented.
+        Parameter(name: "enable-debug-command", kind: .choice(["no", "yes", "local"]), defaultValue: "no", mutable: false),
+        Parameter(name: "enable-protected-configs", kind: .choice(["no", "yes", "local"]), defaultValue: "no", mutable: false),
+        Parameter(name: "enable-module-command", kind: .choice(["no", "yes", "local"]), defaultValue: "no", mutable: false),
         Parameter(name: "notify-keyspace-events", kind: .keyspaceEvents, defaultValue: "", mutable: true),
         Parameter(name: "slowlog-max-len", kind: .integer(0...Int64(Int32.max)), defaultValue: "128", mutable: true),
     ]
@@ -207,6 +210,17 @@ public final class Config {
     public var dir: String { values["dir"] ?? "." }
     public var databases: Int { integer("databases") }
     public var appendOnly: Bool { flag("appendonly") }
+    /// `protected-mode yes`: connections from other than the loopback are refused while no password is set.
+    public var protectedMode: Bool { flag("protected-mode") }
+    /// Redis's allowProtectedAction: `enable-debug-command`, `enable-protected-configs`,
+    /// `enable-module-command` set to `yes`, or to `local` for a local client.
+    public func allowsProtectedAction(_ name: String, localClient: Bool) -> Bool {
+        switch values[name] {
+        case "yes": return true
+        case "local": return localClient
+        default: return false
+        }
+    }
     public var appendFsync: String { values["appendfsync"] ?? "everysec" }
     public var appendDirName: String { values["appenddirname"] ?? "appendonlydir" }
     public var appendFileName: String { values["appendfilename"] ?? "appendonly.aof" }

@@ -29,20 +29,12 @@ enum DebugCommand {
     }
 
     /// Redis 7.0 refuses DEBUG unless `enable-debug-command` is `yes`, or `local`
-    /// and the client is on the loopback (in-process clients count as local).
+    /// and the client is local (127.0.0.1, ::1 or in-process): the default is `no`.
     static func refusal(_ c: Client) -> String? {
-        switch c.engine.config.displayValue("enable-debug-command") {
-        case "yes": return nil
-        case "local" where isLocal(c.address): return nil
-        default:
-            return "ERR DEBUG command not allowed. If the enable-debug-command option is set to \"local\", "
-                + "you can run it from a local connection, otherwise you need to set this option in the "
-                + "configuration file, and then restart the server."
-        }
-    }
-
-    static func isLocal(_ address: String) -> Bool {
-        address.isEmpty || address.hasPrefix("127.") || address.hasPrefix("::1:")
+        if c.engine.config.allowsProtectedAction("enable-debug-command", localClient: c.isLocal) { return nil }
+        return "ERR DEBUG command not allowed. If the enable-debug-command option is set to \"local\", "
+            + "you can run it from a local connection, otherwise you need to set this option in the "
+            + "configuration file, and then restart the server."
     }
 
     static func debug(_ c: Client) {

@@ -29,6 +29,9 @@ public final class Client {
     // Connection facts for CLIENT LIST/INFO, filled in by the Server layer.
     public var address = ""
     public var localAddress = ""
+    /// Connected from 127.0.0.1 or ::1 (Redis's islocalClient), for `enable-debug-command local`
+    /// and the like; in-process clients (tests, the AOF) count as local, as Redis's unix sockets.
+    public var isLocal = true
     public var fd = -1
     public let createdAt: Int64
     public var lastInteraction: Int64
