@@ -28,6 +28,8 @@ public final class Config {
         /// Protected parameters (`dir`, `dbfilename`) can be set at runtime only as
         /// `enable-protected-configs` allows (Redis's PROTECTED_CONFIG).
         public var protected = false
+        /// Sensitive values are redacted from SLOWLOG and MONITOR by CONFIG SET (Redis's SENSITIVE_CONFIG).
+        public var sensitive = false
     }
 
     public static let parameters: [Parameter] = [
@@ -71,7 +73,10 @@ public final class Config {
         Parameter(name: "set-max-intset-entries", kind: .integer(0...Int64.max), defaultValue: "512", mutable: true),
         Parameter(name: "zset-max-listpack-entries", kind: .integer(0...Int64.max), defaultValue: "128", mutable: true),
         Parameter(name: "zset-max-listpack-value", kind: .integer(0...Int64.max), defaultValue: "64", mutable: true),
-        Parameter(name: "requirepass", kind: .string, defaultValue: "", mutable: true),
+        Parameter(name: "requirepass", kind: .string, defaultValue: "", mutable: true, sensitive: true),
+        // Kept for replication (not implemented): accepted, shown, redacted as in Redis.
+        Parameter(name: "masterauth", kind: .string, defaultValue: "", mutable: true, sensitive: true),
+        Parameter(name: "masteruser", kind: .string, defaultValue: "", mutable: true, sensitive: true),
         Parameter(name: "pidfile", kind: .string, defaultValue: "", mutable: false),
         Parameter(name: "supervised", kind: .choice(["upstart", "systemd", "auto", "no"]), defaultValue: "no", mutable: false),
         Parameter(name: "always-show-logo", kind: .bool, defaultValue: "no", mutable: false),
@@ -205,11 +210,6 @@ public final class Config {
     private func flag(_ name: String) -> Bool { values[name] == "yes" }
 
     public var port: Int { integer("port") }
-    public var requiresPassword: Bool { !(values["requirepass"] ?? "").isEmpty }
-    public var bind: [String] { (values["bind"] ?? "").split(separator: " ").map(String.init) }
-    public var dir: String { values["dir"] ?? "." }
-    public var databases: Int { integer("databases") }
-    public var appendOnly: Bool { flag("appendonly") }
     /// `protected-mode yes`: connections from other than the loopback are refused while no password is set.
     public var protectedMode: Bool { flag("protected-mode") }
     /// Redis's allowProtectedAction: `enable-debug-command`, `enable-protected-configs`,
@@ -221,6 +221,11 @@ public final class Config {
         default: return false
         }
     }
+    public var requiresPassword: Bool { !(values["requirepass"] ?? "").isEmpty }
+    public var bind: [String] { (values["bind"] ?? "").split(separator: " ").map(String.init) }
+    public var dir: String { values["dir"] ?? "." }
+    public var databases: Int { integer("databases") }
+    public var appendOnly: Bool { flag("appendonly") }
     public var appendFsync: String { values["appendfsync"] ?? "everysec" }
     public var appendDirName: String { values["appenddirname"] ?? "appendonlydir" }
     public var appendFileName: String { values["appendfilename"] ?? "appendonly.aof" }

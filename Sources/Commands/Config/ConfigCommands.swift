@@ -63,14 +63,16 @@ enum ConfigCommands {
     }
 
     static func set(_ c: Client) {
-        // An odd count is Redis's syntax error.
+        // An odd count is Redis's syntax error, answered before anything is redacted.
         guard c.args.count % 2 == 0 else {
             c.reply.error(Errors.syntax)
             return
         }
         var changes: [(String, String)] = []
         var refusal: ErrorText? = nil
-        // As Redis: the first refusal is the reply; names are echoed as typed.
+        // As Redis: every pair is looked at, even after a refusal, so that every
+        // sensitive value is redacted; the first refusal is the reply. Names are
+        // echoed as typed.
         for index in stride(from: 2, to: c.args.count, by: 2) {
             guard let parameter = Config.parameter(named: Text.lowercased(c.args[index])) else {
                 if refusal == nil {
@@ -78,6 +80,7 @@ enum ConfigCommands {
                 }
                 continue
             }
+            if parameter.sensitive { c.redactArgument(index + 1) }
             guard refusal == nil else { continue }
             let reason: String? =
                 !parameter.mutable ? "can't set immutable config"

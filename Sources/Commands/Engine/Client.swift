@@ -56,6 +56,8 @@ public final class Client {
 
     /// What the AOF logs for the current command, when not the command as typed.
     var propagationOverride: [[Bytes]]? = nil
+    /// The current command with secrets redacted, for SLOWLOG and MONITOR (CommandRedaction.swift).
+    var loggedArgs: [Bytes]? = nil
 
     /// The MULTI block being queued; nil outside MULTI (TransactionState.swift).
     var transaction: QueuedTransaction? = nil

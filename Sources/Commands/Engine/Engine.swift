@@ -306,6 +306,7 @@ public final class Engine {
         if !monitors.isEmpty && !loading && !completion {
             MonitorCommand.feed(spec, client, monitors: monitors, now: Keyspace.clockMicroseconds())
         }
+        if client.loggedArgs != nil { client.loggedArgs = nil }
 
         if dirty != dirtyBefore {
             if let override = client.propagationOverride {
