@@ -40,6 +40,8 @@ final class Connection: ReceivedFrames {
         defer { server.engine.endInput() }
         while !client.closeAfterReply && !client.isBlocked {
             let complete: Bool
+            // Until AUTH succeeds, a client needing a password is held to Redis's small frames.
+            decoder.unauthenticated = server.engine.passwordRequired && !client.authenticated
             do {
                 complete = try decoder.next(into: &client.args)
             } catch {

@@ -122,18 +122,14 @@ public final class Server {
             uv_close(UnsafeMutableRawPointer(handle).assumingMemoryBound(to: uv_handle_t.self), onHandleClosed)
             return
         }
-        if connections.count >= engine.config.maxClients {
-            var message = Array("-\(Errors.maxClients)\r\n".utf8)
-            message.withUnsafeMutableBytes { bytes in
-                var buffer = uv_buf_init(bytes.baseAddress!.assumingMemoryBound(to: CChar.self), UInt32(bytes.count))
-                _ = uv_try_write(stream, &buffer, 1)
-            }
-            engine.stats.rejectedConnections += 1
-            uv_close(UnsafeMutableRawPointer(handle).assumingMemoryBound(to: uv_handle_t.self), onHandleClosed)
+        let isLocal = Self.peerIsLocal(handle)
+        if let refusal = admissionRefusal(isLocal: isLocal) {
+            refuse(handle, with: refusal)
             return
         }
         uv_tcp_nodelay(handle, 1)
         let client = engine.connect()
+        client.isLocal = isLocal
         let limits = RequestDecoder.Limits(maxBulkLength: engine.config.protoMaxBulkLen)
         let conn = Connection(handle: handle, server: self, client: client, limits: limits)
         client.address = Self.address(of: handle, peer: true)

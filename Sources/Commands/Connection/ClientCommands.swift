@@ -79,7 +79,7 @@ enum ClientCommands {
             }
             c.libraryVersion = value
         } else {
-            c.reply.error("ERR Unrecognized option '\(Text.truncated(c.args[2], 128))'")
+            c.reply.error("ERR Unrecognized option '\(arg: c.args[2])'" as ErrorText)
             return
         }
         c.reply.ok()
@@ -91,7 +91,7 @@ enum ClientCommands {
             if c.args.count == 4 && c.argument(2, is: "TYPE") {
                 guard c.argument(3, is: "normal") || c.argument(3, is: "master") || c.argument(3, is: "replica")
                         || c.argument(3, is: "pubsub") else {
-                    c.reply.error("ERR Unknown client type '\(Text.truncated(c.args[3], 128))'")
+                    c.reply.error("ERR Unknown client type '\(arg: c.args[3])'" as ErrorText)
                     return
                 }
                 // A subscribed client is of the pubsub class, the others normal (no replicas here).
@@ -165,7 +165,7 @@ enum ClientCommands {
     /// checked before the id, as in Redis 7.0.
     static func unblock(_ c: Client) {
         guard c.args.count <= 4 else {
-            c.reply.error("ERR unknown subcommand or wrong number of arguments for '\(Text.truncated(c.args[1], 128))'. Try CLIENT HELP.")
+            c.reply.error(Errors.subcommandSyntax(c.args[1], container: "CLIENT"))
             return
         }
         var withError = false

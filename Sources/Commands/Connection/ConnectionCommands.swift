@@ -77,6 +77,8 @@ enum ConnectionCommands {
         while index < c.args.count {
             let remaining = c.args.count - index - 1
             if c.argument(index, is: "AUTH") && remaining >= 2 {
+                c.redactArgument(index + 1)
+                c.redactArgument(index + 2)
                 let user = c.args[index + 1], password = c.args[index + 2]
                 guard authenticate(c.engine, user: user, password: password) else {
                     c.reply.error("WRONGPASS invalid username-password pair or user is disabled.")
@@ -92,11 +94,11 @@ enum ConnectionCommands {
                 newName = c.args[index + 1]
                 index += 2
             } else {
-                c.reply.error("ERR Syntax error in HELLO option '\(Text.truncated(c.args[index], 128))'")
+                c.reply.error("ERR Syntax error in HELLO option '\(arg: c.args[index])'" as ErrorText)
                 return
             }
         }
-        if c.engine.config.requiresPassword && !c.authenticated {
+        if c.engine.passwordRequired && !c.authenticated {
             c.reply.error("NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time")
             return
         }
@@ -118,6 +120,9 @@ enum ConnectionCommands {
             c.reply.error(Errors.syntax)
             return
         }
+        // As Redis: the password always, the user too in the two-argument form.
+        c.redactArgument(1)
+        if c.args.count == 3 { c.redactArgument(2) }
         if c.args.count == 2 && (c.engine.config["requirepass"] ?? "").isEmpty {
             c.reply.error("ERR AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?")
             return

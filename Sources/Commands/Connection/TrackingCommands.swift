@@ -75,7 +75,7 @@ enum TrackingCommands {
     }
 
     /// The error Redis 7.0 gives for a combination of options, in its order.
-    private static func refusal(_ settings: TrackingState, newPrefixes: [Bytes], current: TrackingState?) -> String? {
+    private static func refusal(_ settings: TrackingState, newPrefixes: [Bytes], current: TrackingState?) -> ErrorText? {
         if !settings.broadcast && !newPrefixes.isEmpty { return "ERR PREFIX option requires BCAST mode to be enabled" }
         if let current, current.broadcast != settings.broadcast {
             return "ERR You can't switch BCAST mode on/off before disabling tracking for this client, and then re-enabling it with a different mode."
@@ -88,10 +88,10 @@ enum TrackingCommands {
         guard settings.broadcast else { return nil }
         for (position, prefix) in newPrefixes.enumerated() {
             for existing in current?.prefixes ?? [] where overlap(prefix, existing) {
-                return "ERR Prefix '\(Text.string(prefix))' overlaps with an existing prefix '\(Text.string(existing))'. Prefixes for a single client must not overlap."
+                return "ERR Prefix '\(arg: prefix)' overlaps with an existing prefix '\(arg: existing)'. Prefixes for a single client must not overlap."
             }
             for other in newPrefixes[(position + 1)...] where overlap(prefix, other) {
-                return "ERR Prefix '\(Text.string(prefix))' overlaps with another provided prefix '\(Text.string(other))'. Prefixes for a single client must not overlap."
+                return "ERR Prefix '\(arg: prefix)' overlaps with another provided prefix '\(arg: other)'. Prefixes for a single client must not overlap."
             }
         }
         return nil

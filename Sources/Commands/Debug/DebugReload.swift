@@ -57,8 +57,8 @@ enum DebugReload {
             return
         }
         if !flush && !merge, let (db, key) = firstConflict(loaded, engine.keyspace) {
-            c.reply.error("ERR DEBUG RELOAD NOFLUSH without MERGE: key '\(Text.truncated(key, 128))' of database \(db) "
-                          + "exists in memory and in the snapshot; nothing was loaded")
+            c.reply.error("ERR DEBUG RELOAD NOFLUSH without MERGE: key '\(arg: key, max: 128)' of database \(db) "
+                          + "exists in memory and in the snapshot; nothing was loaded" as ErrorText)
             return
         }
         if flush {

@@ -60,7 +60,7 @@ enum LatencyCommands {
     static func graph(_ c: Client) {
         let event = Text.string(c.args[2])
         guard let text = c.engine.latencyMonitor.graph(event, now: c.engine.keyspace.now / 1000) else {
-            c.reply.error("ERR No samples available for event '\(event)'")
+            c.reply.error("ERR No samples available for event '\(arg: c.args[2])'" as ErrorText)
             return
         }
         c.reply.verbatim(Array(text.utf8))

@@ -23,7 +23,7 @@ enum SlowLogCommands {
 
     static func get(_ c: Client) {
         guard c.args.count <= 3 else {
-            c.reply.error("ERR unknown subcommand or wrong number of arguments for '\(Text.truncated(c.args[1], 128))'. Try SLOWLOG HELP.")
+            c.reply.error(Errors.subcommandSyntax(c.args[1], container: "SLOWLOG"))
             return
         }
         var count = 10

@@ -93,6 +93,8 @@ public final class Engine {
     /// `client-query-buffer-limit`, checked after every read (a `Config` lookup by
     /// name cost about 2,000 instructions: a fifth of a request at `-P 1`).
     public private(set) var queryBufferLimit = 0
+    /// Whether `requirepass` is set, read before every command a connection decodes.
+    public private(set) var passwordRequired = false
     private var carriesClock = false
     private var nextClientID = 1
     /// DEBUG's id: `enable-debug-command` is checked before it runs.
@@ -135,6 +137,7 @@ public final class Engine {
         latencyTracking = config.latencyTracking
         latencyMonitor.thresholdMilliseconds = config.latencyMonitorThreshold
         queryBufferLimit = config.clientQueryBufferLimit
+        passwordRequired = config.requiresPassword
         configureKeyspaceEvents()
     }
 
@@ -237,7 +240,7 @@ public final class Engine {
             return
         }
         // As in Redis: unknown command and arity errors come before the authentication check.
-        if !client.authenticated && !spec.flags.contains(.noAuth) && config.requiresPassword {
+        if !client.authenticated && !spec.flags.contains(.noAuth) && passwordRequired {
             reject(client, "NOAUTH Authentication required.", command: spec)
             return
         }
@@ -303,6 +306,7 @@ public final class Engine {
         if !monitors.isEmpty && !loading && !completion {
             MonitorCommand.feed(spec, client, monitors: monitors, now: Keyspace.clockMicroseconds())
         }
+        if client.loggedArgs != nil { client.loggedArgs = nil }
 
         if dirty != dirtyBefore {
             if let override = client.propagationOverride {
@@ -330,9 +334,13 @@ public final class Engine {
     }
 
     /// Refuses a command before it runs (inside MULTI this dooms the transaction).
-    func reject(_ client: Client, _ message: String, command: CommandSpec? = nil) {
+    func reject(_ client: Client, _ message: ErrorText, command: CommandSpec? = nil) {
         let message = transactionRejection(client, message, command: command)
         client.reply.error(message)
-        stats.recordError(client.reply.bytes[(client.reply.count - message.utf8.count - 3)...])
+        stats.recordError(client.reply.bytes[(client.reply.count - message.bytes.count - 3)...])
+    }
+
+    func reject(_ client: Client, _ message: String, command: CommandSpec? = nil) {
+        reject(client, ErrorText(message), command: command)
     }
 }

@@ -1,3 +1,4 @@
+import RESP
 import SwirlBytes
 /// Redis 7.0's error replies, word for word, in one place.
 public enum Errors {
@@ -36,18 +37,25 @@ public enum Errors {
         "ERR invalid expire time in '\(command)' command"
     }
 
-    public static func unknownSubcommand(_ name: Bytes, container: String) -> String {
-        "ERR unknown subcommand '\(Text.truncated(name, 128))'. Try \(container.uppercased()) HELP."
+    // Errors that echo a client's argument carry its bytes (RESP's ErrorText).
+
+    public static func unknownSubcommand(_ name: Bytes, container: String) -> ErrorText {
+        "ERR unknown subcommand '\(arg: name, max: 128)'. Try \(container.uppercased()) HELP."
+    }
+
+    /// Redis's addReplySubcommandSyntaxError.
+    public static func subcommandSyntax(_ name: Bytes, container: String) -> ErrorText {
+        "ERR unknown subcommand or wrong number of arguments for '\(arg: name, max: 128)'. Try \(container) HELP."
     }
 
     /// `ERR unknown command 'x', with args beginning with: 'a' 'b' `, capped as Redis caps it.
-    public static func unknownCommand(_ args: [Bytes]) -> String {
-        var list = ""
+    public static func unknownCommand(_ args: [Bytes]) -> ErrorText {
+        var list: ErrorText = ""
         var index = 1
-        while index < args.count && list.utf8.count < 128 {
-            list += "'\(Text.truncated(args[index], 128 - list.utf8.count))' "
+        while index < args.count && list.bytes.count < 128 {
+            list = list + "'\(arg: args[index], max: 128 - list.bytes.count)' "
             index += 1
         }
-        return "ERR unknown command '\(Text.truncated(args[0], 128))', with args beginning with: \(list)"
+        return "ERR unknown command '\(arg: args[0], max: 128)', with args beginning with: \(list)"
     }
 }

@@ -62,7 +62,7 @@ enum ExpireCommands {
             else if c.argument(index, is: "GT") { conditions.insert(.gt) }
             else if c.argument(index, is: "LT") { conditions.insert(.lt) }
             else {
-                c.reply.error("ERR Unsupported option \(Text.truncated(c.args[index], 128))")
+                c.reply.error("ERR Unsupported option \(arg: c.args[index])" as ErrorText)
                 return nil
             }
         }

@@ -138,7 +138,7 @@ enum PubSubCommands {
     /// PUBSUB CHANNELS / SHARDCHANNELS [pattern]: channels with subscribers.
     static func channels(_ c: Client, _ kind: PubSubKind) {
         guard c.args.count <= 3 else {
-            c.reply.error("ERR unknown subcommand or wrong number of arguments for '\(Text.truncated(c.args[1], 128))'. Try PUBSUB HELP.")
+            c.reply.error(Errors.subcommandSyntax(c.args[1], container: "PUBSUB"))
             return
         }
         let pattern = c.args.count == 3 ? c.args[2].array : nil
