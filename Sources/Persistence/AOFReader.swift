@@ -38,15 +38,15 @@ public struct AOFReader {
                                         fileSink: () -> Sink) throws(Failure) -> Result {
         var result = Result()
         let files = manifest.loadOrder
+        // Every file the manifest names must be there before anything loads, the
+        // last incremental one included: as Redis (which sizes them all first), a
+        // start that would come up with part of the data refuses instead.
+        for entry in files where !FileIO.exists(directory + "/" + entry.name) {
+            throw Failure(description: "Unable to obtain the AOF file \(entry.name) length. stat: \(FileIO.errorText())")
+        }
         for (position, entry) in files.enumerated() {
-            let isLast = position == files.count - 1
-            let path = directory + "/" + entry.name
-            guard FileIO.exists(path) else {
-                // Redis tolerates a missing empty incremental file only when it is the last one.
-                if isLast && entry.type == .incremental { continue }
-                throw Failure(description: "The AOF file \(entry.name) doesn't exist")
-            }
-            try readFile(path: path, name: entry.name, isLast: isLast, keyspace: keyspace, fileSink: fileSink, into: &result)
+            try readFile(path: directory + "/" + entry.name, name: entry.name, isLast: position == files.count - 1,
+                         keyspace: keyspace, fileSink: fileSink, into: &result)
         }
         return result
     }

@@ -126,7 +126,15 @@ final class AOFReaderTests: XCTestCase {
 
     func testMissingBaseFileFails() {
         let manifest = AOFManifest(entries: [.init(name: "gone.base.aof", sequence: 1, type: .base)])
-        XCTAssertTrue(loadFailure(manifest).contains("gone.base.aof"))
+        XCTAssertEqual(loadFailure(manifest), "Unable to obtain the AOF file gone.base.aof length. stat: No such file or directory")
+    }
+
+    /// Redis refuses a manifest that names any missing file, the last incremental
+    /// one too (Swirl once started without it, with less data).
+    func testMissingLastIncrementalFileFails() {
+        write("a.1.incr.aof", frame("SET", "a", "1"))
+        let manifest = incremental("a.1.incr.aof", "a.2.incr.aof")
+        XCTAssertEqual(loadFailure(manifest), "Unable to obtain the AOF file a.2.incr.aof length. stat: No such file or directory")
     }
 
     func testRDBPreambleIsRefused() {

@@ -19,7 +19,7 @@ enum CommandIntrospection {
                 server.command("docs", -2, flags, syntax: "[command-name [command-name ...]]",
                                "Returns documentary information about one, multiple or all commands.", since: "7.0.0",
                                handler: docs),
-                server.command("getkeys", -3, flags, syntax: "",
+                server.command("getkeys", -4, flags, syntax: "",
                                "Extracts the key names from an arbitrary command.", handler: getkeys),
                 server.command("help", 2, flags, syntax: "",
                                "Returns helpful text about the different subcommands.", since: "5.0.0", handler: help),
