@@ -8,26 +8,21 @@ import SwirlBytes
 /// CONFIG GET/SET/RESETSTAT/REWRITE/HELP.
 enum ConfigCommands {
     static func specs() -> [CommandSpec] {
+        let server = CommandGroup("server", since: "2.0.0")
         let flags: CommandFlags = [.admin, .noscript, .loading, .stale]
         return [
-            CommandSpec("config", arity: -2, flags: [], group: "server",
-                        summary: "A container for server configuration commands.", since: "2.0.0",
-                        complexity: "Depends on subcommand.", subcommands: [
-                            CommandSpec("get", arity: -3, flags: flags, group: "server",
-                                        summary: "Returns the effective values of configuration parameters.",
-                                        since: "2.0.0", complexity: "O(N)", handler: get),
-                            CommandSpec("set", arity: -4, flags: [.admin, .noscript, .loading, .stale], group: "server",
-                                        summary: "Sets configuration parameters in-flight.", since: "2.0.0",
-                                        complexity: "O(N)", handler: set),
-                            CommandSpec("resetstat", arity: 2, flags: flags, group: "server",
-                                        summary: "Resets the server's statistics.", since: "2.0.0", handler: resetstat),
-                            CommandSpec("rewrite", arity: 2, flags: flags, group: "server",
-                                        summary: "Persists the effective configuration to file.", since: "2.8.0",
-                                        handler: rewrite),
-                            CommandSpec("help", arity: 2, flags: [.loading, .stale], group: "server",
-                                        summary: "Returns helpful text about the different subcommands.",
-                                        since: "5.0.0", handler: help),
-                        ]) { _ in },
+            server.container("config", "A container for server configuration commands.",
+                             complexity: "Depends on subcommand.", subcommands: [
+                server.command("get", -3, flags, syntax: "parameter:<parameter> ...",
+                               "Returns the effective values of configuration parameters.", complexity: "O(N)", handler: get),
+                server.command("set", -4, flags, syntax: "parameter value [parameter value ...]",
+                               "Sets configuration parameters in-flight.", complexity: "O(N)", handler: set),
+                server.command("resetstat", 2, flags, syntax: "", "Resets the server's statistics.", handler: resetstat),
+                server.command("rewrite", 2, flags, syntax: "",
+                               "Persists the effective configuration to file.", since: "2.8.0", handler: rewrite),
+                server.command("help", 2, [.loading, .stale], syntax: "",
+                               "Returns helpful text about the different subcommands.", since: "5.0.0", handler: help),
+            ]),
         ]
     }
 
@@ -36,7 +31,7 @@ enum ConfigCommands {
         if name == "dir" {
             var buffer = [CChar](repeating: 0, count: 4096)
             if getcwd(&buffer, buffer.count) != nil {
-                return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+                return String(cBuffer: buffer)
             }
         }
         return c.engine.config.displayValue(name)
@@ -68,37 +63,55 @@ enum ConfigCommands {
     }
 
     static func set(_ c: Client) {
+        // An odd count is Redis's syntax error, answered before anything is redacted.
         guard c.args.count % 2 == 0 else {
-            c.reply.error(Errors.wrongArity("config|set"))
+            c.reply.error(Errors.syntax)
             return
         }
         var changes: [(String, String)] = []
+        var refusal: ErrorText? = nil
+        // As Redis: every pair is looked at, even after a refusal, so that every
+        // sensitive value is redacted; the first refusal is the reply. Names are
+        // echoed as typed.
         for index in stride(from: 2, to: c.args.count, by: 2) {
-            let name = Text.lowercased(c.args[index])
-            guard let parameter = Config.parameter(named: name) else {
-                c.reply.error("ERR Unknown option or number of arguments for CONFIG SET - '\(Text.truncated(c.args[index], 128))'")
-                return
+            guard let parameter = Config.parameter(named: Text.lowercased(c.args[index])) else {
+                if refusal == nil {
+                    refusal = "ERR Unknown option or number of arguments for CONFIG SET - '\(arg: c.args[index])'"
+                }
+                continue
             }
-            guard parameter.mutable else {
-                c.reply.error("ERR CONFIG SET failed (possibly related to argument '\(name)') - can't set immutable config")
-                return
-            }
-            guard !parameter.protected else {
-                c.reply.error("ERR CONFIG SET failed (possibly related to argument '\(name)') - can't set protected config")
-                return
-            }
-            guard !changes.contains(where: { $0.0 == parameter.name }) else {
-                c.reply.error("ERR CONFIG SET failed (possibly related to argument '\(name)') - duplicate parameter")
-                return
+            if parameter.sensitive { c.redactArgument(index + 1) }
+            guard refusal == nil else { continue }
+            let reason: String? =
+                !parameter.mutable ? "can't set immutable config"
+                : parameter.protected && !c.engine.config.allowsProtectedAction("enable-protected-configs", localClient: c.isLocal)
+                    ? "can't set protected config"
+                : changes.contains(where: { $0.0 == parameter.name }) ? "duplicate parameter"
+                : nil
+            if let reason {
+                refusal = "ERR CONFIG SET failed (possibly related to argument '\(arg: c.args[index])') - \(reason)"
+                continue
             }
             changes.append((parameter.name, Text.string(c.args[index + 1])))
         }
+        if let refusal {
+            c.reply.error(refusal)
+            return
+        }
         // Validate everything before applying anything, so a bad value changes nothing.
         for (name, value) in changes {
-            if case .failure(let reason) = Config.normalize(value, Config.parameter(named: name)!.kind) {
-                c.reply.error("ERR CONFIG SET failed (possibly related to argument '\(name)') - \(reason)")
+            var failure: String? = nil
+            if case .failure(let reason) = Config.normalize(value, Config.parameter(named: name)!.kind) { failure = reason }
+            if name == "dbfilename" && value.contains("/") { failure = "dbfilename can't be a path, just a filename" }
+            if let failure {
+                c.reply.error("ERR CONFIG SET failed (possibly related to argument '\(name)') - \(failure)")
                 return
             }
+        }
+        // `dir` (allowed by enable-protected-configs) moves the working directory, as Redis's chdir.
+        if let (_, directory) = changes.first(where: { $0.0 == "dir" }), chdir(directory) != 0 {
+            c.reply.error("ERR CONFIG SET failed (possibly related to argument 'dir') - \(String(cString: strerror(errno)))")
+            return
         }
         for (name, value) in changes { c.engine.config.set(name, value) }
         c.engine.configChanged(changes.map(\.0))
