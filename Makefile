@@ -6,12 +6,13 @@ PYTHON ?= python3
 VENV := .venv
 VENV_PYTHON := $(VENV)/bin/python
 REQUIREMENTS := Tests/Integration/requirements.txt
+N ?= 5
 PYTEST_ARGS ?=
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PORT ?= 6379
 ARGS ?=
 
-.PHONY: all build release run test test-unit test-integration test-container lint deps test-deps python-deps bench clean
+.PHONY: all build release run test test-unit test-integration test-repeat test-container lint deps test-deps python-deps bench clean
 
 all: build
 
@@ -53,6 +54,14 @@ test-unit: deps
 
 test-integration: build python-deps
 	$(VENV_PYTHON) -m pytest -q $(PYTEST_ARGS)
+
+# The integration and differential tests N times in a row (make test-repeat N=20), stopping at the
+# first failing run; PYTEST_ARGS narrows them (PYTEST_ARGS="-k notifications").
+test-repeat: build python-deps
+	@for run in $$(seq $(N)); do \
+		echo "test-repeat: run $$run of $(N)"; \
+		$(VENV_PYTHON) -m pytest -q $(PYTEST_ARGS) || { echo "test-repeat: run $$run of $(N) failed"; exit 1; }; \
+	done; echo "test-repeat: all $(N) runs passed"
 
 lint: python-deps
 	$(VENV)/bin/hadolint Dockerfile
