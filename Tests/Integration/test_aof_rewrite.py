@@ -59,8 +59,16 @@ def process_state(pid):
 
 
 def open_sockets(pid):
+    """The sockets among process `pid`'s descriptors; one closed while this looks is not counted."""
     directory = "/proc/%d/fd" % pid
-    return [fd for fd in os.listdir(directory) if os.readlink(os.path.join(directory, fd)).startswith("socket:")]
+    sockets = []
+    for fd in os.listdir(directory):
+        try:
+            if os.readlink(os.path.join(directory, fd)).startswith("socket:"):
+                sockets.append(fd)
+        except FileNotFoundError:
+            pass
+    return sockets
 
 
 @contextlib.contextmanager
