@@ -42,6 +42,9 @@ public final class Client {
     /// CLIENT REPLY: `.off` and `.skipping` drop the client's replies.
     public enum ReplyMode { case on, off, skipNext, skipping }
     public var replyMode = ReplyMode.on
+    /// Pushes (pub/sub, tracking) appended while the client's own reply is
+    /// silenced: they reach it anyway, as with Redis's CLIENT_PUSHING.
+    var pushedRanges: [Range<Int>] = []
     /// CLIENT NO-EVICT (shown as `e` in CLIENT LIST; Swirl evicts no clients).
     var noEvict = false
     /// The command a CLIENT PAUSE holds back (ClientPause.swift).
@@ -134,4 +137,11 @@ public final class Client {
     }
 
     public func wrongType() { reply.error(Errors.wrongType) }
+
+    /// Call after appending a push frame that began at `start`: CLIENT REPLY
+    /// OFF/SKIP drops the command's reply but keeps the push.
+    @inline(__always)
+    func pushed(from start: Int) {
+        if engine.silencedClient === self { pushedRanges.append(start..<reply.count) }
+    }
 }

@@ -73,6 +73,9 @@ public final class Engine {
     /// The client whose command is running (NOLOOP, invalidations after its reply).
     /// `unowned(unsafe)`: only set while that client's command runs.
     private(set) unowned(unsafe) var currentClient: Client?
+    /// The running client while CLIENT REPLY OFF/SKIP silences its reply, so
+    /// pushes appended meanwhile are remembered (`Client.pushed(from:)`).
+    private(set) unowned(unsafe) var silencedClient: Client?
     /// CLIENT PAUSE in force, and the clients whose command waits for its end (ClientPause.swift).
     var clientPause: ClientPause?
     var postponedClients: [Client] = []
@@ -189,8 +192,11 @@ public final class Engine {
     public func execute(_ client: Client, receivedAs frame: Range<Int>? = nil) {
         currentClient = client
         let replyStart = client.reply.count
+        let silenced = client.replyMode != .on
+        if silenced { silencedClient = client }
         dispatch(client, receivedAs: frame)
-        if client.replyMode != .on { applyReplyMode(client, from: replyStart) }
+        if silenced { silencedClient = nil }
+        if silenced || client.replyMode != .on { applyReplyMode(client, from: replyStart) }
         if keyspace.observingKeyChanges { trackingAfterCommand(client) }
         currentClient = nil
     }

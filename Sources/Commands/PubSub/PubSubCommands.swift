@@ -113,10 +113,12 @@ enum PubSubCommands {
     }
 
     private static func confirm(_ c: Client, _ word: [UInt8], _ name: Bytes?, count: Int) {
+        let start = c.reply.count
         c.reply.push(3)
         c.reply.bulk(word)
         if let name { c.reply.bulk(name) } else { c.reply.null() }
         c.reply.integer(count)
+        c.pushed(from: start)
     }
 
     /// Replies how many subscriptions received the message. Not a write:

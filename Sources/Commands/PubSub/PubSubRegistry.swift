@@ -199,10 +199,12 @@ public final class PubSubRegistry {
             let word = shard ? PubSubKind.smessage : PubSubKind.message
             for client in subscribers {
                 if deliverable(client) {
+                    let start = client.reply.count
                     client.reply.push(3)
                     client.reply.bulk(word)
                     client.reply.bulk(channel)
                     client.reply.bulk(message)
+                    client.pushed(from: start)
                     delivered(to: client, now: now)
                 }
                 receivedBy += 1
@@ -214,11 +216,13 @@ public final class PubSubRegistry {
             guard Glob.matches(pattern.array, channelBytes) else { return }
             for client in subscribers {
                 if deliverable(client) {
+                    let start = client.reply.count
                     client.reply.push(4)
                     client.reply.bulk(PubSubKind.pmessage)
                     client.reply.bulk(pattern)
                     client.reply.bulk(channel)
                     client.reply.bulk(message)
+                    client.pushed(from: start)
                     delivered(to: client, now: now)
                 }
                 receivedBy += 1
