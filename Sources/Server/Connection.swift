@@ -38,6 +38,10 @@ final class Connection: ReceivedFrames {
     func processInput() {
         server.engine.beginInput(from: self)
         defer { server.engine.endInput() }
+        // While the batch runs, CLIENT LIST shows all of it as the query buffer,
+        // as Redis's does (it trims its query buffer only after the batch).
+        client.queryBufferLength = decoder.bufferedCount
+        client.queryBufferFree = decoder.freeCapacity
         while !client.closeAfterReply && !client.isBlocked {
             let complete: Bool
             do {
@@ -55,6 +59,7 @@ final class Connection: ReceivedFrames {
         }
         client.args.removeAll(keepingCapacity: true)
         client.queryBufferLength = decoder.bufferedCount
+        client.queryBufferFree = decoder.freeCapacity
         if client.closeAfterReply { stopReading() }
     }
 

@@ -135,22 +135,28 @@ enum ClientCommands {
     }
 
     /// One CLIENT LIST line, with Redis 7.0's fields in Redis's order.
+    /// `qbuf` is the input batch being run (all of it while it runs), `argv-mem`
+    /// the bytes of the arguments of the command being run (Redis's
+    /// argv_len_sum), `omem` the unsent output (reply buffer and bytes in a
+    /// socket write), `tot-mem` the buffers' allocations plus those.
     static func describe(_ client: Client, now: Int64) -> [UInt8] {
         let name = client.name.map(Text.string) ?? ""
         let subscriptions = client.subscriptions
+        let argvMemory = client.args.reduce(0) { $0 + $1.count }
+        let totalMemory = client.queryBufferLength + client.queryBufferFree + client.reply.bytes.capacity
+            + client.pendingOutputLength + argvMemory + client.queuedCommandBytes
         let fields: [(String, String)] = [
             ("id", "\(client.id)"), ("addr", client.address), ("laddr", client.localAddress),
             ("fd", "\(client.fd)"), ("name", name),
             ("age", "\((now - client.createdAt) / 1000)"), ("idle", "\((now - client.lastInteraction) / 1000)"),
             ("flags", flagLetters(client)), ("db", "\(client.dbIndex)"), ("sub", "\(subscriptions?.channels.count ?? 0)"),
             ("psub", "\(subscriptions?.patterns.count ?? 0)"), ("ssub", "\(subscriptions?.shardChannels.count ?? 0)"),
-            ("multi", "\(client.queuedCommandCount)"), ("qbuf", "\(client.queryBufferLength)"), ("qbuf-free", "0"),
-            ("argv-mem", "0"), ("multi-mem", "\(client.queuedCommandBytes)"), ("rbs", "1024"), ("rbp", "0"), ("obl", "0"), ("oll", "0"),
-            ("omem", "\(client.pendingOutputLength)"), ("tot-mem", "\(client.queryBufferLength + client.pendingOutputLength)"),
+            ("multi", "\(client.queuedCommandCount)"), ("qbuf", "\(client.queryBufferLength)"),
+            ("qbuf-free", "\(client.queryBufferFree)"), ("argv-mem", "\(argvMemory)"), ("multi-mem", "\(client.queuedCommandBytes)"), ("rbs", "1024"), ("rbp", "0"), ("obl", "0"), ("oll", "0"),
+            ("omem", "\(client.pendingOutputLength)"), ("tot-mem", "\(totalMemory)"),
             ("events", "r"), ("cmd", client.lastCommandID < 0 ? "NULL" : client.engine.table.all[client.lastCommandID].fullName), ("user", "default"), ("redir", "\(client.tracking?.redirect ?? -1)"),
+            // No lib-name/lib-ver: Redis 7.2 added them, 7.0.15's line ends here.
             ("resp", "\(client.protocolVersion)"),
-            ("lib-name", client.libraryName.map(Text.string) ?? ""),
-            ("lib-ver", client.libraryVersion.map(Text.string) ?? ""),
         ]
         return Array(fields.map { "\($0.0)=\($0.1)" }.joined(separator: " ").utf8)
     }

@@ -35,6 +35,7 @@ public final class Client {
     /// The last command run, as a `CommandSpec.id` (a name would cost a retain per command).
     public var lastCommandID = -1
     public var queryBufferLength = 0
+    public var queryBufferFree = 0
     public var pendingOutputLength = 0
 
     /// CLIENT TRACKING settings; nil while tracking is off (Tracking.swift).
