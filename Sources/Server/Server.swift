@@ -54,19 +54,24 @@ public final class Server {
         engine.hooks.logWarning = { [unowned self] message in self.logger.warning(message) }
         engine.hooks.keyspaceSnapshot = { [unowned self] in AOFRewriter.snapshot(self.engine.keyspace) }
         MemoryStats.installAllocatorHooks(engine)
-        engine.onConfigChange = { [unowned self] names in
-            if names.contains("appendfsync") { self.aof?.policy = AOFWriter.policy(named: engine.config.appendFsync) }
-            if names.contains("loglevel") { self.logger.level = Logger.Level(name: engine.config.logLevel) }
-            if names.contains("hz") { self.startCron() }
-            if names.contains("appendonly") { self.appendOnlyChanged() }
+        engine.applyParameter = { [unowned self] name in
+            switch name {
+            case "appendfsync": self.aof?.policy = AOFWriter.policy(named: engine.config.appendFsync)
+            case "loglevel": self.logger.level = Logger.Level(name: engine.config.logLevel)
+            case "hz": self.startCron()
+            case "appendonly": self.appendOnlyChanged()
+            case "port", "bind": return self.changeListeners(name)
+            default: break
+            }
+            return nil
         }
     }
 
     // MARK: - Listening
 
-    /// Binds every address of `bind` on `port`; a `-` prefix marks an address whose failure is fine.
+    /// Binds every address of `bind` on `port`; a `-` prefix marks an address
+    /// whose failure is fine. False when another failed: then nothing stays bound.
     func listen(addresses: [String], port: Int) -> Bool {
-        var listening = 0
         for entry in addresses {
             let optional = entry.hasPrefix("-")
             var address = optional ? String(entry.dropFirst()) : entry
@@ -75,12 +80,36 @@ public final class Server {
             if let failure = listen(address: address, port: port) {
                 if optional { continue }
                 logger.warning("Warning: Could not create server TCP listening socket \(address):\(port): \(failure)")
+                closeListeners()
                 return false
             }
-            listening += 1
         }
         boundPort = port
-        return listening > 0
+        return true
+    }
+
+    func closeListeners() {
+        for listener in listeners {
+            let handle = UnsafeMutableRawPointer(listener).assumingMemoryBound(to: uv_handle_t.self)
+            if uv_is_closing(handle) == 0 { uv_close(handle, onHandleClosed) }
+        }
+        listeners.removeAll()
+        boundPort = 0
+    }
+
+    /// CONFIG SET port / bind, as Redis 7.0's changeListenPort and
+    /// changeBindAddr: the old listeners close first (libuv closes their
+    /// sockets at once and binds with SO_REUSEADDR, so a rollback to the old
+    /// values can listen again), then the new ones open; port 0 listens on no
+    /// TCP port. Returns Redis's error text when they cannot.
+    func changeListeners(_ parameter: String) -> String? {
+        closeListeners()
+        let port = engine.config.port
+        guard port != 0 else { return nil }
+        if listen(addresses: engine.config.bind, port: port) { return nil }
+        if parameter == "port" { return "Unable to listen on this port. Check server logs." }
+        logger.warning("Failed to bind")
+        return "Failed to bind to specified addresses."
     }
 
     private func listen(address: String, port: Int) -> String? {
@@ -160,12 +189,17 @@ public final class Server {
             if family == sa_family_t(AF_INET6) {
                 let address = raw.assumingMemoryBound(to: sockaddr_in6.self)
                 uv_ip6_name(address, &text, text.count)
-                return "\(String(cString: text)):\(UInt16(bigEndian: address.pointee.sin6_port))"
+                return "\(name(text)):\(UInt16(bigEndian: address.pointee.sin6_port))"
             }
             let address = raw.assumingMemoryBound(to: sockaddr_in.self)
             uv_ip4_name(address, &text, text.count)
-            return "\(String(cString: text)):\(UInt16(bigEndian: address.pointee.sin_port))"
+            return "\(name(text)):\(UInt16(bigEndian: address.pointee.sin_port))"
         }
+    }
+
+    /// The text of a NUL-terminated C buffer.
+    private static func name(_ text: [CChar]) -> String {
+        String(decoding: text.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
     func received(_ bytes: UnsafeRawBufferPointer, on conn: Connection) {
@@ -337,10 +371,7 @@ public final class Server {
     private func finishShutdown() {
         killRewriteChild()
         for conn in connections.values { conn.stopReading() }
-        for listener in listeners {
-            let handle = UnsafeMutableRawPointer(listener).assumingMemoryBound(to: uv_handle_t.self)
-            if uv_is_closing(handle) == 0 { uv_close(handle, onHandleClosed) }
-        }
+        closeListeners()
         while let aof, !aof.isIdle, aof.writeInFlight || aof.syncInFlight {
             uv_run(loop, UV_RUN_ONCE)
         }

@@ -62,8 +62,9 @@ public final class Engine {
     static func randomHex() -> String {
         (0..<40).map { _ in String("0123456789abcdef".randomElement()!) }.joined()
     }
-    /// Called after CONFIG SET with the names it changed.
-    public var onConfigChange: ([String]) -> Void = { _ in }
+    /// What the Server does when CONFIG SET changed a parameter (listeners,
+    /// the AOF, the cron …): nil, or Redis's error text when it could not.
+    public var applyParameter: (String) -> String? = { _ in nil }
 
     public private(set) var clients: [Int: Client] = [:]
     /// MONITOR clients (Monitor.swift).
@@ -127,9 +128,15 @@ public final class Engine {
             + LatencyCommands.specs()
     }
 
-    func configChanged(_ names: [String]) {
+    /// Applies changed parameters (CONFIG SET's apply step, in their order):
+    /// the first that fails, with its error, or nil.
+    @discardableResult
+    func applyConfig(_ names: [String]) -> (parameter: String, error: String)? {
         applyConfig()
-        onConfigChange(names)
+        for name in names {
+            if let error = applyParameter(name) { return (name, error) }
+        }
+        return nil
     }
 
     /// Copies the parameters read on the hot path out of the configuration
