@@ -38,13 +38,13 @@ enum MonitorCommand {
         !spec.flags.intersection([.write, .readonly, .mayReplicate]).isEmpty
     }
 
-    /// Sends the command `client` just ran to every monitor.
     /// RESET: the client is a monitor no more.
     static func stop(_ c: Client) {
         c.isMonitor = false
         c.engine.monitors.removeAll { $0 === c }
     }
 
+    /// Sends the command `client` just ran to every monitor.
     static func feed(_ spec: CommandSpec, _ client: Client, monitors: [Client], now microseconds: Int64) {
         guard !spec.flags.contains(.admin), !spec.flags.contains(.skipMonitor) else { return }
         var line: [UInt8] = [UInt8(ascii: "+")]
