@@ -176,6 +176,7 @@ final class TrackingTable {
             }
             target = redirected
         }
+        guard !target.closeASAP else { return }  // past its output limit: it gets nothing more
         let start = target.reply.count
         if target.reply.isRESP3 {
             target.reply.push(2)
@@ -195,5 +196,6 @@ final class TrackingTable {
         }
         target.pushed(from: start)
         client.engine.noteOutput(target)
+        _ = target.outputLimitReached()
     }
 }

@@ -60,6 +60,7 @@ enum MonitorCommand {
         for monitor in monitors where !monitor.closeASAP {
             monitor.reply.raw(line)
             client.engine.noteOutput(monitor)
+            _ = monitor.outputLimitReached()  // a monitor is a normal client for the limits, as in Redis
         }
     }
 

@@ -21,6 +21,10 @@ public final class Client {
     public var closeAfterReply = false
     /// Set when the client passed its output limit: the Server closes it without sending what is pending.
     public var closeASAP = false
+    /// When its output first stayed past its soft limit (ms), 0 when under it (Engine+OutputLimits.swift).
+    var softLimitSince: Int64 = 0
+    /// A replica's connection (the `replica` output limit class); set by replication.
+    public var isReplica = false
     /// Whether AUTH (or HELLO AUTH) succeeded; only consulted when `requirepass` is set.
     public var authenticated = false
     /// Replies may not leave before the AOF holds this many bytes (`appendfsync always`).

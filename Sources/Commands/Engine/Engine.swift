@@ -89,6 +89,12 @@ public final class Engine {
     /// Clients other than the one running a command that got output during it
     /// (monitors); the Server flushes them before sleeping.
     var clientsWithOutput: [Client] = []
+    /// `client-output-buffer-limit` by `ClientClass`, and the unsent output
+    /// below which none can be reached (Engine+OutputLimits.swift).
+    var outputLimits = [OutputBufferLimit](repeating: .none, count: 3)
+    public internal(set) var outputCheckThreshold = Int.max
+    /// Clients past their output limit, for the Server to close.
+    var clientsToClose: [Client] = []
     /// While a connection's input runs (`beginInput` … `endInput`), the clock read
     /// that ends one command also starts the next: one read per command, not two.
     private var clockCarry: Int64 = 0
@@ -147,7 +153,7 @@ public final class Engine {
         SetValue.maxIntsetEntries = config.setMaxIntsetEntries
         SortedSetValue.maxCompactEntries = config.zsetMaxListpackEntries
         SortedSetValue.maxCompactValueLength = config.zsetMaxListpackValue
-        pubsub.outputLimit = config.outputBufferLimit("pubsub")
+        configureOutputLimits()
         slowlog.configure(config)
         keyspace.accessTracking = config.accessTracking
         latencyTracking = config.latencyTracking
@@ -204,6 +210,8 @@ public final class Engine {
         dispatch(client, receivedAs: frame)
         if silenced { silencedClient = nil }
         if silenced || client.replyMode != .on { applyReplyMode(client, from: replyStart) }
+        // Closed for its output limit during the command: what it answered after that is never sent.
+        if client.closeASAP { client.reply.bytes.removeAll() }
         if keyspace.observingKeyChanges { trackingAfterCommand(client) }
         currentClient = nil
     }
@@ -304,6 +312,11 @@ public final class Engine {
                     frame: Range<Int>? = nil, completion: Bool = false) {
         let finished = Keyspace.clockMicroseconds()
         if carriesClock { clockCarry = finished }
+        // Redis checks the limit as a reply grows; after each command (each one
+        // in EXEC, which still runs whole) is as soon as anyone could tell.
+        if client.reply.count + client.pendingOutputLength >= outputCheckThreshold && client.replyMode == .on {
+            enforceOutputLimit(client)
+        }
         let elapsed = finished - started
         stats.commands[spec.id].microseconds += elapsed
         if client.reply.count > replyStart && client.reply.bytes[replyStart] == UInt8(ascii: "-") {

@@ -124,7 +124,7 @@ enum PubSubCommands {
     /// Replies how many subscriptions received the message. Not a write:
     /// nothing reaches the AOF.
     static func publish(_ c: Client, shard: Bool) {
-        let receivers = c.engine.pubsub.publish(c.args[1], c.args[2], shard: shard, now: c.engine.keyspace.now)
+        let receivers = c.engine.pubsub.publish(c.args[1], c.args[2], shard: shard)
         c.reply.integer(receivers)
     }
 
