@@ -92,16 +92,11 @@ extension Server {
             if family == sa_family_t(AF_INET6) {
                 let address = raw.assumingMemoryBound(to: sockaddr_in6.self)
                 uv_ip6_name(address, &text, text.count)
-                return "\(name(text)):\(UInt16(bigEndian: address.pointee.sin6_port))"
+                return "\(String(cBuffer: text)):\(UInt16(bigEndian: address.pointee.sin6_port))"
             }
             let address = raw.assumingMemoryBound(to: sockaddr_in.self)
             uv_ip4_name(address, &text, text.count)
-            return "\(name(text)):\(UInt16(bigEndian: address.pointee.sin_port))"
+            return "\(String(cBuffer: text)):\(UInt16(bigEndian: address.pointee.sin_port))"
         }
-    }
-
-    /// The text of a NUL-terminated C buffer.
-    private static func name(_ text: [CChar]) -> String {
-        String(decoding: text.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 }

@@ -96,7 +96,7 @@ final class ConnectionCommandTests: CommandTestCase {
     }
 
     func testResetForgetsAuthenticationMonitorAndReplyOff() {
-        engine.config.set("requirepass", "pw")
+        XCTAssertEqual(run("CONFIG", "SET", "requirepass", "pw"), ok)
         XCTAssertEqual(run("AUTH", "pw"), ok)
         XCTAssertEqual(run("RESET"), "+RESET\r\n")
         XCTAssertEqual(run("GET", "k"), error("NOAUTH Authentication required."))

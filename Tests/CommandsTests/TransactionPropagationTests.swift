@@ -96,7 +96,7 @@ final class TransactionPropagationTests: PropagationTestCase {
             let loaded = Engine()
             _ = FileManager.default.createFile(atPath: directory.appendingPathComponent("t.1.incr.aof").path,
                                                contents: Data(stream.prefix(cut)))
-            _ = try AOFLoader(engine: loaded, directory: directory.path) { _, _ in }.load(manifest)
+            _ = try loaded.loadAOF(manifest, directory: directory.path) { _, _ in }
             let reader = loaded.makeClient()
             reader.args = ["MGET", "before", "a"].map { Bytes($0) }
             loaded.execute(reader)

@@ -8,9 +8,11 @@ import SwirlBytes
 
 /// INFO [section ...]: Redis's sections and field names.
 enum InfoCommand {
-    static func spec() -> CommandSpec {
-        CommandSpec("info", arity: -1, flags: [.loading, .stale], group: "server",
-                    summary: "Returns information and statistics about the server.", complexity: "O(1)", handler: info)
+    static func specs() -> [CommandSpec] {
+        [
+            ServerCommands.group.command("info", -1, [.loading, .stale], syntax: "[section [section ...]]",
+                                         "Returns information and statistics about the server.", handler: info),
+        ]
     }
 
     static let defaultSections = ["server", "clients", "memory", "persistence", "stats", "replication", "cpu",
@@ -103,6 +105,6 @@ enum InfoCommand {
     static func formatted(_ value: Double, _ format: String) -> String {
         var buffer = [CChar](repeating: 0, count: 64)
         _ = withVaList([value]) { vsnprintf(&buffer, 64, format, $0) }
-        return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        return String(cBuffer: buffer)
     }
 }

@@ -16,9 +16,9 @@ import SwirlBytes
 enum LolwutCommand {
     static func specs() -> [CommandSpec] {
         [
-            CommandSpec("lolwut", arity: -1, flags: [.readonly, .fast], group: "server",
-                        summary: "Display some computer art and the Redis version", since: "5.0.0", complexity: "",
-                        handler: lolwut),
+            ServerCommands.group.command("lolwut", -1, [.readonly, .fast], syntax: "[VERSION version:integer]",
+                                         "Display some computer art and the Redis version", since: "5.0.0", complexity: "",
+                                         handler: lolwut),
         ]
     }
 

@@ -7,26 +7,24 @@ import SwirlBytes
 /// process), under Redis's names and in its order.
 enum MemoryCommand {
     static func specs() -> [CommandSpec] {
-        func sub(_ name: String, _ summary: String, arity: Int = 2, flags: CommandFlags = [],
-                 keys: KeyPositions = .none, complexity: String = "O(1)", _ handler: @escaping CommandHandler) -> CommandSpec {
-            CommandSpec(name, arity: arity, flags: flags, keys: keys, group: "server", summary: summary, since: "4.0.0",
-                        complexity: complexity, handler: handler)
-        }
+        let server = CommandGroup("server", since: "4.0.0")
+        let mayBeSlow = "Depends on how much memory is allocated, could be slow"
         return [
-            CommandSpec("memory", arity: -2, flags: [], group: "server", summary: "A container for memory diagnostics commands",
-                        since: "4.0.0", complexity: "Depends on subcommand.", subcommands: [
-                            // In the order Redis 7.0 lists them.
-                            sub("purge", "Ask the allocator to release memory",
-                                complexity: "Depends on how much memory is allocated, could be slow", purge),
-                            sub("help", "Show helpful text about the different subcommands", flags: [.loading, .stale], help),
-                            sub("doctor", "Outputs memory problems report", doctor),
-                            sub("malloc-stats", "Show allocator internal stats",
-                                complexity: "Depends on how much memory is allocated, could be slow", mallocStats),
-                            sub("stats", "Show memory usage details", stats),
-                            sub("usage", "Estimate the memory usage of a key", arity: -3, flags: [.readonly],
-                                keys: KeyPositions(first: 2, last: 2, step: 1),
-                                complexity: "O(N) where N is the number of samples.", usage),
-                        ], handler: { _ in }),
+            server.container("memory", "A container for memory diagnostics commands",
+                             complexity: "Depends on subcommand.", subcommands: [
+                // In the order Redis 7.0 lists them.
+                server.command("purge", 2, [], syntax: "", "Ask the allocator to release memory", complexity: mayBeSlow,
+                               handler: purge),
+                server.command("help", 2, [.loading, .stale], syntax: "",
+                               "Show helpful text about the different subcommands", handler: help),
+                server.command("doctor", 2, [], syntax: "", "Outputs memory problems report", handler: doctor),
+                server.command("malloc-stats", 2, [], syntax: "", "Show allocator internal stats", complexity: mayBeSlow,
+                               handler: mallocStats),
+                server.command("stats", 2, [], syntax: "", "Show memory usage details", handler: stats),
+                server.command("usage", -3, [.readonly], keys: KeyPositions(first: 2, last: 2, step: 1),
+                               syntax: "key [SAMPLES count:integer]", "Estimate the memory usage of a key",
+                               complexity: "O(N) where N is the number of samples.", handler: usage),
+            ]),
         ]
     }
 

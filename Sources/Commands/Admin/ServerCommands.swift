@@ -5,24 +5,28 @@ import Keyspace
 import RESP
 import SwirlBytes
 
-/// The server group: TIME, LASTSAVE, SHUTDOWN, BGREWRITEAOF, and the containers
-/// COMMAND (CommandIntrospection.swift), CONFIG (ConfigCommands.swift) and INFO (InfoCommand.swift).
-/// DEBUG is DebugCommand.swift, MEMORY MemoryCommand.swift.
+/// The server group: TIME, LASTSAVE, SHUTDOWN, BGREWRITEAOF. The rest of
+/// Redis's server group has its own files: INFO (InfoCommand.swift), COMMAND
+/// (CommandIntrospection.swift), CONFIG (ConfigCommands.swift), DEBUG
+/// (DebugCommand.swift), MEMORY (MemoryCommand.swift) and more.
 enum ServerCommands {
+    /// Redis's `server` group, shared by the families whose commands it holds.
+    static let group = CommandGroup("server")
+
     static func specs() -> [CommandSpec] {
-        [
-            CommandSpec("time", arity: 1, flags: [.loading, .stale, .fast], group: "server",
-                        summary: "Returns the server time.", since: "2.6.0", handler: time),
-            CommandSpec("lastsave", arity: 1, flags: [.loading, .stale, .fast], group: "server",
-                        summary: "Returns the Unix timestamp of the last successful save to disk.", handler: lastsave),
-            CommandSpec("shutdown", arity: -1, flags: [.admin, .noscript, .loading, .stale, .noMulti, .allowBusy],
-                        group: "server", summary: "Synchronously saves the database(s) to disk and shuts down the Redis server.",
-                        complexity: "O(N)", handler: shutdown),
-            CommandSpec("bgrewriteaof", arity: 1, flags: [.admin, .noscript], group: "server",
-                        summary: "Asynchronously rewrites the append-only file to disk.", complexity: "O(1)",
-                        handler: bgrewriteaof),
-            InfoCommand.spec(),
-        ] + CommandIntrospection.specs() + ConfigCommands.specs() + DebugCommand.specs() + MemoryCommand.specs()
+        let server = group
+        return [
+            server.command("time", 1, [.loading, .stale, .fast], syntax: "",
+                           "Returns the server time.", since: "2.6.0", handler: time),
+            server.command("lastsave", 1, [.loading, .stale, .fast], syntax: "",
+                           "Returns the Unix timestamp of the last successful save to disk.", handler: lastsave),
+            server.command("shutdown", -1, [.admin, .noscript, .loading, .stale, .noMulti, .allowBusy],
+                           syntax: "[NOSAVE | SAVE] [NOW]@7.0.0 [FORCE]@7.0.0 [ABORT]@7.0.0",
+                           "Synchronously saves the database(s) to disk and shuts down the Redis server.",
+                           complexity: "O(N)", handler: shutdown),
+            server.command("bgrewriteaof", 1, [.admin, .noscript], syntax: "",
+                           "Asynchronously rewrites the append-only file to disk.", handler: bgrewriteaof),
+        ]
     }
 
     static func time(_ c: Client) {

@@ -25,8 +25,11 @@ public final class Config {
         public let kind: Kind
         public let defaultValue: String
         public let mutable: Bool
-        /// Protected parameters (Redis's `enable-protected-configs no`) cannot be set at runtime.
+        /// Protected parameters (`dir`, `dbfilename`) can be set at runtime only as
+        /// `enable-protected-configs` allows (Redis's PROTECTED_CONFIG).
         public var protected = false
+        /// Sensitive values are redacted from SLOWLOG and MONITOR by CONFIG SET (Redis's SENSITIVE_CONFIG).
+        public var sensitive = false
         /// Hidden parameters (Redis's HIDDEN_CONFIG, testing aids) answer CONFIG GET
         /// by their exact name only, never a pattern.
         public var hidden = false
@@ -74,7 +77,10 @@ public final class Config {
         Parameter(name: "set-max-intset-entries", kind: .integer(0...Int64.max), defaultValue: "512", mutable: true),
         Parameter(name: "zset-max-listpack-entries", kind: .integer(0...Int64.max), defaultValue: "128", mutable: true),
         Parameter(name: "zset-max-listpack-value", kind: .integer(0...Int64.max), defaultValue: "64", mutable: true),
-        Parameter(name: "requirepass", kind: .string, defaultValue: "", mutable: true),
+        Parameter(name: "requirepass", kind: .string, defaultValue: "", mutable: true, sensitive: true),
+        // Kept for replication (not implemented): accepted, shown, redacted as in Redis.
+        Parameter(name: "masterauth", kind: .string, defaultValue: "", mutable: true, sensitive: true),
+        Parameter(name: "masteruser", kind: .string, defaultValue: "", mutable: true, sensitive: true),
         Parameter(name: "pidfile", kind: .string, defaultValue: "", mutable: false),
         Parameter(name: "supervised", kind: .choice(["upstart", "systemd", "auto", "no"]), defaultValue: "no", mutable: false),
         Parameter(name: "always-show-logo", kind: .bool, defaultValue: "no", mutable: false),
@@ -82,8 +88,10 @@ public final class Config {
         Parameter(name: "lazyfree-lazy-user-del", kind: .bool, defaultValue: "no", mutable: true),
         Parameter(name: "lazyfree-lazy-user-flush", kind: .bool, defaultValue: "no", mutable: true),
         Parameter(name: "slowlog-log-slower-than", kind: .integer(-1...Int64.max), defaultValue: "10000", mutable: true),
-        // Redis 7.0's default is `no`; Swirl's is `yes` because its tests and tools rely on DEBUG.
-        Parameter(name: "enable-debug-command", kind: .choice(["no", "yes", "local"]), defaultValue: "yes", mutable: false),
+        // `local`: only clients on 127.0.0.1 or ::1 (allowsProtectedAction). MODULE is not implemented.
+        Parameter(name: "enable-debug-command", kind: .choice(["no", "yes", "local"]), defaultValue: "no", mutable: false),
+        Parameter(name: "enable-protected-configs", kind: .choice(["no", "yes", "local"]), defaultValue: "no", mutable: false),
+        Parameter(name: "enable-module-command", kind: .choice(["no", "yes", "local"]), defaultValue: "no", mutable: false),
         Parameter(name: "notify-keyspace-events", kind: .keyspaceEvents, defaultValue: "", mutable: true),
         Parameter(name: "slowlog-max-len", kind: .integer(0...Int64(Int32.max)), defaultValue: "128", mutable: true),
     ]
@@ -220,6 +228,17 @@ public final class Config {
     private func flag(_ name: String) -> Bool { values[name] == "yes" }
 
     public var port: Int { integer("port") }
+    /// `protected-mode yes`: connections from other than the loopback are refused while no password is set.
+    public var protectedMode: Bool { flag("protected-mode") }
+    /// Redis's allowProtectedAction: `enable-debug-command`, `enable-protected-configs`,
+    /// `enable-module-command` set to `yes`, or to `local` for a local client.
+    public func allowsProtectedAction(_ name: String, localClient: Bool) -> Bool {
+        switch values[name] {
+        case "yes": return true
+        case "local": return localClient
+        default: return false
+        }
+    }
     public var requiresPassword: Bool { !(values["requirepass"] ?? "").isEmpty }
     public var bind: [String] { (values["bind"] ?? "").split(separator: " ").map(String.init) }
     public var dir: String { values["dir"] ?? "." }

@@ -8,26 +8,21 @@ import SwirlBytes
 /// CONFIG GET/SET/RESETSTAT/REWRITE/HELP.
 enum ConfigCommands {
     static func specs() -> [CommandSpec] {
+        let server = CommandGroup("server", since: "2.0.0")
         let flags: CommandFlags = [.admin, .noscript, .loading, .stale]
         return [
-            CommandSpec("config", arity: -2, flags: [], group: "server",
-                        summary: "A container for server configuration commands.", since: "2.0.0",
-                        complexity: "Depends on subcommand.", subcommands: [
-                            CommandSpec("get", arity: -3, flags: flags, group: "server",
-                                        summary: "Returns the effective values of configuration parameters.",
-                                        since: "2.0.0", complexity: "O(N)", handler: get),
-                            CommandSpec("set", arity: -4, flags: [.admin, .noscript, .loading, .stale], group: "server",
-                                        summary: "Sets configuration parameters in-flight.", since: "2.0.0",
-                                        complexity: "O(N)", handler: set),
-                            CommandSpec("resetstat", arity: 2, flags: flags, group: "server",
-                                        summary: "Resets the server's statistics.", since: "2.0.0", handler: resetstat),
-                            CommandSpec("rewrite", arity: 2, flags: flags, group: "server",
-                                        summary: "Persists the effective configuration to file.", since: "2.8.0",
-                                        handler: rewrite),
-                            CommandSpec("help", arity: 2, flags: [.loading, .stale], group: "server",
-                                        summary: "Returns helpful text about the different subcommands.",
-                                        since: "5.0.0", handler: help),
-                        ]) { _ in },
+            server.container("config", "A container for server configuration commands.",
+                             complexity: "Depends on subcommand.", subcommands: [
+                server.command("get", -3, flags, syntax: "parameter:<parameter> ...",
+                               "Returns the effective values of configuration parameters.", complexity: "O(N)", handler: get),
+                server.command("set", -4, flags, syntax: "parameter value [parameter value ...]",
+                               "Sets configuration parameters in-flight.", complexity: "O(N)", handler: set),
+                server.command("resetstat", 2, flags, syntax: "", "Resets the server's statistics.", handler: resetstat),
+                server.command("rewrite", 2, flags, syntax: "",
+                               "Persists the effective configuration to file.", since: "2.8.0", handler: rewrite),
+                server.command("help", 2, [.loading, .stale], syntax: "",
+                               "Returns helpful text about the different subcommands.", since: "5.0.0", handler: help),
+            ]),
         ]
     }
 
@@ -36,7 +31,7 @@ enum ConfigCommands {
         if name == "dir" {
             var buffer = [CChar](repeating: 0, count: 4096)
             if getcwd(&buffer, buffer.count) != nil {
-                return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+                return String(cBuffer: buffer)
             }
         }
         return c.engine.config.displayValue(name)
@@ -77,33 +72,49 @@ enum ConfigCommands {
     /// applies them again). An alias is a parameter of its own here, as in
     /// Redis: naming both it and its parameter is no duplicate.
     static func set(_ c: Client) {
+        // An odd count is Redis's syntax error, answered before anything is redacted.
         guard c.args.count % 2 == 0 else {
             c.reply.error(Errors.syntax)
             return
         }
         // (canonical parameter, the name Redis reports a value error under, new value)
         var changes: [(parameter: String, name: String, value: String)] = []
+        var refusal: ErrorText? = nil
+        // As Redis: every pair is looked at, even after a refusal, so that every
+        // sensitive value is redacted; the first refusal is the reply. Names are
+        // echoed as typed.
         for index in stride(from: 2, to: c.args.count, by: 2) {
             let name = Text.lowercased(c.args[index])
             guard let parameter = Config.parameter(named: name) else {
-                c.reply.error("ERR Unknown option or number of arguments for CONFIG SET - '\(Text.truncated(c.args[index], 128))'")
-                return
+                if refusal == nil {
+                    refusal = "ERR Unknown option or number of arguments for CONFIG SET - '\(arg: c.args[index])'"
+                }
+                continue
             }
-            let typed = Text.string(c.args[index])
-            let problem = !parameter.mutable ? "can't set immutable config"
-                : parameter.protected ? "can't set protected config"
-                : changes.contains { $0.name == name } ? "duplicate parameter" : nil
-            if let problem {
-                c.reply.error("ERR CONFIG SET failed (possibly related to argument '\(typed)') - \(problem)")
-                return
+            if parameter.sensitive { c.redactArgument(index + 1) }
+            guard refusal == nil else { continue }
+            let reason: String? =
+                !parameter.mutable ? "can't set immutable config"
+                : parameter.protected && !c.engine.config.allowsProtectedAction("enable-protected-configs", localClient: c.isLocal)
+                    ? "can't set protected config"
+                : changes.contains(where: { $0.name == name }) ? "duplicate parameter"
+                : nil
+            if let reason {
+                refusal = "ERR CONFIG SET failed (possibly related to argument '\(arg: c.args[index])') - \(reason)"
+                continue
             }
             changes.append((parameter.name, name, Text.string(c.args[index + 1])))
         }
+        if let refusal {
+            c.reply.error(refusal)
+            return
+        }
         let config = c.engine.config
-        let previous = changes.map { config[$0.parameter] ?? "" }
+        // The values to go back to; `dir` as CONFIG GET shows it (absolute), so going back is a chdir.
+        let previous = changes.map { $0.parameter == "dir" ? displayValue(c, "dir") : config[$0.parameter] ?? "" }
         for (index, change) in changes.enumerated() {
-            if let reason = config.set(change.parameter, change.value) {
-                for (earlier, value) in zip(changes[...index], previous) { config.restore(earlier.parameter, value) }
+            if let reason = setValue(config, change.parameter, change.value) {
+                for (earlier, value) in zip(changes[...index], previous) { restoreValue(config, earlier.parameter, value) }
                 c.reply.error("ERR CONFIG SET failed (possibly related to argument '\(change.name)') - \(reason)")
                 return
             }
@@ -117,7 +128,7 @@ enum ConfigCommands {
         if let failed = c.engine.applyConfig(applied.map(\.parameter)) {
             let name = applied.first { $0.parameter == failed.parameter }?.name ?? failed.parameter
             c.engine.hooks.logWarning("Failed applying new configuration. Possibly related to new \(name) setting. Restoring previous settings.")
-            for (change, value) in zip(changes, previous) { config.restore(change.parameter, value) }
+            for (change, value) in zip(changes, previous) { restoreValue(config, change.parameter, value) }
             if let again = c.engine.applyConfig(applied.map(\.parameter)) {
                 c.engine.hooks.logWarning("Failed applying restored failed CONFIG SET command: \(again.error)")
             }
@@ -125,6 +136,20 @@ enum ConfigCommands {
             return
         }
         c.reply.ok()
+    }
+
+    /// Redis's set step for one parameter: the value is checked and stored;
+    /// `dir` moves the working directory at once, as Redis's chdir there.
+    private static func setValue(_ config: Config, _ name: String, _ value: String) -> String? {
+        if name == "dbfilename" && value.contains("/") { return "dbfilename can't be a path, just a filename" }
+        if name == "dir" && chdir(value) != 0 { return String(cString: strerror(errno)) }
+        return config.set(name, value)
+    }
+
+    /// A failed CONFIG SET puts back a value `setValue` replaced.
+    private static func restoreValue(_ config: Config, _ name: String, _ value: String) {
+        if name == "dir" { _ = chdir(value) }
+        config.restore(name, value)
     }
 
     static func resetstat(_ c: Client) {

@@ -6,35 +6,40 @@ import SwirlBytes
 enum ClientCommands {
     static let invalidNameError = "ERR Client names cannot contain spaces, newlines or special characters."
 
+    /// CLIENT's defaults, shared by its subcommands in TrackingCommands and ClientPauseCommands.
+    static let group = CommandGroup("connection", since: "2.4.0")
+
     static func specs() -> [CommandSpec] {
+        let client = group
         let flags: CommandFlags = [.noscript, .loading, .stale]
-        func sub(_ name: String, _ arity: Int, _ summary: String, _ handler: @escaping CommandHandler,
-                 since: String = "2.4.0") -> CommandSpec {
-            CommandSpec(name, arity: arity, flags: flags, group: "connection", summary: summary,
-                        since: since, handler: handler)
-        }
+        let admin: CommandFlags = [.admin, .noscript, .loading, .stale]
         return [
-            CommandSpec("client", arity: -2, flags: [], group: "connection",
-                        summary: "A container for client connection commands.", since: "2.4.0",
-                        subcommands: [
-                            sub("id", 2, "Returns the unique client ID of the connection.", id, since: "5.0.0"),
-                            sub("setname", 3, "Sets the connection name.", setName, since: "2.6.9"),
-                            sub("getname", 2, "Returns the name of the connection.", getName, since: "2.6.9"),
-                            sub("setinfo", 4, "Sets information specific to the client or connection.", setInfo,
-                                since: "7.2.0"),
-                            CommandSpec("kill", arity: -3, flags: [.admin, .noscript, .loading, .stale],
-                                        group: "connection", summary: "Terminates open connections.", since: "2.4.0",
-                                        complexity: "O(N) where N is the number of client connections", handler: kill),
-                            sub("list", -2, "Lists open connections.", list),
-                            sub("info", 2, "Returns information about the connection.", info, since: "6.2.0"),
-                            CommandSpec("unblock", arity: -3, flags: [.admin, .noscript, .loading, .stale],
-                                        group: "connection",
-                                        summary: "Unblocks a client blocked by a blocking command from another connection.",
-                                        since: "5.0.0", complexity: "O(log N) where N is the number of client connections",
-                                        handler: unblock),
-                            sub("help", 2, "Returns helpful text about the different subcommands.", help,
-                                since: "5.0.0"),
-                        ] + TrackingCommands.subcommands() + ClientPauseCommands.subcommands()) { _ in },
+            client.container("client", "A container for client connection commands.", subcommands: [
+                client.command("id", 2, flags, syntax: "",
+                               "Returns the unique client ID of the connection.", since: "5.0.0", handler: id),
+                client.command("setname", 3, flags, syntax: "connection-name",
+                               "Sets the connection name.", since: "2.6.9", handler: setName),
+                client.command("getname", 2, flags, syntax: "",
+                               "Returns the name of the connection.", since: "2.6.9", handler: getName),
+                client.command("setinfo", 4, flags, syntax: "attr:<LIB-NAME libname | LIB-VER libver>",
+                               "Sets information specific to the client or connection.", since: "7.2.0", handler: setInfo),
+                client.command("kill", -3, admin,
+                               syntax: "filter:<old-format | new-format:<[ID client-id:integer]@2.8.12"
+                                   + " | [TYPE <NORMAL | MASTER@3.2.0 | SLAVE | REPLICA@5.0.0 | PUBSUB>]@2.8.12"
+                                   + " | [USER username] | [ADDR addr] | [LADDR laddr]@6.2.0 | [SKIPME yesno]> ...>",
+                               "Terminates open connections.",
+                               complexity: "O(N) where N is the number of client connections", handler: kill),
+                client.command("list", -2, flags,
+                               syntax: "[TYPE <NORMAL | MASTER | REPLICA | PUBSUB>]@5.0.0 [ID id:<client-id:integer [client-id ...]>]@6.2.0",
+                               "Lists open connections.", handler: list),
+                client.command("info", 2, flags, syntax: "",
+                               "Returns information about the connection.", since: "6.2.0", handler: info),
+                client.command("unblock", -3, admin, syntax: "client-id:integer timeout_error:[TIMEOUT | ERROR]",
+                               "Unblocks a client blocked by a blocking command from another connection.", since: "5.0.0",
+                               complexity: "O(log N) where N is the number of client connections", handler: unblock),
+                client.command("help", 2, flags, syntax: "",
+                               "Returns helpful text about the different subcommands.", since: "5.0.0", handler: help),
+            ] + TrackingCommands.subcommands() + ClientPauseCommands.subcommands()),
         ]
     }
 
@@ -74,7 +79,7 @@ enum ClientCommands {
             }
             c.libraryVersion = value
         } else {
-            c.reply.error("ERR Unrecognized option '\(Text.truncated(c.args[2], 128))'")
+            c.reply.error("ERR Unrecognized option '\(arg: c.args[2])'" as ErrorText)
             return
         }
         c.reply.ok()
@@ -86,7 +91,7 @@ enum ClientCommands {
             if c.args.count == 4 && c.argument(2, is: "TYPE") {
                 guard c.argument(3, is: "normal") || c.argument(3, is: "master") || c.argument(3, is: "replica")
                         || c.argument(3, is: "pubsub") else {
-                    c.reply.error("ERR Unknown client type '\(Text.truncated(c.args[3], 128))'")
+                    c.reply.error("ERR Unknown client type '\(arg: c.args[3])'" as ErrorText)
                     return
                 }
                 // A subscribed client is of the pubsub class, the others normal (no replicas here).
@@ -175,7 +180,7 @@ enum ClientCommands {
     /// checked before the id, as in Redis 7.0.
     static func unblock(_ c: Client) {
         guard c.args.count <= 4 else {
-            c.reply.error("ERR unknown subcommand or wrong number of arguments for '\(Text.truncated(c.args[1], 128))'. Try CLIENT HELP.")
+            c.reply.error(Errors.subcommandSyntax(c.args[1], container: "CLIENT"))
             return
         }
         var withError = false

@@ -60,7 +60,7 @@ extension ClientCommands {
                             || c.argument(index + 1, is: "slave") {
                     filter.type = .some(nil)  // a type no client here has
                 } else {
-                    c.reply.error("ERR Unknown client type '\(Text.truncated(value, 128))'")
+                    c.reply.error("ERR Unknown client type '\(arg: value)'" as ErrorText)
                     return nil
                 }
             } else if c.argument(index, is: "ADDR") {
@@ -70,7 +70,7 @@ extension ClientCommands {
             } else if c.argument(index, is: "USER") {
                 // Only the default user exists: every client is authenticated as it.
                 guard value == "default" else {
-                    c.reply.error("ERR No such user '\(Text.truncated(value, 128))'")
+                    c.reply.error("ERR No such user '\(arg: value)'" as ErrorText)
                     return nil
                 }
             } else if c.argument(index, is: "SKIPME") {

@@ -62,17 +62,18 @@ enum ClientPauseCommands {
     }
 
     static func subcommands() -> [CommandSpec] {
+        let client = ClientCommands.group
         let flags: CommandFlags = [.admin, .noscript, .loading, .stale]
         return [
-            CommandSpec("pause", arity: -3, flags: flags, group: "connection", summary: "Suspends commands processing.",
-                        since: "3.0.0", handler: pause),
-            CommandSpec("unpause", arity: 2, flags: flags, group: "connection",
-                        summary: "Resumes processing commands from paused clients.", since: "6.2.0",
-                        complexity: "O(N) Where N is the number of paused clients", handler: unpause),
-            CommandSpec("reply", arity: 3, flags: [.noscript, .loading, .stale], group: "connection",
-                        summary: "Instructs the server whether to reply to commands.", since: "3.2.0", handler: reply),
-            CommandSpec("no-evict", arity: 3, flags: flags, group: "connection",
-                        summary: "Sets the client eviction mode of the connection.", since: "7.0.0", handler: noEvict),
+            client.command("pause", -3, flags, syntax: "timeout:integer mode:[WRITE | ALL]@6.2.0",
+                           "Suspends commands processing.", since: "3.0.0", handler: pause),
+            client.command("unpause", 2, flags, syntax: "",
+                           "Resumes processing commands from paused clients.", since: "6.2.0",
+                           complexity: "O(N) Where N is the number of paused clients", handler: unpause),
+            client.command("reply", 3, [.noscript, .loading, .stale], syntax: "on_off_skip:<ON | OFF | SKIP>",
+                           "Instructs the server whether to reply to commands.", since: "3.2.0", handler: reply),
+            client.command("no-evict", 3, flags, syntax: "enabled:<ON | OFF>",
+                           "Sets the client eviction mode of the connection.", since: "7.0.0", handler: noEvict),
         ]
     }
 }

@@ -5,23 +5,23 @@ import SwirlBytes
 /// PING, ECHO, QUIT, SELECT, HELLO, RESET.
 enum ConnectionCommands {
     static func specs() -> [CommandSpec] {
+        let connection = CommandGroup("connection")
         let flags: CommandFlags = [.fast, .loading, .stale]
+        let beforeAuth: CommandFlags = [.noscript, .loading, .stale, .fast, .noAuth, .allowBusy]
         return [
-            CommandSpec("ping", arity: -1, flags: flags, group: "connection",
-                        summary: "Returns the server's liveliness response.", handler: ping),
-            CommandSpec("echo", arity: 2, flags: flags, group: "connection",
-                        summary: "Returns the given string.", handler: echo),
-            CommandSpec("quit", arity: -1, flags: [.allowBusy, .noscript, .loading, .stale, .fast, .noAuth],
-                        group: "connection", summary: "Closes the connection.", handler: quit),
-            CommandSpec("auth", arity: -2, flags: [.noscript, .loading, .stale, .fast, .noAuth, .allowBusy],
-                        group: "connection", summary: "Authenticates the connection.", handler: auth),
-            CommandSpec("select", arity: 2, flags: flags, group: "connection",
-                        summary: "Changes the selected database.", handler: select),
-            CommandSpec("hello", arity: -1, flags: [.noscript, .loading, .stale, .fast, .noAuth, .allowBusy],
-                        group: "connection", summary: "Handshakes with the Redis server.", since: "6.0.0",
-                        complexity: "O(1)", handler: hello),
-            CommandSpec("reset", arity: 1, flags: [.noscript, .loading, .stale, .fast, .noAuth, .allowBusy],
-                        group: "connection", summary: "Resets the connection.", since: "6.2.0", handler: reset),
+            connection.command("ping", -1, flags, syntax: "[message]",
+                               "Returns the server's liveliness response.", handler: ping),
+            connection.command("echo", 2, flags, syntax: "message", "Returns the given string.", handler: echo),
+            connection.command("quit", -1, [.allowBusy, .noscript, .loading, .stale, .fast, .noAuth], syntax: "",
+                               "Closes the connection.", handler: quit),
+            connection.command("auth", -2, beforeAuth, syntax: "[username]@6.0.0 password",
+                               "Authenticates the connection.", handler: auth),
+            connection.command("select", 2, flags, syntax: "index:integer",
+                               "Changes the selected database.", handler: select),
+            connection.command("hello", -1, beforeAuth,
+                               syntax: "arguments:[protover:integer [AUTH username password] [SETNAME clientname]]",
+                               "Handshakes with the Redis server.", since: "6.0.0", handler: hello),
+            connection.command("reset", 1, beforeAuth, syntax: "", "Resets the connection.", since: "6.2.0", handler: reset),
         ]
     }
 
@@ -77,6 +77,8 @@ enum ConnectionCommands {
         while index < c.args.count {
             let remaining = c.args.count - index - 1
             if c.argument(index, is: "AUTH") && remaining >= 2 {
+                c.redactArgument(index + 1)
+                c.redactArgument(index + 2)
                 let user = c.args[index + 1], password = c.args[index + 2]
                 guard authenticate(c.engine, user: user, password: password) else {
                     c.reply.error("WRONGPASS invalid username-password pair or user is disabled.")
@@ -92,11 +94,11 @@ enum ConnectionCommands {
                 newName = c.args[index + 1]
                 index += 2
             } else {
-                c.reply.error("ERR Syntax error in HELLO option '\(Text.truncated(c.args[index], 128))'")
+                c.reply.error("ERR Syntax error in HELLO option '\(arg: c.args[index])'" as ErrorText)
                 return
             }
         }
-        if c.engine.config.requiresPassword && !c.authenticated {
+        if c.engine.passwordRequired && !c.authenticated {
             c.reply.error("NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time")
             return
         }
@@ -118,6 +120,9 @@ enum ConnectionCommands {
             c.reply.error(Errors.syntax)
             return
         }
+        // As Redis: the password always, the user too in the two-argument form.
+        c.redactArgument(1)
+        if c.args.count == 3 { c.redactArgument(2) }
         if c.args.count == 2 && (c.engine.config["requirepass"] ?? "").isEmpty {
             c.reply.error("ERR AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?")
             return
@@ -146,7 +151,7 @@ enum ConnectionCommands {
         c.engine.stopTracking(c)
         c.select(0)
         c.reply.protocolVersion = 2
-        c.authenticated = !c.engine.config.requiresPassword
+        c.authenticated = !c.engine.passwordRequired
         c.discardTransaction()
         c.engine.pubsub.unsubscribeAll(c)
         c.name = nil

@@ -5,15 +5,23 @@ import SwirlBytes
 /// CLIENT TRACKING, CACHING, GETREDIR and TRACKINGINFO (Tracking.swift does the work).
 enum TrackingCommands {
     static func subcommands() -> [CommandSpec] {
+        let client = ClientCommands.group
         let flags: CommandFlags = [.noscript, .loading, .stale]
-        func sub(_ name: String, _ arity: Int, _ summary: String, since: String, _ handler: @escaping CommandHandler) -> CommandSpec {
-            CommandSpec(name, arity: arity, flags: flags, group: "connection", summary: summary, since: since, handler: handler)
-        }
         return [
-            sub("tracking", -3, "Controls server-assisted client-side caching for the connection.", since: "6.0.0", tracking),
-            sub("caching", 3, "Instructs the server whether to track the keys in the next request.", since: "6.0.0", caching),
-            sub("getredir", 2, "Returns the client ID to which the connection's tracking notifications are redirected.", since: "6.0.0", getRedirect),
-            sub("trackinginfo", 2, "Returns information about server-assisted client-side caching for the connection.", since: "6.2.0", trackingInfo),
+            client.command("tracking", -3, flags,
+                           syntax: "status:<ON | OFF> [REDIRECT client-id:integer] [PREFIX prefix [PREFIX prefix ...]]"
+                               + " [BCAST] [OPTIN] [OPTOUT] [NOLOOP]",
+                           "Controls server-assisted client-side caching for the connection.", since: "6.0.0",
+                           handler: tracking),
+            client.command("caching", 3, flags, syntax: "mode:<YES | NO>",
+                           "Instructs the server whether to track the keys in the next request.", since: "6.0.0",
+                           handler: caching),
+            client.command("getredir", 2, flags, syntax: "",
+                           "Returns the client ID to which the connection's tracking notifications are redirected.",
+                           since: "6.0.0", handler: getRedirect),
+            client.command("trackinginfo", 2, flags, syntax: "",
+                           "Returns information about server-assisted client-side caching for the connection.",
+                           since: "6.2.0", handler: trackingInfo),
         ]
     }
 
@@ -67,7 +75,7 @@ enum TrackingCommands {
     }
 
     /// The error Redis 7.0 gives for a combination of options, in its order.
-    private static func refusal(_ settings: TrackingState, newPrefixes: [Bytes], current: TrackingState?) -> String? {
+    private static func refusal(_ settings: TrackingState, newPrefixes: [Bytes], current: TrackingState?) -> ErrorText? {
         if !settings.broadcast && !newPrefixes.isEmpty { return "ERR PREFIX option requires BCAST mode to be enabled" }
         if let current, current.broadcast != settings.broadcast {
             return "ERR You can't switch BCAST mode on/off before disabling tracking for this client, and then re-enabling it with a different mode."
@@ -80,10 +88,10 @@ enum TrackingCommands {
         guard settings.broadcast else { return nil }
         for (position, prefix) in newPrefixes.enumerated() {
             for existing in current?.prefixes ?? [] where overlap(prefix, existing) {
-                return "ERR Prefix '\(Text.string(prefix))' overlaps with an existing prefix '\(Text.string(existing))'. Prefixes for a single client must not overlap."
+                return "ERR Prefix '\(arg: prefix)' overlaps with an existing prefix '\(arg: existing)'. Prefixes for a single client must not overlap."
             }
             for other in newPrefixes[(position + 1)...] where overlap(prefix, other) {
-                return "ERR Prefix '\(Text.string(prefix))' overlaps with another provided prefix '\(Text.string(other))'. Prefixes for a single client must not overlap."
+                return "ERR Prefix '\(arg: prefix)' overlaps with another provided prefix '\(arg: other)'. Prefixes for a single client must not overlap."
             }
         }
         return nil

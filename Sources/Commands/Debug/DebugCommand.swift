@@ -22,27 +22,19 @@ struct DebugState {
 enum DebugCommand {
     static func specs() -> [CommandSpec] {
         [
-            CommandSpec("debug", arity: -2, flags: [.admin, .noscript, .loading, .stale], group: "server",
-                        summary: "A container for debugging commands", complexity: "Depends on subcommand.",
-                        handler: debug),
+            ServerCommands.group.command("debug", -2, [.admin, .noscript, .loading, .stale], syntax: "",
+                                         "A container for debugging commands", complexity: "Depends on subcommand.",
+                                         docNotes: .syscmd, handler: debug),
         ]
     }
 
     /// Redis 7.0 refuses DEBUG unless `enable-debug-command` is `yes`, or `local`
-    /// and the client is on the loopback (in-process clients count as local).
+    /// and the client is local (127.0.0.1, ::1 or in-process): the default is `no`.
     static func refusal(_ c: Client) -> String? {
-        switch c.engine.config.displayValue("enable-debug-command") {
-        case "yes": return nil
-        case "local" where isLocal(c.address): return nil
-        default:
-            return "ERR DEBUG command not allowed. If the enable-debug-command option is set to \"local\", "
-                + "you can run it from a local connection, otherwise you need to set this option in the "
-                + "configuration file, and then restart the server."
-        }
-    }
-
-    static func isLocal(_ address: String) -> Bool {
-        address.isEmpty || address.hasPrefix("127.") || address.hasPrefix("::1:")
+        if c.engine.config.allowsProtectedAction("enable-debug-command", localClient: c.isLocal) { return nil }
+        return "ERR DEBUG command not allowed. If the enable-debug-command option is set to \"local\", "
+            + "you can run it from a local connection, otherwise you need to set this option in the "
+            + "configuration file, and then restart the server."
     }
 
     static func debug(_ c: Client) {
@@ -57,7 +49,7 @@ enum DebugCommand {
         case ("reload", _): DebugReload.run(c)
         case ("populate", 3...5): populate(c)
         case ("protocol", 3): protocolSample(c)
-        case ("error", 3): c.reply.error(Text.truncated(c.args[2], Int.max))
+        case ("error", 3): c.reply.error("\(raw: c.args[2])" as ErrorText)
         case ("log", 3):
             c.engine.hooks.logWarning("DEBUG LOG: \(Text.truncated(c.args[2], Int.max))")
             c.reply.ok()
@@ -72,7 +64,7 @@ enum DebugCommand {
             c.reply.ok()
         case ("stringmatch-test", 2): stringMatchTest(c)
         default:
-            c.reply.error("ERR unknown subcommand or wrong number of arguments for '\(Text.truncated(c.args[1], 128))'. Try DEBUG HELP.")
+            c.reply.error(Errors.subcommandSyntax(c.args[1], container: "DEBUG"))
         }
     }
 

@@ -1,4 +1,5 @@
 import Keyspace
+import Persistence
 import RESP
 import SwirlBytes
 
@@ -11,10 +12,10 @@ import SwirlBytes
 /// `ServerHooks.keyspaceSnapshot`. RELOAD takes that snapshot and keeps it in
 /// memory, which stands for dump.rdb: NOSAVE loads the last one taken (an
 /// error if there is none, as Redis without a dump file). The snapshot is
-/// replayed into a scratch engine exactly as the AOF loader replays a file
-/// (`loading`, so no expiry applies mid-load), then its keys move into the
-/// live databases; keys whose time has passed are dropped, as Redis's RDB
-/// load on a master drops them.
+/// replayed into a scratch engine exactly as the AOF is at start-up
+/// (`loading`, so no expiry applies mid-load), then its
+/// keys move into the live databases; keys whose time has passed are dropped,
+/// as Redis's RDB load on a master drops them.
 ///
 /// The AOF is not touched, as in Redis (the reload is not counted as a change,
 /// so nothing is propagated): with `appendonly yes` the files already hold the
@@ -51,13 +52,13 @@ enum DebugReload {
         do {
             loaded = try replay(snapshot, config: engine.config)
         } catch {
-            engine.hooks.logWarning("DEBUG RELOAD: the snapshot does not parse: \(error.message)")
+            engine.hooks.logWarning("DEBUG RELOAD: the snapshot does not parse: \(error.reason)")
             c.reply.error("ERR Error trying to load the RDB dump, check server logs.")
             return
         }
         if !flush && !merge, let (db, key) = firstConflict(loaded, engine.keyspace) {
-            c.reply.error("ERR DEBUG RELOAD NOFLUSH without MERGE: key '\(Text.truncated(key, 128))' of database \(db) "
-                          + "exists in memory and in the snapshot; nothing was loaded")
+            c.reply.error("ERR DEBUG RELOAD NOFLUSH without MERGE: key '\(arg: key, max: 128)' of database \(db) "
+                          + "exists in memory and in the snapshot; nothing was loaded" as ErrorText)
             return
         }
         if flush {
@@ -69,20 +70,15 @@ enum DebugReload {
         c.reply.ok()
     }
 
-    /// The snapshot's commands run in a fresh engine, as the AOF loader runs a file.
-    static func replay(_ snapshot: [UInt8], config: Config) throws(ProtocolError) -> Keyspace {
+    /// The snapshot's commands run in a fresh engine, as the AOF's run at start-up.
+    static func replay(_ snapshot: [UInt8], config: Config) throws(AOFCommandReader.Failure) -> Keyspace {
         let scratch = Engine(config: config)
-        scratch.loading = true
-        var decoder = RequestDecoder(limits: RequestDecoder.Limits(maxBulkLength: Int.max))
-        decoder.allowsInline = false
-        decoder.append(contentsOf: snapshot)
-        let client = scratch.makeClient()
-        while let command = try decoder.next() {
-            client.args = command
-            scratch.execute(client)
-            client.reply.bytes.removeAll(keepingCapacity: true)
+        try scratch.whileLoading { () throws(AOFCommandReader.Failure) in
+            // A value may be longer than a client's proto-max-bulk-len. A snapshot taken in
+            // memory is never cut short, so the outcome's truncation is not looked at.
+            _ = try AOFCommandReader.read(snapshot[...], limits: RequestDecoder.Limits(maxBulkLength: Int.max),
+                                          into: CommandReplay(into: scratch))
         }
-        scratch.loading = false
         return scratch.keyspace
     }
 

@@ -5,26 +5,28 @@ import SwirlBytes
 /// LATENCY LATEST / HISTORY / RESET / GRAPH / DOCTOR / HISTOGRAM / HELP.
 enum LatencyCommands {
     static func specs() -> [CommandSpec] {
+        let server = CommandGroup("server", since: "2.8.13")
         let flags: CommandFlags = [.admin, .noscript, .loading, .stale]
-        func sub(_ name: String, _ arity: Int, _ summary: String, since: String = "2.8.13",
-                 complexity: String = "O(1)", _ handler: @escaping CommandHandler) -> CommandSpec {
-            CommandSpec(name, arity: arity, flags: flags, group: "server", summary: summary, since: since,
-                        complexity: complexity, handler: handler)
-        }
         return [
-            CommandSpec("latency", arity: -2, flags: [], group: "server", summary: "A container for latency diagnostics commands",
-                        since: "2.8.13", complexity: "Depends on subcommand.", subcommands: [
-                            sub("latest", 2, "Return the latest latency samples for all events.", latest),
-                            sub("history", 3, "Return timestamp-latency samples for the event.", history),
-                            sub("reset", -2, "Reset latency data for one or more events.", reset),
-                            sub("graph", 3, "Return a latency graph for the event.", graph),
-                            sub("doctor", 2, "Return a human readable latency analysis report.", doctor),
-                            sub("histogram", -2, "Return the cumulative distribution of latencies of a subset of commands or all.",
-                                since: "7.0.0", complexity: "O(N) where N is the number of commands with latency information being retrieved.",
-                                histogram),
-                            CommandSpec("help", arity: 2, flags: [.loading, .stale], group: "server",
-                                        summary: "Show helpful text about the different subcommands.", since: "2.8.13", handler: help),
-                        ], handler: { _ in }),
+            server.container("latency", "A container for latency diagnostics commands", complexity: "Depends on subcommand.",
+                             subcommands: [
+                server.command("latest", 2, flags, syntax: "",
+                               "Return the latest latency samples for all events.", handler: latest),
+                server.command("history", 3, flags, syntax: "event",
+                               "Return timestamp-latency samples for the event.", handler: history),
+                server.command("reset", -2, flags, syntax: "[event [event ...]]",
+                               "Reset latency data for one or more events.", handler: reset),
+                server.command("graph", 3, flags, syntax: "event", "Return a latency graph for the event.", handler: graph),
+                server.command("doctor", 2, flags, syntax: "",
+                               "Return a human readable latency analysis report.", handler: doctor),
+                server.command("histogram", -2, flags, syntax: "[command [command ...]]",
+                               "Return the cumulative distribution of latencies of a subset of commands or all.",
+                               since: "7.0.0",
+                               complexity: "O(N) where N is the number of commands with latency information being retrieved.",
+                               handler: histogram),
+                server.command("help", 2, [.loading, .stale], syntax: "",
+                               "Show helpful text about the different subcommands.", handler: help),
+            ]),
         ]
     }
 
@@ -58,7 +60,7 @@ enum LatencyCommands {
     static func graph(_ c: Client) {
         let event = Text.string(c.args[2])
         guard let text = c.engine.latencyMonitor.graph(event, now: c.engine.keyspace.now / 1000) else {
-            c.reply.error("ERR No samples available for event '\(event)'")
+            c.reply.error("ERR No samples available for event '\(arg: c.args[2])'" as ErrorText)
             return
         }
         c.reply.verbatim(Array(text.utf8))

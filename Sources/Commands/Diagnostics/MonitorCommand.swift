@@ -13,9 +13,8 @@ import SwirlBytes
 enum MonitorCommand {
     static func specs() -> [CommandSpec] {
         [
-            CommandSpec("monitor", arity: 1, flags: [.admin, .noscript, .loading, .stale], group: "server",
-                        summary: "Listen for all requests received by the server in real time", since: "1.0.0",
-                        handler: monitor),
+            ServerCommands.group.command("monitor", 1, [.admin, .noscript, .loading, .stale], syntax: "",
+                                         "Listen for all requests received by the server in real time", handler: monitor),
         ]
     }
 
@@ -52,12 +51,14 @@ enum MonitorCommand {
         let fraction = String(microseconds % 1_000_000)
         line += Array((String(repeating: "0", count: 6 - fraction.count) + fraction).utf8)
         line += Array(" [\(client.dbIndex) \(client.address)] ".utf8)
-        for (index, argument) in CommandRedaction.redacted(client.args, spec).enumerated() {
+        for (index, argument) in client.argsForLogs.enumerated() {
             if index > 0 { line.append(UInt8(ascii: " ")) }
             appendQuoted(argument, to: &line)
         }
         line += [0x0d, 0x0a]
-        for monitor in monitors where !monitor.closeASAP {
+        // A monitor that sent QUIT gets no more output, its own QUIT included
+        // (Redis adds nothing to a client closing after its reply).
+        for monitor in monitors where !monitor.closeASAP && !monitor.closeAfterReply {
             monitor.reply.raw(line)
             client.engine.noteOutput(monitor)
             _ = monitor.outputLimitReached()  // a monitor is a normal client for the limits, as in Redis

@@ -34,7 +34,7 @@ public final class SlowLog {
     /// Records the command `client` just ran if it was slow enough.
     func record(_ spec: CommandSpec, _ client: Client, microseconds: Int64, now: Int64) {
         guard threshold >= 0, microseconds >= threshold, !spec.flags.contains(.skipSlowlog) else { return }
-        let args = CommandRedaction.redacted(client.args, spec)
+        let args = client.argsForLogs
         var kept: [Bytes] = []
         for (index, argument) in args.enumerated() {
             if index == Self.maxArguments - 1 && args.count > Self.maxArguments {

@@ -5,28 +5,25 @@ import SwirlBytes
 /// SLOWLOG GET / LEN / RESET / HELP.
 enum SlowLogCommands {
     static func specs() -> [CommandSpec] {
+        let server = CommandGroup("server", since: "2.2.12")
         let flags: CommandFlags = [.admin, .loading, .stale]
-        func sub(_ name: String, _ arity: Int, _ summary: String, complexity: String = "O(1)",
-                 _ handler: @escaping CommandHandler) -> CommandSpec {
-            CommandSpec(name, arity: arity, flags: flags, group: "server", summary: summary, since: "2.2.12",
-                        complexity: complexity, handler: handler)
-        }
         return [
-            CommandSpec("slowlog", arity: -2, flags: [], group: "server", summary: "A container for slow log commands",
-                        since: "2.2.12", complexity: "Depends on subcommand.", subcommands: [
-                            sub("get", -2, "Get the slow log's entries", complexity: "O(N) where N is the number of entries returned", get),
-                            sub("len", 2, "Get the slow log's length", len),
-                            sub("reset", 2, "Clear all entries from the slow log", complexity: "O(N) where N is the number of entries in the slowlog", reset),
-                            CommandSpec("help", arity: 2, flags: [.loading, .stale], group: "server",
-                                        summary: "Show helpful text about the different subcommands", since: "6.2.0",
-                                        handler: help),
-                        ], handler: { _ in }),
+            server.container("slowlog", "A container for slow log commands", complexity: "Depends on subcommand.",
+                             subcommands: [
+                server.command("get", -2, flags, syntax: "[count:integer]", "Get the slow log's entries",
+                               complexity: "O(N) where N is the number of entries returned", handler: get),
+                server.command("len", 2, flags, syntax: "", "Get the slow log's length", handler: len),
+                server.command("reset", 2, flags, syntax: "", "Clear all entries from the slow log",
+                               complexity: "O(N) where N is the number of entries in the slowlog", handler: reset),
+                server.command("help", 2, [.loading, .stale], syntax: "",
+                               "Show helpful text about the different subcommands", since: "6.2.0", handler: help),
+            ]),
         ]
     }
 
     static func get(_ c: Client) {
         guard c.args.count <= 3 else {
-            c.reply.error("ERR unknown subcommand or wrong number of arguments for '\(Text.truncated(c.args[1], 128))'. Try SLOWLOG HELP.")
+            c.reply.error(Errors.subcommandSyntax(c.args[1], container: "SLOWLOG"))
             return
         }
         var count = 10

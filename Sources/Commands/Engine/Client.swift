@@ -4,7 +4,7 @@ import SwirlBytes
 
 /// A client's command state, independent of sockets: what a handler reads
 /// (its arguments, its database) and writes (its reply). The Server layer
-/// owns one per connection; tests and the AOF loader make their own.
+/// owns one per connection; tests and `CommandReplay` make their own.
 public final class Client {
     public let id: Int
     /// `unowned(unsafe)`: the engine outlives every client, and a checked
@@ -33,6 +33,9 @@ public final class Client {
     // Connection facts for CLIENT LIST/INFO, filled in by the Server layer.
     public var address = ""
     public var localAddress = ""
+    /// Connected from 127.0.0.1 or ::1 (Redis's islocalClient), for `enable-debug-command local`
+    /// and the like; in-process clients (tests, the AOF) count as local, as Redis's unix sockets.
+    public var isLocal = true
     public var fd = -1
     public let createdAt: Int64
     public var lastInteraction: Int64
@@ -61,6 +64,8 @@ public final class Client {
 
     /// What the AOF logs for the current command, when not the command as typed.
     var propagationOverride: [[Bytes]]? = nil
+    /// The current command with secrets redacted, for SLOWLOG and MONITOR (CommandRedaction.swift).
+    var loggedArgs: [Bytes]? = nil
 
     /// The MULTI block being queued; nil outside MULTI (TransactionState.swift).
     var transaction: QueuedTransaction? = nil

@@ -70,9 +70,24 @@ public struct KeyPositions: Sendable {
 
 public typealias CommandHandler = (Client) -> Void
 
+/// What COMMAND DOCS says of a command beyond its arguments: `doc_flags`,
+/// and when it is deprecated, since when and what replaces it.
+public struct CommandDocNotes: Sendable {
+    var docFlags: [String] = []
+    var deprecatedSince: String?
+    var replacedBy: String?
+
+    public static let syscmd = CommandDocNotes(docFlags: ["syscmd"])
+
+    public static func deprecated(since: String, replacedBy: String) -> CommandDocNotes {
+        CommandDocNotes(docFlags: ["deprecated"], deprecatedSince: since, replacedBy: replacedBy)
+    }
+}
+
 /// One entry of the command table: everything Redis keeps about a command,
 /// and the function that runs it. A class, so the per-command path passes a
-/// reference instead of copying a dozen fields.
+/// reference instead of copying a dozen fields. Families declare their
+/// commands through a `CommandGroup`, which fills in the group's defaults.
 public final class CommandSpec {
     /// Lowercase, as COMMAND reports it.
     public let name: String
@@ -84,6 +99,10 @@ public final class CommandSpec {
     public let summary: String
     public let since: String
     public let complexity: String
+    /// The arguments after the name, in the notation `ArgumentDoc` describes
+    /// (`key value condition:[NX | XX]@2.6.12`); "" when it takes none.
+    public let syntax: String
+    public let docNotes: CommandDocNotes?
     public let handler: CommandHandler
     /// For a command whose keys move with its options (Redis's `movablekeys`):
     /// the indexes of the keys in a full argument vector, for COMMAND GETKEYS;
@@ -98,8 +117,8 @@ public final class CommandSpec {
     public internal(set) var id = -1
 
     public init(_ name: String, arity: Int, flags: CommandFlags, keys: KeyPositions = .none,
-                group: String, summary: String, since: String = "1.0.0", complexity: String = "O(1)",
-                subcommands: [CommandSpec] = [], categories: [String]? = nil,
+                group: String, syntax: String, summary: String, since: String = "1.0.0", complexity: String = "O(1)",
+                subcommands: [CommandSpec] = [], categories: [String]? = nil, docNotes: CommandDocNotes? = nil,
                 handler: @escaping CommandHandler) {
         self.name = name
         self.categoryOverride = categories
@@ -107,9 +126,11 @@ public final class CommandSpec {
         self.flags = flags
         self.keys = keys
         self.group = group
+        self.syntax = syntax
         self.summary = summary
         self.since = since
         self.complexity = complexity
+        self.docNotes = docNotes
         self.handler = handler
         self.fullName = name
         self.subcommands = subcommands
@@ -117,6 +138,16 @@ public final class CommandSpec {
     }
 
     public var isContainer: Bool { !subcommands.isEmpty }
+
+    /// COMMAND DOCS's arguments, parsed from `syntax` on first use. A line
+    /// that does not parse is a programmer error (CommandDocsTests parses all).
+    public private(set) lazy var arguments: [ArgumentDoc] = {
+        do {
+            return try CommandSyntax.parse(syntax)
+        } catch {
+            preconditionFailure("\(fullName): \(error) in \"\(syntax)\"")
+        }
+    }()
 
     /// Marks the command `movablekeys`, its keys found by `finder`.
     public func movingKeys(_ finder: @escaping ([Bytes]) -> [Int]?) -> CommandSpec {

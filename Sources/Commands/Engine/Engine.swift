@@ -34,6 +34,8 @@ public final class Engine {
     public internal(set) var aofOffset = 0
     /// False while loading the AOF and when `appendonly no`.
     public var propagating = false
+    /// While the AOF cannot be written: the MISCONF error that refuses writes (Engine+DiskError.swift).
+    public var diskError: String? = nil
     /// True while the AOF is replayed: an expiry in the past is then stored, not applied,
     /// because the DEL that followed it is in the file too.
     public var loading: Bool {
@@ -101,6 +103,8 @@ public final class Engine {
     /// `client-query-buffer-limit`, checked after every read (a `Config` lookup by
     /// name cost about 2,000 instructions: a fifth of a request at `-P 1`).
     public private(set) var queryBufferLimit = 0
+    /// Whether `requirepass` is set, read before every command a connection decodes.
+    public private(set) var passwordRequired = false
     private var carriesClock = false
     private var nextClientID = 1
     /// DEBUG's id: `enable-debug-command` is checked before it runs.
@@ -110,7 +114,7 @@ public final class Engine {
         self.config = config
         self.keyspace = Keyspace(databaseCount: config.databases)
         self.stats = ServerStats(startTime: Keyspace.clockMilliseconds())
-        let table = CommandTable(Self.allCommands())
+        let table = CommandTable(CommandFamilies.all())
         self.table = table
         debugCommandID = table.lookup(Bytes("debug")).map { table.spec(at: $0).id } ?? -1
         stats.commands = Array(repeating: CommandStat(), count: table.all.count)
@@ -122,16 +126,6 @@ public final class Engine {
             self.trackingTable.keyChanged(key, by: self.currentClient, clients: self.clients)
         }
         applyConfig()
-    }
-
-    static func allCommands() -> [CommandSpec] {
-        ConnectionCommands.specs() + ClientCommands.specs() + StringCommands.specs()
-            + HashCommands.specs() + KeyCommands.specs() + ServerCommands.specs()
-            + TransactionCommands.specs() + PubSubCommands.specs() + ListCommands.specs()
-            + ListCommands.blockingSpecs() + SetCommands.specs() + SortedSetCommands.specs()
-            + SortedSetPopCommands.blockingSpecs() + SlowLogCommands.specs()
-            + MonitorCommand.specs() + ObjectCommand.specs() + LolwutCommand.specs() + ReplicationCommands.specs()
-            + LatencyCommands.specs()
     }
 
     /// Applies changed parameters (CONFIG SET's apply step, in their order):
@@ -159,6 +153,7 @@ public final class Engine {
         latencyTracking = config.latencyTracking
         latencyMonitor.thresholdMilliseconds = config.latencyMonitorThreshold
         queryBufferLimit = config.clientQueryBufferLimit
+        passwordRequired = config.requiresPassword
         configureKeyspaceEvents()
     }
 
@@ -266,10 +261,11 @@ public final class Engine {
             return
         }
         // As in Redis: unknown command and arity errors come before the authentication check.
-        if !client.authenticated && !spec.flags.contains(.noAuth) && config.requiresPassword {
+        if !client.authenticated && !spec.flags.contains(.noAuth) && passwordRequired {
             reject(client, "NOAUTH Authentication required.", command: spec)
             return
         }
+        if diskError != nil && refusedForDiskError(spec, client) { return }
         if client.isMonitor && MonitorCommand.refuses(spec) {
             stats.commands[spec.id].rejectedCalls += 1
             reject(client, MonitorCommand.keyspaceRefusal, command: spec)
@@ -336,6 +332,7 @@ public final class Engine {
         if !monitors.isEmpty && !loading && !completion {
             MonitorCommand.feed(spec, client, monitors: monitors, now: Keyspace.clockMicroseconds())
         }
+        if client.loggedArgs != nil { client.loggedArgs = nil }
 
         if dirty != dirtyBefore {
             if let override = client.propagationOverride {
@@ -363,9 +360,13 @@ public final class Engine {
     }
 
     /// Refuses a command before it runs (inside MULTI this dooms the transaction).
-    func reject(_ client: Client, _ message: String, command: CommandSpec? = nil) {
+    func reject(_ client: Client, _ message: ErrorText, command: CommandSpec? = nil) {
         let message = transactionRejection(client, message, command: command)
         client.reply.error(message)
-        stats.recordError(client.reply.bytes[(client.reply.count - message.utf8.count - 3)...])
+        stats.recordError(client.reply.bytes[(client.reply.count - message.bytes.count - 3)...])
+    }
+
+    func reject(_ client: Client, _ message: String, command: CommandSpec? = nil) {
+        reject(client, ErrorText(message), command: command)
     }
 }

@@ -1,3 +1,4 @@
+import RESP
 import SwirlBytes
 /// Redis 7.0's error replies, word for word, in one place.
 public enum Errors {
@@ -36,48 +37,25 @@ public enum Errors {
         "ERR invalid expire time in '\(command)' command"
     }
 
-    public static func unknownSubcommand(_ name: Bytes, container: String) -> String {
-        "ERR unknown subcommand '\(Text.truncated(name, 128))'. Try \(container.uppercased()) HELP."
+    // Errors that echo a client's argument carry its bytes (RESP's ErrorText).
+
+    public static func unknownSubcommand(_ name: Bytes, container: String) -> ErrorText {
+        "ERR unknown subcommand '\(arg: name, max: 128)'. Try \(container.uppercased()) HELP."
+    }
+
+    /// Redis's addReplySubcommandSyntaxError.
+    public static func subcommandSyntax(_ name: Bytes, container: String) -> ErrorText {
+        "ERR unknown subcommand or wrong number of arguments for '\(arg: name, max: 128)'. Try \(container) HELP."
     }
 
     /// `ERR unknown command 'x', with args beginning with: 'a' 'b' `, capped as Redis caps it.
-    public static func unknownCommand(_ args: [Bytes]) -> String {
-        var list = ""
+    public static func unknownCommand(_ args: [Bytes]) -> ErrorText {
+        var list: ErrorText = ""
         var index = 1
-        while index < args.count && list.utf8.count < 128 {
-            list += "'\(Text.truncated(args[index], 128 - list.utf8.count))' "
+        while index < args.count && list.bytes.count < 128 {
+            list = list + "'\(arg: args[index], max: 128 - list.bytes.count)' "
             index += 1
         }
-        return "ERR unknown command '\(Text.truncated(args[0], 128))', with args beginning with: \(list)"
-    }
-}
-
-/// Turning argument bytes into text for error messages and logs.
-public enum Text {
-    /// At most `limit` bytes of `bytes`, cut at a NUL as C's `%s` would, decoded leniently.
-    public static func truncated<C: Collection>(_ bytes: C, _ limit: Int) -> String where C.Element == UInt8 {
-        var slice = bytes.prefix(max(0, limit))
-        if let nul = slice.firstIndex(of: 0) { slice = slice[..<nul] }
-        return String(decoding: slice, as: UTF8.self)
-    }
-
-    public static func string<C: Collection>(_ bytes: C) -> String where C.Element == UInt8 { String(decoding: Array(bytes), as: UTF8.self) }
-
-    public static func equalsIgnoringCase(_ bytes: Bytes, _ word: StaticString) -> Bool {
-        guard bytes.count == word.utf8CodeUnitCount else { return false }
-        return word.withUTF8Buffer { expected in
-            for i in 0..<bytes.count {
-                let b = bytes[i]
-                let lower = b >= 0x41 && b <= 0x5a ? b | 0x20 : b
-                let e = expected[i]
-                let expectedLower = e >= 0x41 && e <= 0x5a ? e | 0x20 : e
-                if lower != expectedLower { return false }
-            }
-            return true
-        }
-    }
-
-    public static func lowercased<C: Collection>(_ bytes: C) -> String where C.Element == UInt8 {
-        String(decoding: bytes.map { $0 >= 0x41 && $0 <= 0x5a ? $0 | 0x20 : $0 }, as: UTF8.self)
+        return "ERR unknown command '\(arg: args[0], max: 128)', with args beginning with: \(list)"
     }
 }

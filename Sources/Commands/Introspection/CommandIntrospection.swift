@@ -5,23 +5,25 @@ import SwirlBytes
 /// COMMAND and its subcommands, answered from the command table.
 enum CommandIntrospection {
     static func specs() -> [CommandSpec] {
+        let server = CommandGroup("server", since: "2.8.13", complexity: "O(N)")
         let flags: CommandFlags = [.loading, .stale]
-        func sub(_ name: String, _ arity: Int, _ summary: String, since: String = "2.8.13",
-                 _ handler: @escaping CommandHandler) -> CommandSpec {
-            CommandSpec(name, arity: arity, flags: flags, group: "server", summary: summary, since: since,
-                        complexity: "O(N)", handler: handler)
-        }
         return [
-            CommandSpec("command", arity: -1, flags: flags, group: "server",
-                        summary: "Returns detailed information about all commands.", since: "2.8.13",
-                        complexity: "O(N)", subcommands: [
-                            sub("count", 2, "Returns a count of commands.", count),
-                            sub("list", -2, "Returns a list of command names.", since: "7.0.0", list),
-                            sub("info", -2, "Returns information about one, multiple or all commands.", info),
-                            sub("docs", -2, "Returns documentary information about one, multiple or all commands.", since: "7.0.0", docs),
-                            sub("getkeys", -3, "Extracts the key names from an arbitrary command.", getkeys),
-                            sub("help", 2, "Returns helpful text about the different subcommands.", since: "5.0.0", help),
-                        ], handler: all),
+            server.command("command", -1, flags, syntax: "", "Returns detailed information about all commands.",
+                           subcommands: [
+                server.command("count", 2, flags, syntax: "", "Returns a count of commands.", handler: count),
+                server.command("list", -2, flags,
+                               syntax: "[FILTERBY filterby:<MODULE module-name | ACLCAT category | PATTERN pattern:pattern>]",
+                               "Returns a list of command names.", since: "7.0.0", handler: list),
+                server.command("info", -2, flags, syntax: "[command-name [command-name ...]]",
+                               "Returns information about one, multiple or all commands.", handler: info),
+                server.command("docs", -2, flags, syntax: "[command-name [command-name ...]]",
+                               "Returns documentary information about one, multiple or all commands.", since: "7.0.0",
+                               handler: docs),
+                server.command("getkeys", -3, flags, syntax: "",
+                               "Extracts the key names from an arbitrary command.", handler: getkeys),
+                server.command("help", 2, flags, syntax: "",
+                               "Returns helpful text about the different subcommands.", since: "5.0.0", handler: help),
+            ], handler: all),
         ]
     }
 
@@ -131,8 +133,8 @@ enum CommandIntrospection {
     /// group, complexity, doc_flags, deprecated_since, replaced_by, arguments,
     /// subcommands (the last five only when there is something to say).
     private static func document(_ c: Client, _ spec: CommandSpec) {
-        let notes = CommandArguments.notes[spec.fullName]
-        let arguments = CommandArguments.arguments(of: spec.fullName)
+        let notes = spec.docNotes
+        let arguments = spec.arguments
         var fields = spec.complexity.isEmpty ? 3 : 4
         if let notes {
             if !notes.docFlags.isEmpty { fields += 1 }
@@ -157,7 +159,7 @@ enum CommandIntrospection {
         }
         if !arguments.isEmpty {
             c.reply.bulk("arguments")
-            CommandArguments.reply(c, arguments)
+            ArgumentDoc.reply(c, arguments)
         }
         if spec.isContainer {
             c.reply.bulk("subcommands")

@@ -7,23 +7,42 @@ enum ExpireCommands {
     enum Unit { case seconds, milliseconds }
 
     static func specs() -> [CommandSpec] {
-        func cmd(_ name: String, _ arity: Int, _ flags: CommandFlags, _ summary: String, since: String,
-                 _ handler: @escaping CommandHandler) -> CommandSpec {
-            CommandSpec(name, arity: arity, flags: flags, keys: .single, group: "generic", summary: summary,
-                        since: since, handler: handler)
-        }
+        let generic = KeyCommands.group
         let write: CommandFlags = [.write, .fast]
         let read: CommandFlags = [.readonly, .fast]
         return [
-            cmd("expire", -3, write, "Sets the expiration time of a key in seconds.", since: "1.0.0") { expire($0, .seconds, relative: true) },
-            cmd("pexpire", -3, write, "Sets the expiration time of a key in milliseconds.", since: "2.6.0") { expire($0, .milliseconds, relative: true) },
-            cmd("expireat", -3, write, "Sets the expiration time of a key to a Unix timestamp.", since: "1.2.0") { expire($0, .seconds, relative: false) },
-            cmd("pexpireat", -3, write, "Sets the expiration time of a key to a Unix milliseconds timestamp.", since: "2.6.0") { expire($0, .milliseconds, relative: false) },
-            cmd("ttl", 2, read, "Returns the expiration time in seconds of a key.", since: "1.0.0") { ttl($0, .seconds, absolute: false) },
-            cmd("pttl", 2, read, "Returns the expiration time in milliseconds of a key.", since: "2.6.0") { ttl($0, .milliseconds, absolute: false) },
-            cmd("expiretime", 2, read, "Returns the expiration time of a key as a Unix timestamp.", since: "7.0.0") { ttl($0, .seconds, absolute: true) },
-            cmd("pexpiretime", 2, read, "Returns the expiration time of a key as a Unix milliseconds timestamp.", since: "7.0.0") { ttl($0, .milliseconds, absolute: true) },
-            cmd("persist", 2, write, "Removes the expiration time of a key.", since: "2.2.0", persist),
+            generic.command("expire", -3, write, syntax: "key seconds:integer condition:[NX | XX | GT | LT]@7.0.0",
+                            "Sets the expiration time of a key in seconds.") { expire($0, .seconds, relative: true) },
+            generic.command("pexpire", -3, write, syntax: "key milliseconds:integer condition:[NX | XX | GT | LT]@7.0.0",
+                            "Sets the expiration time of a key in milliseconds.", since: "2.6.0") {
+                expire($0, .milliseconds, relative: true)
+            },
+            generic.command("expireat", -3, write,
+                            syntax: "key unix-time-seconds:unix-time condition:[NX | XX | GT | LT]@7.0.0",
+                            "Sets the expiration time of a key to a Unix timestamp.", since: "1.2.0") {
+                expire($0, .seconds, relative: false)
+            },
+            generic.command("pexpireat", -3, write,
+                            syntax: "key unix-time-milliseconds:unix-time condition:[NX | XX | GT | LT]@7.0.0",
+                            "Sets the expiration time of a key to a Unix milliseconds timestamp.", since: "2.6.0") {
+                expire($0, .milliseconds, relative: false)
+            },
+            generic.command("ttl", 2, read, syntax: "key",
+                            "Returns the expiration time in seconds of a key.") { ttl($0, .seconds, absolute: false) },
+            generic.command("pttl", 2, read, syntax: "key",
+                            "Returns the expiration time in milliseconds of a key.", since: "2.6.0") {
+                ttl($0, .milliseconds, absolute: false)
+            },
+            generic.command("expiretime", 2, read, syntax: "key",
+                            "Returns the expiration time of a key as a Unix timestamp.", since: "7.0.0") {
+                ttl($0, .seconds, absolute: true)
+            },
+            generic.command("pexpiretime", 2, read, syntax: "key",
+                            "Returns the expiration time of a key as a Unix milliseconds timestamp.", since: "7.0.0") {
+                ttl($0, .milliseconds, absolute: true)
+            },
+            generic.command("persist", 2, write, syntax: "key",
+                            "Removes the expiration time of a key.", since: "2.2.0", handler: persist),
         ]
     }
 
@@ -43,7 +62,7 @@ enum ExpireCommands {
             else if c.argument(index, is: "GT") { conditions.insert(.gt) }
             else if c.argument(index, is: "LT") { conditions.insert(.lt) }
             else {
-                c.reply.error("ERR Unsupported option \(Text.truncated(c.args[index], 128))")
+                c.reply.error("ERR Unsupported option \(arg: c.args[index])" as ErrorText)
                 return nil
             }
         }

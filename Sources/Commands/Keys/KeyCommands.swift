@@ -2,32 +2,47 @@ import Keyspace
 import RESP
 import SwirlBytes
 
-/// The generic group: keys of any type. Expiry is in ExpireCommands.swift,
-/// iteration (KEYS, SCAN, RANDOMKEY) in KeyIterationCommands.swift.
+/// The generic group: keys of any type, and the database-wide DBSIZE,
+/// FLUSHDB, FLUSHALL and SWAPDB (Redis's server group). Expiry is in
+/// ExpireCommands.swift, iteration (KEYS, SCAN, RANDOMKEY) in
+/// KeyIterationCommands.swift, SORT in SortCommand.swift, OBJECT in ObjectCommand.swift.
 enum KeyCommands {
+    /// The generic family's defaults, shared by the files of Keys/.
+    static let group = CommandGroup("generic", keys: .single)
+
     static func specs() -> [CommandSpec] {
-        func cmd(_ name: String, _ arity: Int, _ flags: CommandFlags, _ keys: KeyPositions, _ summary: String,
-                 since: String = "1.0.0", complexity: String = "O(1)", group: String = "generic",
-                 _ handler: @escaping CommandHandler) -> CommandSpec {
-            CommandSpec(name, arity: arity, flags: flags, keys: keys, group: group, summary: summary,
-                        since: since, complexity: complexity, handler: handler)
-        }
+        let generic = group, server = ServerCommands.group
         let twoKeys = KeyPositions(first: 1, last: 2, step: 1)
         return [
-            cmd("del", -2, [.write], .all, "Deletes one or more keys.", complexity: "O(N)", del),
-            cmd("unlink", -2, [.write, .fast], .all, "Asynchronously deletes one or more keys.", since: "4.0.0", complexity: "O(1)", del),
-            cmd("exists", -2, [.readonly, .fast], .all, "Determines whether one or more keys exist.", complexity: "O(N)", exists),
-            cmd("type", 2, [.readonly, .fast], .single, "Determines the type of value stored at a key.", type),
-            cmd("rename", 3, [.write], twoKeys, "Renames a key and overwrites the destination.", rename),
-            cmd("renamenx", 3, [.write, .fast], twoKeys, "Renames a key only when the target key name doesn't exist.", renamenx),
-            cmd("move", 3, [.write, .fast], .single, "Moves a key to another database.", move),
-            cmd("copy", -3, [.write, .denyOOM], twoKeys, "Copies the value of a key to a new key.", since: "6.2.0", complexity: "O(N)", copy),
-            cmd("touch", -2, [.readonly, .fast], .all, "Returns the number of existing keys out of those specified after updating the time they were last accessed.", since: "3.2.1", complexity: "O(N)", touch),
-            cmd("dbsize", 1, [.readonly, .fast], .none, "Returns the number of keys in the database.", group: "server", dbsize),
-            cmd("flushdb", -1, [.write], .none, "Removes all keys from the current database.", complexity: "O(N)", group: "server", flushdb),
-            cmd("flushall", -1, [.write], .none, "Removes all keys from all databases.", complexity: "O(N)", group: "server", flushall),
-            cmd("swapdb", 3, [.write, .fast], .none, "Swaps two Redis databases.", since: "4.0.0", complexity: "O(N)", group: "server", swapdb),
-        ] + KeyIterationCommands.specs() + ExpireCommands.specs() + SortCommand.specs()
+            generic.command("del", -2, [.write], keys: .all, syntax: "key [key ...]",
+                            "Deletes one or more keys.", complexity: "O(N)", handler: del),
+            generic.command("unlink", -2, [.write, .fast], keys: .all, syntax: "key [key ...]",
+                            "Asynchronously deletes one or more keys.", since: "4.0.0", handler: del),
+            generic.command("exists", -2, [.readonly, .fast], keys: .all, syntax: "key [key ...]",
+                            "Determines whether one or more keys exist.", complexity: "O(N)", handler: exists),
+            generic.command("type", 2, [.readonly, .fast], syntax: "key",
+                            "Determines the type of value stored at a key.", handler: type),
+            generic.command("rename", 3, [.write], keys: twoKeys, syntax: "key newkey:key",
+                            "Renames a key and overwrites the destination.", handler: rename),
+            generic.command("renamenx", 3, [.write, .fast], keys: twoKeys, syntax: "key newkey:key",
+                            "Renames a key only when the target key name doesn't exist.", handler: renamenx),
+            generic.command("move", 3, [.write, .fast], syntax: "key db:integer",
+                            "Moves a key to another database.", handler: move),
+            generic.command("copy", -3, [.write, .denyOOM], keys: twoKeys,
+                            syntax: "source:key destination:key [DB destination-db:integer] [REPLACE]",
+                            "Copies the value of a key to a new key.", since: "6.2.0", complexity: "O(N)", handler: copy),
+            generic.command("touch", -2, [.readonly, .fast], keys: .all, syntax: "key [key ...]",
+                            "Returns the number of existing keys out of those specified after updating the time they were last accessed.",
+                            since: "3.2.1", complexity: "O(N)", handler: touch),
+            server.command("dbsize", 1, [.readonly, .fast], syntax: "",
+                           "Returns the number of keys in the database.", handler: dbsize),
+            server.command("flushdb", -1, [.write], syntax: "async:[ASYNC@4.0.0 | SYNC@6.2.0]",
+                           "Removes all keys from the current database.", complexity: "O(N)", handler: flushdb),
+            server.command("flushall", -1, [.write], syntax: "async:[ASYNC@4.0.0 | SYNC@6.2.0]",
+                           "Removes all keys from all databases.", complexity: "O(N)", handler: flushall),
+            server.command("swapdb", 3, [.write, .fast], syntax: "index1:integer index2:integer",
+                           "Swaps two Redis databases.", since: "4.0.0", complexity: "O(N)", handler: swapdb),
+        ]
     }
 
     static func del(_ c: Client) {

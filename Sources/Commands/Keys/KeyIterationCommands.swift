@@ -5,13 +5,15 @@ import SwirlBytes
 /// KEYS, SCAN and RANDOMKEY: walking the keyspace, never showing an expired key.
 enum KeyIterationCommands {
     static func specs() -> [CommandSpec] {
-        [
-            CommandSpec("keys", arity: 2, flags: [.readonly], group: "generic",
-                        summary: "Returns all key names that match a pattern.", complexity: "O(N)", handler: keys),
-            CommandSpec("scan", arity: -2, flags: [.readonly], group: "generic",
-                        summary: "Iterates over the key names in the database.", since: "2.8.0", handler: scan),
-            CommandSpec("randomkey", arity: 1, flags: [.readonly], group: "generic",
-                        summary: "Returns a random key name from the database.", handler: randomkey),
+        let generic = KeyCommands.group
+        return [
+            generic.command("keys", 2, [.readonly], keys: .none, syntax: "pattern:pattern",
+                            "Returns all key names that match a pattern.", complexity: "O(N)", handler: keys),
+            generic.command("scan", -2, [.readonly], keys: .none,
+                            syntax: "cursor:integer [MATCH pattern:pattern] [COUNT count:integer] [TYPE type]@6.0.0",
+                            "Iterates over the key names in the database.", since: "2.8.0", handler: scan),
+            generic.command("randomkey", 1, [.readonly], keys: .none, syntax: "",
+                            "Returns a random key name from the database.", handler: randomkey),
         ]
     }
 

@@ -6,22 +6,24 @@ import SwirlBytes
 /// as an access to the key (Redis's LOOKUP_NOTOUCH); a missing key answers null.
 enum ObjectCommand {
     static func specs() -> [CommandSpec] {
-        let keyAt2 = KeyPositions(first: 2, last: 2, step: 1)
-        func sub(_ name: String, _ summary: String, since: String = "2.2.3", _ handler: @escaping CommandHandler) -> CommandSpec {
-            CommandSpec(name, arity: 3, flags: [.readonly], keys: keyAt2, group: "generic", summary: summary,
-                        since: since, handler: handler)
-        }
+        // The subcommands' key is the argument after their name.
+        let object = CommandGroup("generic", since: "2.2.3", keys: KeyPositions(first: 2, last: 2, step: 1))
         return [
-            CommandSpec("object", arity: -2, flags: [], group: "generic", summary: "A container for object introspection commands",
-                        since: "2.2.3", complexity: "Depends on subcommand.", subcommands: [
-                            sub("encoding", "Inspect the internal encoding of a Redis object", encoding),
-                            sub("refcount", "Get the number of references to the value of the key", refcount),
-                            sub("idletime", "Get the time since a Redis object was last accessed", idletime),
-                            sub("freq", "Get the logarithmic access frequency counter of a Redis object", since: "4.0.0", freq),
-                            CommandSpec("help", arity: 2, flags: [.loading, .stale], group: "generic",
-                                        summary: "Show helpful text about the different subcommands", since: "6.2.0",
-                                        categories: ["@keyspace", "@slow"], handler: help),
-                        ], handler: { _ in }),
+            object.container("object", "A container for object introspection commands",
+                             complexity: "Depends on subcommand.", subcommands: [
+                object.command("encoding", 3, [.readonly], syntax: "key",
+                               "Inspect the internal encoding of a Redis object", handler: encoding),
+                object.command("refcount", 3, [.readonly], syntax: "key",
+                               "Get the number of references to the value of the key", handler: refcount),
+                object.command("idletime", 3, [.readonly], syntax: "key",
+                               "Get the time since a Redis object was last accessed", handler: idletime),
+                object.command("freq", 3, [.readonly], syntax: "key",
+                               "Get the logarithmic access frequency counter of a Redis object", since: "4.0.0",
+                               handler: freq),
+                object.command("help", 2, [.loading, .stale], keys: .none, syntax: "",
+                               "Show helpful text about the different subcommands", since: "6.2.0",
+                               categories: ["@keyspace", "@slow"], handler: help),
+            ]),
         ]
     }
 

@@ -10,17 +10,25 @@ import SwirlBytes
 /// 7.0's, and it decides which error a client sees.
 enum SortCommand {
     static func specs() -> [CommandSpec] {
-        let summary = "Sorts the elements in a list, a set, or a sorted set, optionally storing the result."
+        let generic = KeyCommands.group
         let complexity = "O(N+M*log(M)) where N is the number of elements in the list or set to sort, and M the number of returned elements. When the elements are not sorted, complexity is O(N)."
         let categories = ["@set", "@sortedset", "@list", "@slow", "@dangerous"]
         return [
-            CommandSpec("sort", arity: -2, flags: [.write, .denyOOM], keys: .single, group: "generic",
-                        summary: summary, complexity: complexity, categories: ["@write"] + categories,
-                        handler: { sort($0, readOnly: false) }).movingKeys(storeKeys),
-            CommandSpec("sort_ro", arity: -2, flags: [.readonly], keys: .single, group: "generic",
-                        summary: "Returns the sorted elements of a list, a set, or a sorted set.", since: "7.0.0",
-                        complexity: complexity, categories: ["@read"] + categories,
-                        handler: { sort($0, readOnly: true) }).movingKeys { _ in [1] },
+            generic.command("sort", -2, [.write, .denyOOM],
+                            syntax: "key [BY pattern:pattern#1] [LIMIT offset:integer count:integer]"
+                                + " [GET pattern:pattern#1 [GET pattern:pattern#1 ...]] order:[ASC | DESC] [sorting:ALPHA]"
+                                + " [STORE destination:key#2]",
+                            "Sorts the elements in a list, a set, or a sorted set, optionally storing the result.",
+                            complexity: complexity, categories: ["@write"] + categories) {
+                sort($0, readOnly: false)
+            }.movingKeys(storeKeys),
+            generic.command("sort_ro", -2, [.readonly],
+                            syntax: "key [BY pattern:pattern#1] [LIMIT offset:integer count:integer]"
+                                + " [GET pattern:pattern#1 [GET pattern:pattern#1 ...]] order:[ASC | DESC] [sorting:ALPHA]",
+                            "Returns the sorted elements of a list, a set, or a sorted set.", since: "7.0.0",
+                            complexity: complexity, categories: ["@read"] + categories) {
+                sort($0, readOnly: true)
+            }.movingKeys { _ in [1] },
         ]
     }
 

@@ -12,27 +12,33 @@ import SwirlBytes
 /// served after blocking.
 extension ListCommands {
     static func blockingSpecs() -> [CommandSpec] {
+        let lists = group
         let flags: CommandFlags = [.write, .noscript, .blocking]
         let moveFlags: CommandFlags = [.write, .denyOOM, .noscript, .blocking]
         let keysBeforeTimeout = KeyPositions(first: 1, last: -2, step: 1)
         let twoKeys = KeyPositions(first: 1, last: 2, step: 1)
-        func cmd(_ name: String, _ arity: Int, _ flags: CommandFlags, _ keys: KeyPositions, _ summary: String,
-                 since: String, complexity: String, _ handler: @escaping CommandHandler) -> CommandSpec {
-            CommandSpec(name, arity: arity, flags: flags, keys: keys, group: "list", summary: summary,
-                        since: since, complexity: complexity, handler: handler)
-        }
         return [
-            cmd("blpop", -3, flags, keysBeforeTimeout, "Removes and returns the first element in a list, or blocks until one is available. Deletes the list if the last element was popped.",
-                since: "2.0.0", complexity: "O(N) where N is the number of provided keys.", blpop),
-            cmd("brpop", -3, flags, keysBeforeTimeout, "Removes and returns the last element in a list, or blocks until one is available. Deletes the list if the last element was popped.",
-                since: "2.0.0", complexity: "O(N) where N is the number of provided keys.", brpop),
-            cmd("blmove", 6, moveFlags, twoKeys, "Pops an element from a list, pushes it to another list and returns it, or blocks until one is available. Deletes the list if the last element was moved.",
-                since: "6.2.0", complexity: "O(1)", blmove),
-            cmd("brpoplpush", 4, moveFlags, twoKeys, "Pops an element from a list, pushes it to another list and returns it, or blocks until one is available. Deletes the list if the last element was popped.",
-                since: "2.2.0", complexity: "O(1)", brpoplpush),
-            cmd("blmpop", -5, [.write, .blocking], .none, "Pops the first elements from one of several lists, or blocks until one is available. Deletes the list if the last element was popped.",
-                since: "7.0.0", complexity: "O(N+M) where N is the number of provided keys and M is the number of elements returned.", blmpop)
-                .movingKeys(KeyPositions.countedKeys(at: 2)),
+            lists.command("blpop", -3, flags, keys: keysBeforeTimeout, syntax: "key [key ...] timeout:double",
+                          "Removes and returns the first element in a list, or blocks until one is available. Deletes the list if the last element was popped.",
+                          since: "2.0.0", complexity: "O(N) where N is the number of provided keys.", handler: blpop),
+            lists.command("brpop", -3, flags, keys: keysBeforeTimeout, syntax: "key [key ...] timeout:double",
+                          "Removes and returns the last element in a list, or blocks until one is available. Deletes the list if the last element was popped.",
+                          since: "2.0.0", complexity: "O(N) where N is the number of provided keys.", handler: brpop),
+            lists.command("blmove", 6, moveFlags, keys: twoKeys,
+                          syntax: "source:key destination:key wherefrom:<LEFT | RIGHT> whereto:<LEFT | RIGHT> timeout:double",
+                          "Pops an element from a list, pushes it to another list and returns it, or blocks until one is available. Deletes the list if the last element was moved.",
+                          since: "6.2.0", handler: blmove),
+            lists.command("brpoplpush", 4, moveFlags, keys: twoKeys, syntax: "source:key destination:key timeout:double",
+                          "Pops an element from a list, pushes it to another list and returns it, or blocks until one is available. Deletes the list if the last element was popped.",
+                          since: "2.2.0",
+                          docNotes: .deprecated(since: "6.2.0", replacedBy: "`BLMOVE` with the `RIGHT` and `LEFT` arguments"),
+                          handler: brpoplpush),
+            lists.command("blmpop", -5, [.write, .blocking], keys: .none,
+                          syntax: "timeout:double numkeys:integer key [key ...] where:<LEFT | RIGHT> [COUNT count:integer]",
+                          "Pops the first elements from one of several lists, or blocks until one is available. Deletes the list if the last element was popped.",
+                          since: "7.0.0",
+                          complexity: "O(N+M) where N is the number of provided keys and M is the number of elements returned.",
+                          handler: blmpop).movingKeys(KeyPositions.countedKeys(at: 2)),
         ]
     }
 

@@ -6,32 +6,65 @@ import SwirlBytes
 /// 7.0's order: some commands parse their numbers before looking the key up,
 /// others after, and the error a client sees depends on it.
 enum ListCommands {
+    /// The list family's defaults, shared by the blocking commands.
+    static let group = CommandGroup("list", keys: .single)
+
     static func specs() -> [CommandSpec] {
+        let lists = group
         let write: CommandFlags = [.write, .denyOOM, .fast]
-        func cmd(_ name: String, _ arity: Int, _ flags: CommandFlags, _ summary: String, keys: KeyPositions = .single,
-                 since: String = "1.0.0", complexity: String = "O(1)", _ handler: @escaping CommandHandler) -> CommandSpec {
-            CommandSpec(name, arity: arity, flags: flags, keys: keys, group: "list", summary: summary,
-                        since: since, complexity: complexity, handler: handler)
-        }
         let twoKeys = KeyPositions(first: 1, last: 2, step: 1)
         return [
-            cmd("lpush", -3, write, "Prepends one or more elements to a list. Creates the key if it doesn't exist.", complexity: "O(N)", lpush),
-            cmd("rpush", -3, write, "Appends one or more elements to a list. Creates the key if it doesn't exist.", complexity: "O(N)", rpush),
-            cmd("lpushx", -3, write, "Prepends one or more elements to a list only when the list exists.", since: "2.2.0", complexity: "O(N)", lpushx),
-            cmd("rpushx", -3, write, "Appends one or more elements to a list only when the list exists.", since: "2.2.0", complexity: "O(N)", rpushx),
-            cmd("lpop", -2, [.write, .fast], "Returns the first elements in a list after removing it. Deletes the list if the last element was popped.", complexity: "O(N)", lpop),
-            cmd("rpop", -2, [.write, .fast], "Returns and removes the last elements of the list. Deletes the list if the last element was popped.", complexity: "O(N)", rpop),
-            cmd("llen", 2, [.readonly, .fast], "Returns the length of a list.", llen),
-            cmd("lindex", 3, [.readonly], "Returns an element from a list by its index.", complexity: "O(N)", lindex),
-            cmd("lset", 4, [.write, .denyOOM], "Sets the value of an element in a list by its index.", complexity: "O(N)", lset),
-            cmd("lrange", 4, [.readonly], "Returns a range of elements from a list.", complexity: "O(S+N)", lrange),
-            cmd("ltrim", 4, [.write], "Removes elements from both ends a list. Deletes the list if all elements were trimmed.", complexity: "O(N)", ltrim),
-            cmd("lrem", 4, [.write], "Removes elements from a list. Deletes the list if the last element was removed.", complexity: "O(N+M)", lrem),
-            cmd("linsert", 5, [.write, .denyOOM], "Inserts an element before or after another element in a list.", since: "2.2.0", complexity: "O(N)", linsert),
-            cmd("lpos", -3, [.readonly], "Returns the index of matching elements in a list.", since: "6.0.6", complexity: "O(N)", lpos),
-            cmd("lmove", 5, [.write, .denyOOM], "Returns an element after popping it from one list and pushing it to another. Deletes the list if the last element was moved.", keys: twoKeys, since: "6.2.0", lmove),
-            cmd("rpoplpush", 3, [.write, .denyOOM], "Returns the last element of a list after removing and pushing it to another list. Deletes the list if the last element was popped.", keys: twoKeys, since: "1.2.0", rpoplpush),
-            cmd("lmpop", -4, [.write], "Returns multiple elements from a list after removing them. Deletes the list if the last element was popped.", keys: .none, since: "7.0.0", complexity: "O(N+M)", lmpop).movingKeys(KeyPositions.countedKeys(at: 1)),
+            lists.command("lpush", -3, write, syntax: "key element [element ...]",
+                          "Prepends one or more elements to a list. Creates the key if it doesn't exist.", complexity: "O(N)",
+                          handler: lpush),
+            lists.command("rpush", -3, write, syntax: "key element [element ...]",
+                          "Appends one or more elements to a list. Creates the key if it doesn't exist.", complexity: "O(N)",
+                          handler: rpush),
+            lists.command("lpushx", -3, write, syntax: "key element [element ...]",
+                          "Prepends one or more elements to a list only when the list exists.", since: "2.2.0",
+                          complexity: "O(N)", handler: lpushx),
+            lists.command("rpushx", -3, write, syntax: "key element [element ...]",
+                          "Appends one or more elements to a list only when the list exists.", since: "2.2.0",
+                          complexity: "O(N)", handler: rpushx),
+            lists.command("lpop", -2, [.write, .fast], syntax: "key [count:integer]@6.2.0",
+                          "Returns the first elements in a list after removing it. Deletes the list if the last element was popped.",
+                          complexity: "O(N)", handler: lpop),
+            lists.command("rpop", -2, [.write, .fast], syntax: "key [count:integer]@6.2.0",
+                          "Returns and removes the last elements of the list. Deletes the list if the last element was popped.",
+                          complexity: "O(N)", handler: rpop),
+            lists.command("llen", 2, [.readonly, .fast], syntax: "key", "Returns the length of a list.", handler: llen),
+            lists.command("lindex", 3, [.readonly], syntax: "key index:integer",
+                          "Returns an element from a list by its index.", complexity: "O(N)", handler: lindex),
+            lists.command("lset", 4, [.write, .denyOOM], syntax: "key index:integer element",
+                          "Sets the value of an element in a list by its index.", complexity: "O(N)", handler: lset),
+            lists.command("lrange", 4, [.readonly], syntax: "key start:integer stop:integer",
+                          "Returns a range of elements from a list.", complexity: "O(S+N)", handler: lrange),
+            lists.command("ltrim", 4, [.write], syntax: "key start:integer stop:integer",
+                          "Removes elements from both ends a list. Deletes the list if all elements were trimmed.",
+                          complexity: "O(N)", handler: ltrim),
+            lists.command("lrem", 4, [.write], syntax: "key count:integer element",
+                          "Removes elements from a list. Deletes the list if the last element was removed.",
+                          complexity: "O(N+M)", handler: lrem),
+            lists.command("linsert", 5, [.write, .denyOOM], syntax: "key where:<BEFORE | AFTER> pivot element",
+                          "Inserts an element before or after another element in a list.", since: "2.2.0",
+                          complexity: "O(N)", handler: linsert),
+            lists.command("lpos", -3, [.readonly],
+                          syntax: "key element [RANK rank:integer] [COUNT num-matches:integer] [MAXLEN len:integer]",
+                          "Returns the index of matching elements in a list.", since: "6.0.6", complexity: "O(N)",
+                          handler: lpos),
+            lists.command("lmove", 5, [.write, .denyOOM], keys: twoKeys,
+                          syntax: "source:key destination:key wherefrom:<LEFT | RIGHT> whereto:<LEFT | RIGHT>",
+                          "Returns an element after popping it from one list and pushing it to another. Deletes the list if the last element was moved.",
+                          since: "6.2.0", handler: lmove),
+            lists.command("rpoplpush", 3, [.write, .denyOOM], keys: twoKeys, syntax: "source:key destination:key",
+                          "Returns the last element of a list after removing and pushing it to another list. Deletes the list if the last element was popped.",
+                          since: "1.2.0",
+                          docNotes: .deprecated(since: "6.2.0", replacedBy: "`LMOVE` with the `RIGHT` and `LEFT` arguments"),
+                          handler: rpoplpush),
+            lists.command("lmpop", -4, [.write], keys: .none,
+                          syntax: "numkeys:integer key [key ...] where:<LEFT | RIGHT> [COUNT count:integer]",
+                          "Returns multiple elements from a list after removing them. Deletes the list if the last element was popped.",
+                          since: "7.0.0", complexity: "O(N+M)", handler: lmpop).movingKeys(KeyPositions.countedKeys(at: 1)),
         ]
     }
 

@@ -9,70 +9,79 @@ import SwirlBytes
 /// `Engine.refusedWhileSubscribed`, called from `Engine.execute`.
 enum PubSubCommands {
     static func specs() -> [CommandSpec] {
+        let pubsub = CommandGroup("pubsub", since: "2.0.0")
         let subscribeFlags: CommandFlags = [.pubsub, .noscript, .loading, .stale]
         let publishFlags: CommandFlags = [.pubsub, .loading, .stale, .fast]
         let introspectionFlags: CommandFlags = [.pubsub, .loading, .stale]
-        func cmd(_ name: String, _ arity: Int, _ flags: CommandFlags, keys: KeyPositions = .none, _ summary: String,
-                 since: String, complexity: String, _ handler: @escaping CommandHandler) -> CommandSpec {
-            CommandSpec(name, arity: arity, flags: flags, keys: keys, group: "pubsub", summary: summary,
-                        since: since, complexity: complexity, handler: handler)
-        }
         // Shard channels are declared as keys (so a cluster could route them), as in Redis 7.0.
         let shardChannels = KeyPositions(first: 1, last: -1, step: 1)
         return [
-            cmd("subscribe", -2, subscribeFlags, "Listens for messages published to channels.", since: "2.0.0",
-                complexity: "O(N) where N is the number of channels to subscribe to.") { subscribe($0, .channel) },
-            cmd("psubscribe", -2, subscribeFlags, "Listens for messages published to channels that match patterns.",
-                since: "2.0.0", complexity: "O(N) where N is the number of patterns the client is already subscribed to.") {
+            pubsub.command("subscribe", -2, subscribeFlags, syntax: "channel [channel ...]",
+                           "Listens for messages published to channels.",
+                           complexity: "O(N) where N is the number of channels to subscribe to.") { subscribe($0, .channel) },
+            pubsub.command("psubscribe", -2, subscribeFlags, syntax: "pattern:<pattern:pattern> ...",
+                           "Listens for messages published to channels that match patterns.",
+                           complexity: "O(N) where N is the number of patterns the client is already subscribed to.") {
                 subscribe($0, .pattern)
             },
-            cmd("ssubscribe", -2, subscribeFlags, keys: shardChannels, "Listens for messages published to shard channels.",
-                since: "7.0.0", complexity: "O(N) where N is the number of shard channels to subscribe to.") {
+            pubsub.command("ssubscribe", -2, subscribeFlags, keys: shardChannels, syntax: "shardchannel [shardchannel ...]",
+                           "Listens for messages published to shard channels.", since: "7.0.0",
+                           complexity: "O(N) where N is the number of shard channels to subscribe to.") {
                 subscribe($0, .shard)
             },
-            cmd("unsubscribe", -1, subscribeFlags, "Stops listening to messages posted to channels.", since: "2.0.0",
-                complexity: "O(N) where N is the number of clients already subscribed to a channel.") {
+            pubsub.command("unsubscribe", -1, subscribeFlags, syntax: "[channel [channel ...]]",
+                           "Stops listening to messages posted to channels.",
+                           complexity: "O(N) where N is the number of clients already subscribed to a channel.") {
                 unsubscribe($0, .channel)
             },
-            cmd("punsubscribe", -1, subscribeFlags, "Stops listening to messages published to channels that match patterns.",
-                since: "2.0.0", complexity: "O(N+M) where N is the number of patterns the client is already subscribed and M is the number of total patterns subscribed in the system (by any client).") {
+            pubsub.command("punsubscribe", -1, subscribeFlags, syntax: "[pattern:pattern [pattern ...]]",
+                           "Stops listening to messages published to channels that match patterns.",
+                           complexity: "O(N+M) where N is the number of patterns the client is already subscribed and M is the number of total patterns subscribed in the system (by any client).") {
                 unsubscribe($0, .pattern)
             },
-            cmd("sunsubscribe", -1, subscribeFlags, keys: shardChannels, "Stops listening to messages posted to shard channels.",
-                since: "7.0.0", complexity: "O(N) where N is the number of clients already subscribed to a shard channel.") {
+            pubsub.command("sunsubscribe", -1, subscribeFlags, keys: shardChannels, syntax: "[shardchannel [shardchannel ...]]",
+                           "Stops listening to messages posted to shard channels.", since: "7.0.0",
+                           complexity: "O(N) where N is the number of clients already subscribed to a shard channel.") {
                 unsubscribe($0, .shard)
             },
-            cmd("publish", 3, publishFlags, "Posts a message to a channel.", since: "2.0.0",
-                complexity: "O(N+M) where N is the number of clients subscribed to the receiving channel and M is the total number of subscribed patterns (by any client).") {
+            pubsub.command("publish", 3, publishFlags, syntax: "channel message", "Posts a message to a channel.",
+                           complexity: "O(N+M) where N is the number of clients subscribed to the receiving channel and M is the total number of subscribed patterns (by any client).") {
                 publish($0, shard: false)
             },
-            cmd("spublish", 3, publishFlags, keys: .single, "Posts a message to a shard channel.", since: "7.0.0",
-                complexity: "O(N) where N is the number of clients subscribed to the receiving shard channel.") {
+            pubsub.command("spublish", 3, publishFlags, keys: .single, syntax: "shardchannel message",
+                           "Posts a message to a shard channel.", since: "7.0.0",
+                           complexity: "O(N) where N is the number of clients subscribed to the receiving shard channel.") {
                 publish($0, shard: true)
             },
-            CommandSpec("pubsub", arity: -2, flags: [], group: "pubsub", summary: "A container for Pub/Sub commands.",
-                        since: "2.8.0", complexity: "Depends on subcommand.", subcommands: [
-                            cmd("channels", -2, introspectionFlags, "Returns the active channels.", since: "2.8.0",
-                                complexity: "O(N) where N is the number of active channels, and assuming constant time pattern matching (relatively short channels and patterns)") {
-                                channels($0, .channel)
-                            },
-                            cmd("numsub", -2, introspectionFlags, "Returns a count of subscribers to channels.",
-                                since: "2.8.0", complexity: "O(N) for the NUMSUB subcommand, where N is the number of requested channels") {
-                                numsub($0, .channel)
-                            },
-                            cmd("numpat", 2, introspectionFlags, "Returns a count of unique pattern subscriptions.",
-                                since: "2.8.0", complexity: "O(1)") { $0.reply.integer($0.engine.pubsub.patternCount) },
-                            cmd("shardchannels", -2, introspectionFlags, "Returns the active shard channels.",
-                                since: "7.0.0", complexity: "O(N) where N is the number of active shard channels, and assuming constant time pattern matching (relatively short shard channels).") {
-                                channels($0, .shard)
-                            },
-                            cmd("shardnumsub", -2, introspectionFlags, "Returns the count of subscribers of shard channels.",
-                                since: "7.0.0", complexity: "O(N) for the SHARDNUMSUB subcommand, where N is the number of requested shard channels") {
-                                numsub($0, .shard)
-                            },
-                            cmd("help", 2, [.loading, .stale], "Returns helpful text about the different subcommands.",
-                                since: "6.2.0", complexity: "O(1)", help),
-                        ]) { _ in },
+            pubsub.container("pubsub", "A container for Pub/Sub commands.", since: "2.8.0",
+                             complexity: "Depends on subcommand.", subcommands: [
+                pubsub.command("channels", -2, introspectionFlags, syntax: "[pattern:pattern]",
+                               "Returns the active channels.", since: "2.8.0",
+                               complexity: "O(N) where N is the number of active channels, and assuming constant time pattern matching (relatively short channels and patterns)") {
+                    channels($0, .channel)
+                },
+                pubsub.command("numsub", -2, introspectionFlags, syntax: "[channel [channel ...]]",
+                               "Returns a count of subscribers to channels.", since: "2.8.0",
+                               complexity: "O(N) for the NUMSUB subcommand, where N is the number of requested channels") {
+                    numsub($0, .channel)
+                },
+                pubsub.command("numpat", 2, introspectionFlags, syntax: "",
+                               "Returns a count of unique pattern subscriptions.", since: "2.8.0") {
+                    $0.reply.integer($0.engine.pubsub.patternCount)
+                },
+                pubsub.command("shardchannels", -2, introspectionFlags, syntax: "[pattern:pattern]",
+                               "Returns the active shard channels.", since: "7.0.0",
+                               complexity: "O(N) where N is the number of active shard channels, and assuming constant time pattern matching (relatively short shard channels).") {
+                    channels($0, .shard)
+                },
+                pubsub.command("shardnumsub", -2, introspectionFlags, syntax: "[shardchannel [shardchannel ...]]",
+                               "Returns the count of subscribers of shard channels.", since: "7.0.0",
+                               complexity: "O(N) for the SHARDNUMSUB subcommand, where N is the number of requested shard channels") {
+                    numsub($0, .shard)
+                },
+                pubsub.command("help", 2, [.loading, .stale], syntax: "",
+                               "Returns helpful text about the different subcommands.", since: "6.2.0", handler: help),
+            ]),
         ]
     }
 
@@ -131,7 +140,7 @@ enum PubSubCommands {
     /// PUBSUB CHANNELS / SHARDCHANNELS [pattern]: channels with subscribers.
     static func channels(_ c: Client, _ kind: PubSubKind) {
         guard c.args.count <= 3 else {
-            c.reply.error("ERR unknown subcommand or wrong number of arguments for '\(Text.truncated(c.args[1], 128))'. Try PUBSUB HELP.")
+            c.reply.error(Errors.subcommandSyntax(c.args[1], container: "PUBSUB"))
             return
         }
         let pattern = c.args.count == 3 ? c.args[2].array : nil

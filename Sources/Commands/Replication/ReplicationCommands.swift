@@ -7,12 +7,12 @@ import SwirlBytes
 enum ReplicationCommands {
     static func specs() -> [CommandSpec] {
         [
-            CommandSpec("role", arity: 1, flags: [.noscript, .loading, .stale, .fast], group: "server",
-                        summary: "Return the role of the instance in the context of replication", since: "2.8.12",
-                        categories: ["@admin", "@fast", "@dangerous"], handler: role),
-            CommandSpec("wait", arity: 3, flags: [.noscript], group: "generic",
-                        summary: "Wait for the synchronous replication of all the write commands sent in the context of the current connection",
-                        since: "3.0.0", categories: ["@slow", "@connection"], handler: wait),
+            ServerCommands.group.command("role", 1, [.noscript, .loading, .stale, .fast], syntax: "",
+                                         "Return the role of the instance in the context of replication", since: "2.8.12",
+                                         categories: ["@admin", "@fast", "@dangerous"], handler: role),
+            KeyCommands.group.command("wait", 3, [.noscript], keys: .none, syntax: "numreplicas:integer timeout:integer",
+                                      "Wait for the synchronous replication of all the write commands sent in the context of the current connection",
+                                      since: "3.0.0", categories: ["@slow", "@connection"], handler: wait),
         ]
     }
 

@@ -7,31 +7,49 @@ import SwirlBytes
 /// SetRandomCommands.swift.
 enum SetCommands {
     static func specs() -> [CommandSpec] {
+        let sets = CommandGroup("set", keys: .single)
         let read: CommandFlags = [.readonly, .fast]
-        func cmd(_ name: String, _ arity: Int, _ flags: CommandFlags, _ summary: String, since: String = "1.0.0",
-                 complexity: String = "O(1)", keys: KeyPositions = .single, _ handler: @escaping CommandHandler) -> CommandSpec {
-            CommandSpec(name, arity: arity, flags: flags, keys: keys, group: "set", summary: summary,
-                        since: since, complexity: complexity, handler: handler)
-        }
-        let all = KeyPositions.all
+        let random = SetRandomCommands.self, algebra = SetAlgebraCommands.self
         return [
-            cmd("sadd", -3, [.write, .denyOOM, .fast], "Adds one or more members to a set. Creates the key if it doesn't exist.", complexity: "O(N)", sadd),
-            cmd("srem", -3, [.write, .fast], "Removes one or more members from a set. Deletes the set if the last member was removed.", complexity: "O(N)", srem),
-            cmd("scard", 2, read, "Returns the number of members in a set.", scard),
-            cmd("sismember", 3, read, "Determines whether a member belongs to a set.", sismember),
-            cmd("smismember", -3, read, "Determines whether multiple members belong to a set.", since: "6.2.0", complexity: "O(N)", smismember),
-            cmd("smembers", 2, [.readonly], "Returns all members of a set.", complexity: "O(N)", smembers),
-            cmd("smove", 4, [.write, .fast], "Moves a member from one set to another.", keys: KeyPositions(first: 1, last: 2, step: 1), smove),
-            cmd("spop", -2, [.write, .fast], "Returns one or more random members from a set after removing them. Deletes the set if the last member was popped.", complexity: "O(N)", SetRandomCommands.spop),
-            cmd("srandmember", -2, [.readonly], "Get one or multiple random members from a set", complexity: "O(N)", SetRandomCommands.srandmember),
-            cmd("sscan", -3, [.readonly], "Iterates over members of a set.", since: "2.8.0", complexity: "O(N)", SetRandomCommands.sscan),
-            cmd("sinter", -2, [.readonly], "Returns the intersect of multiple sets.", complexity: "O(N*M)", keys: all, SetAlgebraCommands.sinter),
-            cmd("sintercard", -3, [.readonly], "Returns the number of members of the intersect of multiple sets.", since: "7.0.0", complexity: "O(N*M)", keys: .none, SetAlgebraCommands.sintercard).movingKeys(KeyPositions.countedKeys(at: 1)),
-            cmd("sinterstore", -3, [.write, .denyOOM], "Stores the intersect of multiple sets in a key.", complexity: "O(N*M)", keys: all, SetAlgebraCommands.sinterstore),
-            cmd("sunion", -2, [.readonly], "Returns the union of multiple sets.", complexity: "O(N)", keys: all, SetAlgebraCommands.sunion),
-            cmd("sunionstore", -3, [.write, .denyOOM], "Stores the union of multiple sets in a key.", complexity: "O(N)", keys: all, SetAlgebraCommands.sunionstore),
-            cmd("sdiff", -2, [.readonly], "Returns the difference of multiple sets.", complexity: "O(N)", keys: all, SetAlgebraCommands.sdiff),
-            cmd("sdiffstore", -3, [.write, .denyOOM], "Stores the difference of multiple sets in a key.", complexity: "O(N)", keys: all, SetAlgebraCommands.sdiffstore),
+            sets.command("sadd", -3, [.write, .denyOOM, .fast], syntax: "key member [member ...]",
+                         "Adds one or more members to a set. Creates the key if it doesn't exist.", complexity: "O(N)",
+                         handler: sadd),
+            sets.command("srem", -3, [.write, .fast], syntax: "key member [member ...]",
+                         "Removes one or more members from a set. Deletes the set if the last member was removed.",
+                         complexity: "O(N)", handler: srem),
+            sets.command("scard", 2, read, syntax: "key", "Returns the number of members in a set.", handler: scard),
+            sets.command("sismember", 3, read, syntax: "key member",
+                         "Determines whether a member belongs to a set.", handler: sismember),
+            sets.command("smismember", -3, read, syntax: "key member [member ...]",
+                         "Determines whether multiple members belong to a set.", since: "6.2.0", complexity: "O(N)",
+                         handler: smismember),
+            sets.command("smembers", 2, [.readonly], syntax: "key",
+                         "Returns all members of a set.", complexity: "O(N)", handler: smembers),
+            sets.command("smove", 4, [.write, .fast], keys: KeyPositions(first: 1, last: 2, step: 1),
+                         syntax: "source:key destination:key member",
+                         "Moves a member from one set to another.", handler: smove),
+            sets.command("spop", -2, [.write, .fast], syntax: "key [count:integer]@3.2.0",
+                         "Returns one or more random members from a set after removing them. Deletes the set if the last member was popped.",
+                         complexity: "O(N)", handler: random.spop),
+            sets.command("srandmember", -2, [.readonly], syntax: "key [count:integer]@2.6.0",
+                         "Get one or multiple random members from a set", complexity: "O(N)", handler: random.srandmember),
+            sets.command("sscan", -3, [.readonly], syntax: "key cursor:integer [MATCH pattern:pattern] [COUNT count:integer]",
+                         "Iterates over members of a set.", since: "2.8.0", complexity: "O(N)", handler: random.sscan),
+            sets.command("sinter", -2, [.readonly], keys: .all, syntax: "key [key ...]",
+                         "Returns the intersect of multiple sets.", complexity: "O(N*M)", handler: algebra.sinter),
+            sets.command("sintercard", -3, [.readonly], keys: .none, syntax: "numkeys:integer key [key ...] [LIMIT limit:integer]",
+                         "Returns the number of members of the intersect of multiple sets.", since: "7.0.0",
+                         complexity: "O(N*M)", handler: algebra.sintercard).movingKeys(KeyPositions.countedKeys(at: 1)),
+            sets.command("sinterstore", -3, [.write, .denyOOM], keys: .all, syntax: "destination:key key [key ...]",
+                         "Stores the intersect of multiple sets in a key.", complexity: "O(N*M)", handler: algebra.sinterstore),
+            sets.command("sunion", -2, [.readonly], keys: .all, syntax: "key [key ...]",
+                         "Returns the union of multiple sets.", complexity: "O(N)", handler: algebra.sunion),
+            sets.command("sunionstore", -3, [.write, .denyOOM], keys: .all, syntax: "destination:key key [key ...]",
+                         "Stores the union of multiple sets in a key.", complexity: "O(N)", handler: algebra.sunionstore),
+            sets.command("sdiff", -2, [.readonly], keys: .all, syntax: "key [key ...]",
+                         "Returns the difference of multiple sets.", complexity: "O(N)", handler: algebra.sdiff),
+            sets.command("sdiffstore", -3, [.write, .denyOOM], keys: .all, syntax: "destination:key key [key ...]",
+                         "Stores the difference of multiple sets in a key.", complexity: "O(N)", handler: algebra.sdiffstore),
         ]
     }
 

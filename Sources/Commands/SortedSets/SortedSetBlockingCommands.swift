@@ -8,19 +8,24 @@ import SwirlBytes
 /// for BZMPOP, `ZPOPMIN|ZPOPMAX key n`, whether served at once or later.
 extension SortedSetPopCommands {
     static func blockingSpecs() -> [CommandSpec] {
+        let zsets = SortedSetCommands.group
         let keysBeforeTimeout = KeyPositions(first: 1, last: -2, step: 1)
         let complexity = "O(log(N)) with N being the number of elements in the sorted set."
         return [
-            CommandSpec("bzpopmin", arity: -3, flags: [.write, .noscript, .blocking, .fast], keys: keysBeforeTimeout,
-                        group: "sorted-set", summary: "Remove and return the member with the lowest score from one or more sorted sets, or block until one is available",
-                        since: "5.0.0", complexity: complexity, handler: { blockingPop($0, fromMax: false) }),
-            CommandSpec("bzpopmax", arity: -3, flags: [.write, .noscript, .blocking, .fast], keys: keysBeforeTimeout,
-                        group: "sorted-set", summary: "Remove and return the member with the highest score from one or more sorted sets, or block until one is available",
-                        since: "5.0.0", complexity: complexity, handler: { blockingPop($0, fromMax: true) }),
-            CommandSpec("bzmpop", arity: -5, flags: [.write, .blocking], group: "sorted-set",
-                        summary: "Remove and return members with scores in a sorted set or block until one is available",
-                        since: "7.0.0", complexity: "O(K) + O(M*log(N)) where K is the number of provided keys, N being the number of elements in the sorted set, and M being the number of elements popped.",
-                        handler: bzmpop).movingKeys(KeyPositions.countedKeys(at: 2)),
+            zsets.command("bzpopmin", -3, [.write, .noscript, .blocking, .fast], keys: keysBeforeTimeout,
+                          syntax: "key [key ...] timeout:double",
+                          "Remove and return the member with the lowest score from one or more sorted sets, or block until one is available",
+                          since: "5.0.0", complexity: complexity) { blockingPop($0, fromMax: false) },
+            zsets.command("bzpopmax", -3, [.write, .noscript, .blocking, .fast], keys: keysBeforeTimeout,
+                          syntax: "key [key ...] timeout:double",
+                          "Remove and return the member with the highest score from one or more sorted sets, or block until one is available",
+                          since: "5.0.0", complexity: complexity) { blockingPop($0, fromMax: true) },
+            zsets.command("bzmpop", -5, [.write, .blocking], keys: .none,
+                          syntax: "timeout:double numkeys:integer key [key ...] where:<MIN | MAX> [COUNT count:integer]",
+                          "Remove and return members with scores in a sorted set or block until one is available",
+                          since: "7.0.0",
+                          complexity: "O(K) + O(M*log(N)) where K is the number of provided keys, N being the number of elements in the sorted set, and M being the number of elements popped.",
+                          handler: bzmpop).movingKeys(KeyPositions.countedKeys(at: 2)),
         ]
     }
 

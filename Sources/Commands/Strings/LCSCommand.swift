@@ -4,6 +4,15 @@ import SwirlBytes
 
 /// LCS key1 key2 [LEN] [IDX] [MINMATCHLEN len] [WITHMATCHLEN]
 enum LCSCommand {
+    static func specs() -> [CommandSpec] {
+        [
+            StringCommands.group.command("lcs", -3, [.readonly], keys: KeyPositions(first: 1, last: 2, step: 1),
+                                         syntax: "key1:key key2:key#0 [LEN] [IDX] [MINMATCHLEN len:integer] [WITHMATCHLEN]",
+                                         "Finds the longest common substring.", since: "7.0.0", complexity: "O(N*M)",
+                                         handler: lcs),
+        ]
+    }
+
     static func lcs(_ c: Client) {
         // Redis checks the types before the options.
         func bytes(_ value: RedisValue?) -> [UInt8]? {

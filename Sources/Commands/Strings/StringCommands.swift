@@ -5,33 +5,60 @@ import SwirlBytes
 /// The string group: reading and writing whole values and ranges.
 /// Counters are in StringCounterCommands.swift, LCS in LCSCommand.swift.
 enum StringCommands {
+    /// The string family's defaults, shared by StringCounterCommands and LCSCommand.
+    static let group = CommandGroup("string", keys: .single)
+
     static func specs() -> [CommandSpec] {
+        let strings = group
         let read: CommandFlags = [.readonly, .fast]
         let write: CommandFlags = [.write, .denyOOM]
-        func cmd(_ name: String, _ arity: Int, _ flags: CommandFlags, _ keys: KeyPositions, _ summary: String,
-                 since: String = "1.0.0", complexity: String = "O(1)", _ handler: @escaping CommandHandler) -> CommandSpec {
-            CommandSpec(name, arity: arity, flags: flags, keys: keys, group: "string", summary: summary,
-                        since: since, complexity: complexity, handler: handler)
-        }
         return [
-            cmd("get", 2, read, .single, "Returns the string value of a key.", get),
-            cmd("set", -3, write, .single, "Sets the string value of a key, ignoring its type.", set),
-            cmd("setnx", 3, write.union(.fast), .single, "Set the string value of a key only when the key doesn't exist.", setnx),
-            cmd("setex", 4, write, .single, "Sets the string value and expiration time of a key.", since: "2.0.0", setex),
-            cmd("psetex", 4, write, .single, "Sets both string value and expiration time in milliseconds of a key.", since: "2.6.0", psetex),
-            cmd("getset", 3, write.union(.fast), .single, "Returns the previous string value of a key after setting it to a new value.", getset),
-            cmd("getdel", 2, [.write, .fast], .single, "Returns the string value of a key after deleting the key.", since: "6.2.0", getdel),
-            cmd("getex", -2, [.write, .fast], .single, "Returns the string value of a key after setting its expiration time.", since: "6.2.0", getex),
-            cmd("mget", -2, read, .all, "Atomically returns the string values of one or more keys.", complexity: "O(N)", mget),
-            cmd("mset", -3, write, .pairs, "Atomically creates or modifies the string values of one or more keys.", since: "1.0.1", complexity: "O(N)", mset),
-            cmd("msetnx", -3, write, .pairs, "Atomically modifies the string values of one or more keys only when all keys don't exist.", since: "1.0.1", complexity: "O(N)", msetnx),
-            cmd("append", 3, write.union(.fast), .single, "Appends a string to the value of a key. Creates the key if it doesn't exist.", since: "2.0.0", append),
-            cmd("strlen", 2, read, .single, "Returns the length of a string value.", since: "2.2.0", strlen),
-            cmd("getrange", 4, [.readonly], .single, "Returns a substring of the string stored at a key.", since: "2.4.0", complexity: "O(N)", getrange),
-            cmd("substr", 4, [.readonly], .single, "Returns a substring from a string value.", complexity: "O(N)", getrange),
-            cmd("setrange", 4, write, .single, "Overwrites a part of a string value with another by an offset. Creates the key if it doesn't exist.", since: "2.2.0", setrange),
-        ] + StringCounterCommands.specs() + [
-            cmd("lcs", -3, [.readonly], KeyPositions(first: 1, last: 2, step: 1), "Finds the longest common substring.", since: "7.0.0", complexity: "O(N*M)", LCSCommand.lcs),
+            strings.command("get", 2, read, syntax: "key", "Returns the string value of a key.", handler: get),
+            strings.command("set", -3, write,
+                            syntax: "key value condition:[NX | XX]@2.6.12 [GET]@6.2.0 expiration:[EX seconds:integer@2.6.12"
+                                + " | PX milliseconds:integer@2.6.12 | EXAT unix-time-seconds:unix-time@6.2.0"
+                                + " | PXAT unix-time-milliseconds:unix-time@6.2.0 | KEEPTTL@6.0.0]",
+                            "Sets the string value of a key, ignoring its type.", handler: set),
+            strings.command("setnx", 3, write.union(.fast), syntax: "key value",
+                            "Set the string value of a key only when the key doesn't exist.", handler: setnx),
+            strings.command("setex", 4, write, syntax: "key seconds:integer value",
+                            "Sets the string value and expiration time of a key.", since: "2.0.0", handler: setex),
+            strings.command("psetex", 4, write, syntax: "key milliseconds:integer value",
+                            "Sets both string value and expiration time in milliseconds of a key.", since: "2.6.0",
+                            handler: psetex),
+            strings.command("getset", 3, write.union(.fast), syntax: "key value",
+                            "Returns the previous string value of a key after setting it to a new value.",
+                            docNotes: .deprecated(since: "6.2.0", replacedBy: "`SET` with the `!GET` argument"),
+                            handler: getset),
+            strings.command("getdel", 2, [.write, .fast], syntax: "key",
+                            "Returns the string value of a key after deleting the key.", since: "6.2.0", handler: getdel),
+            strings.command("getex", -2, [.write, .fast],
+                            syntax: "key expiration:[EX seconds:integer | PX milliseconds:integer | EXAT unix-time-seconds:unix-time"
+                                + " | PXAT unix-time-milliseconds:unix-time | PERSIST]",
+                            "Returns the string value of a key after setting its expiration time.", since: "6.2.0",
+                            handler: getex),
+            strings.command("mget", -2, read, keys: .all, syntax: "key [key ...]",
+                            "Atomically returns the string values of one or more keys.", complexity: "O(N)", handler: mget),
+            strings.command("mset", -3, write, keys: .pairs, syntax: "key value [key value ...]",
+                            "Atomically creates or modifies the string values of one or more keys.", since: "1.0.1",
+                            complexity: "O(N)", handler: mset),
+            strings.command("msetnx", -3, write, keys: .pairs, syntax: "key value [key value ...]",
+                            "Atomically modifies the string values of one or more keys only when all keys don't exist.",
+                            since: "1.0.1", complexity: "O(N)", handler: msetnx),
+            strings.command("append", 3, write.union(.fast), syntax: "key value",
+                            "Appends a string to the value of a key. Creates the key if it doesn't exist.", since: "2.0.0",
+                            handler: append),
+            strings.command("strlen", 2, read, syntax: "key",
+                            "Returns the length of a string value.", since: "2.2.0", handler: strlen),
+            strings.command("getrange", 4, [.readonly], syntax: "key start:integer end:integer",
+                            "Returns a substring of the string stored at a key.", since: "2.4.0", complexity: "O(N)",
+                            handler: getrange),
+            strings.command("substr", 4, [.readonly], syntax: "key start:integer end:integer",
+                            "Returns a substring from a string value.", complexity: "O(N)",
+                            docNotes: .deprecated(since: "2.0.0", replacedBy: "`GETRANGE`"), handler: getrange),
+            strings.command("setrange", 4, write, syntax: "key offset:integer value",
+                            "Overwrites a part of a string value with another by an offset. Creates the key if it doesn't exist.",
+                            since: "2.2.0", handler: setrange),
         ]
     }
 

@@ -5,18 +5,26 @@ import SwirlBytes
 /// INCR, DECR, INCRBY, DECRBY, INCRBYFLOAT: numbers stored as decimal strings.
 enum StringCounterCommands {
     static func specs() -> [CommandSpec] {
+        let strings = StringCommands.group
         let flags: CommandFlags = [.write, .denyOOM, .fast]
-        func cmd(_ name: String, _ arity: Int, _ summary: String, since: String = "1.0.0",
-                 _ handler: @escaping CommandHandler) -> CommandSpec {
-            CommandSpec(name, arity: arity, flags: flags, keys: .single, group: "string", summary: summary,
-                        since: since, handler: handler)
-        }
         return [
-            cmd("incr", 2, "Increments the integer value of a key by one. Uses 0 as initial value if the key doesn't exist.") { incrementBy($0, 1) },
-            cmd("decr", 2, "Decrements the integer value of a key by one. Uses 0 as initial value if the key doesn't exist.") { incrementBy($0, -1) },
-            cmd("incrby", 3, "Increments the integer value of a key by a number. Uses 0 as initial value if the key doesn't exist.", incrby),
-            cmd("decrby", 3, "Decrements a number from the integer value of a key. Uses 0 as initial value if the key doesn't exist.", decrby),
-            cmd("incrbyfloat", 3, "Increment the floating point value of a key by a number. Uses 0 as initial value if the key doesn't exist.", since: "2.6.0", incrbyfloat),
+            strings.command("incr", 2, flags, syntax: "key",
+                            "Increments the integer value of a key by one. Uses 0 as initial value if the key doesn't exist.") {
+                incrementBy($0, 1)
+            },
+            strings.command("decr", 2, flags, syntax: "key",
+                            "Decrements the integer value of a key by one. Uses 0 as initial value if the key doesn't exist.") {
+                incrementBy($0, -1)
+            },
+            strings.command("incrby", 3, flags, syntax: "key increment:integer",
+                            "Increments the integer value of a key by a number. Uses 0 as initial value if the key doesn't exist.",
+                            handler: incrby),
+            strings.command("decrby", 3, flags, syntax: "key decrement:integer",
+                            "Decrements a number from the integer value of a key. Uses 0 as initial value if the key doesn't exist.",
+                            handler: decrby),
+            strings.command("incrbyfloat", 3, flags, syntax: "key increment:double",
+                            "Increment the floating point value of a key by a number. Uses 0 as initial value if the key doesn't exist.",
+                            since: "2.6.0", handler: incrbyfloat),
         ]
     }
 

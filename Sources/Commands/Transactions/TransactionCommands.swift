@@ -9,21 +9,20 @@ import RESP
 /// keyspace (Keyspace/WatchedKeys.swift), which every write signals.
 enum TransactionCommands {
     static func specs() -> [CommandSpec] {
+        let transactions = CommandGroup("transactions")
         let flags: CommandFlags = [.noscript, .loading, .stale, .fast, .allowBusy]
-        func cmd(_ name: String, _ arity: Int, _ flags: CommandFlags, keys: KeyPositions = .none, _ summary: String,
-                 since: String, complexity: String = "O(1)", _ handler: @escaping CommandHandler) -> CommandSpec {
-            CommandSpec(name, arity: arity, flags: flags, keys: keys, group: "transactions", summary: summary,
-                        since: since, complexity: complexity, handler: handler)
-        }
         return [
-            cmd("multi", 1, flags, "Starts a transaction.", since: "1.2.0", multi),
-            cmd("exec", 1, [.noscript, .loading, .stale, .skipSlowlog], "Executes all commands in a transaction.",
-                since: "1.2.0", complexity: "Depends on commands in the transaction", exec),
-            cmd("discard", 1, flags, "Discards a transaction.", since: "2.0.0",
-                complexity: "O(N), when N is the number of queued commands", discard),
-            cmd("watch", -2, flags, keys: .all, "Monitors changes to keys to determine the execution of a transaction.",
-                since: "2.2.0", complexity: "O(1) for every key.", watch),
-            cmd("unwatch", 1, flags, "Forgets about watched keys of a transaction.", since: "2.2.0", unwatch),
+            transactions.command("multi", 1, flags, syntax: "", "Starts a transaction.", since: "1.2.0", handler: multi),
+            transactions.command("exec", 1, [.noscript, .loading, .stale, .skipSlowlog], syntax: "",
+                                 "Executes all commands in a transaction.", since: "1.2.0",
+                                 complexity: "Depends on commands in the transaction", handler: exec),
+            transactions.command("discard", 1, flags, syntax: "", "Discards a transaction.", since: "2.0.0",
+                                 complexity: "O(N), when N is the number of queued commands", handler: discard),
+            transactions.command("watch", -2, flags, keys: .all, syntax: "key [key ...]",
+                                 "Monitors changes to keys to determine the execution of a transaction.", since: "2.2.0",
+                                 complexity: "O(1) for every key.", handler: watch),
+            transactions.command("unwatch", 1, flags, syntax: "",
+                                 "Forgets about watched keys of a transaction.", since: "2.2.0", handler: unwatch),
         ]
     }
 

@@ -62,10 +62,10 @@ extension Engine {
     /// while queueing dooms the transaction, and a refused EXEC (e.g. EXEC
     /// with arguments, in or out of MULTI) discards it and answers EXECABORT
     /// with the reason, as Redis's execCommandAbort does.
-    func transactionRejection(_ client: Client, _ message: String, command: CommandSpec?) -> String {
+    func transactionRejection(_ client: Client, _ message: ErrorText, command: CommandSpec?) -> ErrorText {
         if command?.name == "exec" {
             client.discardTransaction()
-            let reason = message.hasPrefix("ERR ") ? message.dropFirst(4) : Substring(message)
+            let reason = message.hasPrefix("ERR ") ? message.dropFirst(4) : message
             return "EXECABORT Transaction discarded because of: \(reason)"
         }
         client.transaction?.failed = true
