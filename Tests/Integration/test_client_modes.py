@@ -92,3 +92,77 @@ def test_pause_matches_redis(debug_pair):
     assert pause_scenario(swirl) == expected
     assert expected[1:3] == [b"$-1\r\n", b":1\r\n"]
     assert expected[5] == b"+OK\r\n$1\r\nv\r\n"
+
+
+def read_until(client, ending):
+    """Every reply up to and including one that ends the stream with `ending`."""
+    stream = b""
+    while not stream.endswith(ending):
+        stream += client.read_reply()
+    return stream
+
+
+
+def silenced_subscriber(server):
+    """CLIENT REPLY OFF silences a client's replies, not what is pushed to it:
+    subscribe confirmations and messages still arrive (Redis 7.0's CLIENT_PUSHING)."""
+    sub, pub = server.client(), server.client()
+    sub.send_raw(encode_command("CLIENT", "REPLY", "OFF") + encode_command("SUBSCRIBE", "ch1")
+                 + encode_command("PSUBSCRIBE", "c*"))
+    out = [sub.read_reply() for _ in range(2)]
+    out.append(pub.call_raw("PUBLISH", "ch1", "hello"))
+    out += [sub.read_reply(), sub.read_reply()]
+    sub.send_raw(encode_command("UNSUBSCRIBE") + encode_command("PUNSUBSCRIBE") + encode_command("PING")
+                 + encode_command("CLIENT", "REPLY", "ON") + encode_command("PING"))
+    out.append(read_until(sub, b"+PONG\r\n"))
+    return out
+
+
+def silenced_resp3_client(server):
+    """A RESP3 client's own pushes (its messages, keyspace events, tracking
+    invalidations, DEBUG PROTOCOL push) survive REPLY OFF and SKIP; its replies do not."""
+    c, admin = server.client(), server.client()
+    admin.call("CONFIG", "SET", "notify-keyspace-events", "KA")
+    c.call_raw("HELLO", "3")
+    commands = [("CLIENT", "REPLY", "OFF"), ("SUBSCRIBE", "ch"), ("PSUBSCRIBE", "__keyspace@0__:*"),
+                ("PUBLISH", "ch", "to myself"), ("SET", "k", "v"), ("CLIENT", "TRACKING", "ON"), ("GET", "k"),
+                ("SET", "k", "v2"), ("DEBUG", "PROTOCOL", "push"), ("CLIENT", "REPLY", "ON"),
+                ("UNSUBSCRIBE", "ch"), ("CLIENT", "REPLY", "SKIP"), ("PUNSUBSCRIBE",), ("PING",), ("PING",)]
+    c.send_raw(b"".join(encode_command(*command) for command in commands))
+    stream = read_until(c, b"+PONG\r\n")
+    admin.call("CONFIG", "SET", "notify-keyspace-events", "")
+    return stream
+
+
+def reset_scenario(server):
+    """RESET: the password must be given again, REPLY OFF ends (RESET's own
+    reply arrives), a SKIP already in force still swallows it, MONITOR ends."""
+    c, other = server.client(), server.client()
+    other.call("AUTH", "pw")
+    out = [c.call_raw("AUTH", "pw"), c.call_raw("SET", "k", "v"), c.call_raw("RESET"), c.call_raw("GET", "k")]
+    c.call("AUTH", "pw")
+    commands = [("CLIENT", "REPLY", "OFF"), ("RESET",), ("AUTH", "pw"), ("CLIENT", "REPLY", "SKIP"), ("RESET",),
+                ("AUTH", "pw"), ("MONITOR",), ("RESET",), ("AUTH", "pw"), ("PING",)]
+    c.send_raw(b"".join(encode_command(*command) for command in commands))
+    out.append(read_until(c, b"+PONG\r\n"))
+    out.append([f for f in other.call("CLIENT", "LIST").split() if f.startswith(b"flags=")])
+    return out
+
+
+def test_silenced_clients_still_get_pushes_as_in_redis(servers, swirl_bin, redis_bin):
+    options = ("--save", "", "--appendonly", "no", "--enable-debug-command", "yes")
+    reference, swirl = servers.start(redis_bin, *options), servers.start(swirl_bin, *options)
+    expected = silenced_subscriber(reference)
+    assert silenced_subscriber(swirl) == expected
+    assert expected[2] == b":2\r\n"
+    expected = silenced_resp3_client(reference)
+    assert silenced_resp3_client(swirl) == expected
+    assert b"server-cpu-usage" in expected and b"invalidate" in expected
+
+
+def test_reset_matches_redis(servers, swirl_bin, redis_bin):
+    options = ("--save", "", "--appendonly", "no", "--requirepass", "pw")
+    reference = servers.start(redis_bin, *options)
+    expected = reset_scenario(reference)
+    assert reset_scenario(servers.start(swirl_bin, *options)) == expected
+    assert expected[3].startswith(b"-NOAUTH")
