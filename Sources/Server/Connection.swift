@@ -38,7 +38,13 @@ final class Connection: ReceivedFrames {
     func processInput() {
         server.engine.beginInput(from: self)
         defer { server.engine.endInput() }
-        while !client.closeAfterReply && !client.isBlocked {
+        // While the batch runs, CLIENT LIST shows all of it as the query buffer,
+        // as Redis's does (it trims its query buffer only after the batch).
+        client.queryBufferLength = decoder.bufferedCount
+        client.queryBufferFree = decoder.freeCapacity
+        // A client closed for its output limit runs nothing more (Redis stops its
+        // batch too); one backed up waits until its replies drain.
+        while !client.closeAfterReply && !client.isBlocked && !client.closeASAP && !outputBackedUp {
             let complete: Bool
             // Until AUTH succeeds, a client needing a password is held to Redis's small frames.
             decoder.unauthenticated = server.engine.passwordRequired && !client.authenticated
@@ -57,7 +63,17 @@ final class Connection: ReceivedFrames {
         }
         client.args.removeAll(keepingCapacity: true)
         client.queryBufferLength = decoder.bufferedCount
-        if client.closeAfterReply { stopReading() }
+        client.queryBufferFree = decoder.freeCapacity
+        if client.closeAfterReply || outputBackedUp { stopReading() }
+    }
+
+    /// Read back-pressure, for a client whose class has no output limit (Redis
+    /// would let its buffer grow without bound): while more than 64 MB wait
+    /// for it, its commands wait and it is not read. A class with a limit gets
+    /// Redis's behaviour instead: the limit closes the client.
+    var outputBackedUp: Bool {
+        client.reply.count + client.pendingOutputLength > Server.outputBackpressureBytes
+            && server.engine.outputLimit(of: client).isUnlimited
     }
 
     func copyFrames(_ frames: Range<Int>, into buffer: inout [UInt8]) {
@@ -80,6 +96,10 @@ final class Connection: ReceivedFrames {
     /// Sends the pending reply bytes: as much as the socket takes now, the
     /// rest through `uv_write` with a copy that lives until its callback.
     func flush() {
+        guard !client.closeASAP else {
+            close()  // past its output limit: what it had pending is never sent
+            return
+        }
         guard !writeInFlight, !closing else { return }
         if client.reply.isEmpty {
             if client.closeAfterReply { close() }
@@ -115,8 +135,7 @@ final class Connection: ReceivedFrames {
             writeInFlight = true
             bytesInFlight = rest
             client.pendingOutputLength = rest
-            // A client that does not read its replies stops being read, so it cannot grow our memory.
-            if rest > Server.outputBackpressureBytes { stopReading() }
+            if outputBackedUp { stopReading() }
         }
         resetReplyBuffer()
         if !writeInFlight && client.closeAfterReply { close() }
@@ -144,14 +163,22 @@ final class Connection: ReceivedFrames {
             // or not yet written after a failed write) leaves from flushWaitingReplies.
             if server.holdsReplies(of: client) { server.scheduleFlush(self) } else { flush() }
         }
-        if !client.closeAfterReply { resumeReading() }
+        guard !client.closeAfterReply, !client.closeASAP, !outputBackedUp else { return }
+        resumeReading()
+        // Commands that waited while it was backed up run now.
+        if decoder.bufferedCount > 0 && !client.isBlocked {
+            processInput()
+            server.scheduleFlush(self)
+        }
     }
 
     func close() {
         guard !closing else { return }
         closing = true
-        // Out of the blocking queues at once: a push before the close callback must not serve a dead client.
-        server.engine.blocking.remove(client)
+        // Gone from the engine at once (CLIENT LIST, the blocking queues, its
+        // subscriptions), as Redis frees a client: not only when libuv's close
+        // callback runs, after the next commands of other clients.
+        server.engine.disconnect(client)
         let handlePointer = UnsafeMutableRawPointer(handle).assumingMemoryBound(to: uv_handle_t.self)
         if uv_is_closing(handlePointer) == 0 { uv_close(handlePointer, onConnectionClosed) }
     }

@@ -62,7 +62,7 @@ public enum Launcher {
         if config.appendOnly {
             guard AOFSetup.open(server: server) else { return 1 }
         }
-        guard server.listen(addresses: config.bind, port: config.port) else {
+        guard server.listen(addresses: config.bind, port: config.port), !server.listeners.isEmpty else {
             logger.warning("Failed listening on port \(config.port) (tcp), aborting.")
             return 1
         }

@@ -56,66 +56,26 @@ public final class Server {
         engine.hooks.aofInfo = { [unowned self] in self.rewriteInfoFields + (self.aof?.infoFields ?? []) }
         engine.hooks.rewriteAOF = { [unowned self] in self.scheduleRewrite() }
         engine.hooks.closeClient = { [unowned self] id in self.connections[id]?.close() }
+        engine.hooks.queuedOutputBytes = { [unowned self] id in
+            self.connections[id].map { uv_stream_get_write_queue_size($0.stream) } ?? 0
+        }
         engine.hooks.logVerbose = { [unowned self] message in self.logger.verbose(message) }
         engine.hooks.logWarning = { [unowned self] message in self.logger.warning(message) }
         engine.hooks.keyspaceSnapshot = { [unowned self] in AOFRewriter.snapshot(self.engine.keyspace) }
         if !MemoryStats.installAllocatorHooks(engine) {
             logger.warning("WARNING: malloc is not counted (Sources/CAllocCounter): used_memory is the resident set size, read from /proc at every command while maxmemory is set.")
         }
-        engine.onConfigChange = { [unowned self] names in
-            if names.contains("appendfsync") { self.aof?.policy = AOFWriter.policy(named: engine.config.appendFsync) }
-            if names.contains("loglevel") { self.logger.level = Logger.Level(name: engine.config.logLevel) }
-            if names.contains("hz") { self.startCron() }
-            if names.contains("appendonly") { self.appendOnlyChanged() }
-        }
-    }
-
-    // MARK: - Listening
-
-    /// Binds every address of `bind` on `port`; a `-` prefix marks an address whose failure is fine.
-    func listen(addresses: [String], port: Int) -> Bool {
-        var listening = 0
-        for entry in addresses {
-            let optional = entry.hasPrefix("-")
-            var address = optional ? String(entry.dropFirst()) : entry
-            if address == "*" { address = "0.0.0.0" }
-            if address == "::*" { address = "::" }
-            if let failure = listen(address: address, port: port) {
-                if optional { continue }
-                logger.warning("Warning: Could not create server TCP listening socket \(address):\(port): \(failure)")
-                return false
+        engine.applyParameter = { [unowned self] name in
+            switch name {
+            case "appendfsync": self.aof?.policy = AOFWriter.policy(named: engine.config.appendFsync)
+            case "loglevel": self.logger.level = Logger.Level(name: engine.config.logLevel)
+            case "hz": self.startCron()
+            case "appendonly": self.appendOnlyChanged()
+            case "port", "bind": return self.changeListeners(name)
+            default: break
             }
-            listening += 1
+            return nil
         }
-        boundPort = port
-        return listening > 0
-    }
-
-    private func listen(address: String, port: Int) -> String? {
-        var storage = sockaddr_storage()
-        let isIPv6 = address.contains(":")
-        let parsed = withUnsafeMutablePointer(to: &storage) { pointer -> Int32 in
-            isIPv6
-                ? uv_ip6_addr(address, Int32(port), UnsafeMutableRawPointer(pointer).assumingMemoryBound(to: sockaddr_in6.self))
-                : uv_ip4_addr(address, Int32(port), UnsafeMutableRawPointer(pointer).assumingMemoryBound(to: sockaddr_in.self))
-        }
-        guard parsed == 0 else { return "invalid address" }
-        let handle = UnsafeMutablePointer<uv_tcp_t>.allocate(capacity: 1)
-        uv_tcp_init(loop, handle)
-        handle.pointee.data = nil
-        let flags: UInt32 = isIPv6 ? UInt32(UV_TCP_IPV6ONLY.rawValue) : 0
-        var status = withUnsafePointer(to: &storage) {
-            uv_tcp_bind(handle, UnsafeRawPointer($0).assumingMemoryBound(to: sockaddr.self), flags)
-        }
-        if status == 0 {
-            status = uv_listen(UnsafeMutableRawPointer(handle).assumingMemoryBound(to: uv_stream_t.self), 511, onNewConnection)
-        }
-        guard status == 0 else {
-            uv_close(UnsafeMutableRawPointer(handle).assumingMemoryBound(to: uv_handle_t.self), onHandleClosed)
-            return String(cString: uv_strerror(status))
-        }
-        listeners.append(handle)
-        return nil
     }
 
     // MARK: - Connections
@@ -148,30 +108,6 @@ public final class Server {
         uv_read_start(stream, onAllocate, onRead)
     }
 
-    /// `ip:port` of either end of a TCP handle.
-    static func address(of handle: UnsafeMutablePointer<uv_tcp_t>, peer: Bool) -> String {
-        var storage = sockaddr_storage()
-        var length = Int32(MemoryLayout<sockaddr_storage>.size)
-        let status = withUnsafeMutablePointer(to: &storage) { pointer -> Int32 in
-            let address = UnsafeMutableRawPointer(pointer).assumingMemoryBound(to: sockaddr.self)
-            return peer ? uv_tcp_getpeername(handle, address, &length) : uv_tcp_getsockname(handle, address, &length)
-        }
-        guard status == 0 else { return "" }
-        var text = [CChar](repeating: 0, count: 64)
-        let family = storage.ss_family
-        return withUnsafePointer(to: &storage) { pointer -> String in
-            let raw = UnsafeRawPointer(pointer)
-            if family == sa_family_t(AF_INET6) {
-                let address = raw.assumingMemoryBound(to: sockaddr_in6.self)
-                uv_ip6_name(address, &text, text.count)
-                return "\(String(cBuffer: text)):\(UInt16(bigEndian: address.pointee.sin6_port))"
-            }
-            let address = raw.assumingMemoryBound(to: sockaddr_in.self)
-            uv_ip4_name(address, &text, text.count)
-            return "\(String(cBuffer: text)):\(UInt16(bigEndian: address.pointee.sin_port))"
-        }
-    }
-
     func received(_ bytes: UnsafeRawBufferPointer, on conn: Connection) {
         engine.stats.netInputBytes += bytes.count
         engine.stats.readsProcessed += 1
@@ -192,8 +128,8 @@ public final class Server {
         }
     }
 
+    /// The close callback: libuv is done with the handle (the engine forgot the client in `close`).
     func forget(_ conn: Connection) {
-        engine.disconnect(conn.client)
         connections[conn.client.id] = nil
     }
 
@@ -203,6 +139,7 @@ public final class Server {
     /// until their commands are on disk).
     func beforeSleep() {
         engine.expireBlockedClients()
+        closeClientsOverLimits()
         resumeUnblockedClients()
         runScheduledMaintenance()
         engine.beforeSleep()
@@ -256,9 +193,8 @@ public final class Server {
         engine.expireBlockedClients()
     }
 
-    /// Schedules a flush for every client PUBLISH gave messages to, and closes
-    /// the subscribers that went past their output limit (Redis's
-    /// client-output-buffer-limit), dropping what they had pending.
+    /// Schedules a flush for every client PUBLISH (or another client's command)
+    /// gave output to; one past its output limit is closed by its flush.
     func flushPublishedMessages() {
         for client in engine.takeClientsWithOutput() {
             guard let conn = connections[client.id], !conn.closing else { continue }
@@ -266,12 +202,23 @@ public final class Server {
         }
         for client in engine.pubsub.takeReceivers() {
             guard let conn = connections[client.id], !conn.closing else { continue }
-            if client.closeASAP {
-                logger.warning("Client id=\(client.id) addr=\(client.address) closed for overcoming of output buffer limits.")
-                conn.close()
-            } else {
-                scheduleFlush(conn)
-            }
+            scheduleFlush(conn)
+        }
+        closeClientsOverLimits()
+    }
+
+    /// Closes the clients the engine found past their output limit (Redis's
+    /// freeClientsInAsyncFreeQueue), without sending what they had pending.
+    func closeClientsOverLimits() {
+        for client in engine.takeClientsToClose() { connections[client.id]?.close() }
+    }
+
+    /// Redis's clientsCron check: a client whose output stayed past its soft
+    /// limit gets no new output to notice it by, so once a second every client
+    /// with unsent output is checked, and closed at once if it is over.
+    func checkOutputLimits() {
+        for conn in connections.values where !conn.closing && conn.client.reply.count + conn.client.pendingOutputLength > 0 {
+            if engine.enforceOutputLimit(conn.client, closing: true) { conn.close() }
         }
     }
 
@@ -327,6 +274,7 @@ public final class Server {
         rewriteIfGrown()
         let ticksPerSecond = engine.config.hz
         if cronTicks % ticksPerSecond == 0 {
+            checkOutputLimits()
             aof?.everySecond()
             engine.peakMemory = max(engine.peakMemory, engine.hooks.usedMemory())
         }
@@ -366,10 +314,7 @@ public final class Server {
     private func finishShutdown() {
         killRewriteChild()
         for conn in connections.values { conn.stopReading() }
-        for listener in listeners {
-            let handle = UnsafeMutableRawPointer(listener).assumingMemoryBound(to: uv_handle_t.self)
-            if uv_is_closing(handle) == 0 { uv_close(handle, onHandleClosed) }
-        }
+        closeListeners()
         while let aof, !aof.isIdle, aof.writeInFlight || aof.syncInFlight {
             uv_run(loop, UV_RUN_ONCE)
         }

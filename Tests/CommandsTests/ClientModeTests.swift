@@ -17,6 +17,23 @@ final class ClientModeTests: BlockingTestCase {
         XCTAssertEqual(on(a, "CLIENT", "REPLY", "MAYBE"), syntaxError)
     }
 
+    func testSilencedRepliesKeepPushes() {
+        // Redis 7.0 sends pub/sub frames whatever the reply mode (CLIENT_PUSHING).
+        XCTAssertEqual(on(a, "CLIENT", "REPLY", "OFF"), "")
+        XCTAssertEqual(on(a, "SUBSCRIBE", "ch"), "*3\r\n" + bulk("subscribe") + bulk("ch") + int(1))
+        XCTAssertEqual(on(b, "PUBLISH", "ch", "hi"), int(1))
+        XCTAssertEqual(output(of: a), "*3\r\n" + bulk("message") + bulk("ch") + bulk("hi"))
+        XCTAssertEqual(on(a, "UNSUBSCRIBE"), "*3\r\n" + bulk("unsubscribe") + bulk("ch") + int(0))
+        XCTAssertEqual(on(a, "PING"), "")
+        XCTAssertEqual(on(a, "HELLO", "3"), "")
+        XCTAssertEqual(on(a, "CLIENT", "REPLY", "ON"), ok)
+        XCTAssertEqual(on(a, "SUBSCRIBE", "ch"), ">3\r\n" + bulk("subscribe") + bulk("ch") + int(1))
+        XCTAssertEqual(on(a, "CLIENT", "REPLY", "SKIP"), "")
+        // Its own message is a push, PUBLISH's count is the skipped reply.
+        XCTAssertEqual(on(a, "PUBLISH", "ch", "self"), ">3\r\n" + bulk("message") + bulk("ch") + bulk("self"))
+        XCTAssertEqual(on(a, "PUBLISH", "ch", "again"), ">3\r\n" + bulk("message") + bulk("ch") + bulk("again") + int(1))
+    }
+
     func testNoEvictShowsInClientList() {
         XCTAssertEqual(on(a, "CLIENT", "NO-EVICT", "ON"), ok)
         XCTAssertTrue(on(a, "CLIENT", "INFO").contains(" flags=e "))

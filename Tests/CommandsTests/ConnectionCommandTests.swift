@@ -95,6 +95,24 @@ final class ConnectionCommandTests: CommandTestCase {
         XCTAssertEqual(run("GET", "nope"), null)
     }
 
+    func testResetForgetsAuthenticationMonitorAndReplyOff() {
+        XCTAssertEqual(run("CONFIG", "SET", "requirepass", "pw"), ok)
+        XCTAssertEqual(run("AUTH", "pw"), ok)
+        XCTAssertEqual(run("RESET"), "+RESET\r\n")
+        XCTAssertEqual(run("GET", "k"), error("NOAUTH Authentication required."))
+        XCTAssertEqual(run("AUTH", "pw"), ok)
+        XCTAssertEqual(run("CLIENT", "REPLY", "OFF"), "")
+        XCTAssertEqual(run("RESET"), "+RESET\r\n", "RESET ends REPLY OFF before it answers")
+        run("AUTH", "pw")
+        XCTAssertEqual(run("CLIENT", "REPLY", "SKIP"), "")
+        XCTAssertEqual(run("RESET"), "", "a SKIP already in force swallows RESET's reply, as in Redis")
+        run("AUTH", "pw")
+        XCTAssertEqual(run("MONITOR"), ok)
+        XCTAssertEqual(run("RESET"), "+RESET\r\n")
+        XCTAssertFalse(client.isMonitor)
+        XCTAssertTrue(engine.monitors.isEmpty)
+    }
+
     func testQuitRepliesOKAndAsksToClose() {
         XCTAssertFalse(client.closeAfterReply)
         XCTAssertEqual(run("QUIT"), ok)

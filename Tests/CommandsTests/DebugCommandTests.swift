@@ -172,7 +172,7 @@ final class DebugInspectionTests: CommandTestCase {
     private func digest(_ commands: [[String]], config: [(String, String)] = []) -> String {
         let other = Engine(config: Self.testConfig())
         for (name, value) in config { other.config.set(name, value) }
-        other.configChanged(config.map(\.0))
+        other.applyConfig(config.map(\.0))
         let c = other.makeClient()
         for command in commands {
             c.args = command.map { Bytes($0) }

@@ -72,25 +72,32 @@ final class PubSubIntrospectionTests: CommandTestCase {
     // MARK: - Output limit
 
     func testSubscriberPastTheHardLimitIsMarkedAndGetsNothingMore() {
+        var warnings: [String] = []
+        engine.hooks.logWarning = { warnings.append($0) }
         XCTAssertEqual(run("CONFIG", "SET", "client-output-buffer-limit", "pubsub 1kb 0 0"), ok)
         _ = on(subscriber, "SUBSCRIBE", "c")
         _ = engine.pubsub.takeReceivers()
-        let message = String(repeating: "x", count: 600)
+        let message = String(repeating: "x", count: 10_000)
         XCTAssertEqual(run("PUBLISH", "c", message), int(1))
-        XCTAssertFalse(subscriber.closeASAP)
+        XCTAssertFalse(subscriber.closeASAP, "the first 16 KB are not counted, as Redis's own reply buffer")
         XCTAssertEqual(run("PUBLISH", "c", message), int(1), "counted until the Server has closed it, as in Redis")
         XCTAssertTrue(subscriber.closeASAP)
         XCTAssertTrue(subscriber.reply.isEmpty, "its pending output is dropped")
         run("PUBLISH", "c", message)
         XCTAssertTrue(subscriber.reply.isEmpty)
-        XCTAssertEqual(engine.pubsub.takeReceivers().map(\.id), [subscriber.id], "the Server learns it must close it")
+        XCTAssertEqual(engine.takeClientsToClose().map(\.id), [subscriber.id], "the Server learns it must close it")
+        XCTAssertEqual(warnings.count, 1)
+        XCTAssertTrue(warnings[0].hasPrefix("Client id=\(subscriber.id) addr="), warnings[0])
+        XCTAssertTrue(warnings[0].contains(" flags=P ") && warnings[0].contains(" omem=3"), warnings[0])
+        XCTAssertTrue(warnings[0].hasSuffix(" scheduled to be closed ASAP for overcoming of output buffer limits."))
     }
 
     func testBytesHandedToTheSocketCountTowardsTheLimit() {
         run("CONFIG", "SET", "client-output-buffer-limit", "pubsub 1000 0 0")
         _ = on(subscriber, "SUBSCRIBE", "c")
         subscriber.reply.bytes.removeAll()
-        subscriber.pendingOutputLength = 990  // what the Server reports still in flight
+        subscriber.pendingOutputLength = 20_000  // handed to the socket
+        engine.hooks.queuedOutputBytes = { _ in 18_000 }  // what is still in its write queue
         run("PUBLISH", "c", "m")
         XCTAssertTrue(subscriber.closeASAP)
     }
@@ -113,7 +120,9 @@ final class PubSubIntrospectionTests: CommandTestCase {
         let name = "client-output-buffer-limit"
         XCTAssertEqual(run("CONFIG", "GET", name),
                        "*2\r\n" + bulk(name) + bulk("normal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60"))
-        XCTAssertEqual(engine.pubsub.outputLimit, OutputBufferLimit(hard: 33_554_432, soft: 8_388_608, softSeconds: 60))
+        XCTAssertEqual(engine.outputLimit(of: subscriber), OutputBufferLimit(hard: 0, soft: 0, softSeconds: 0), "normal")
+        _ = on(subscriber, "SUBSCRIBE", "c")
+        XCTAssertEqual(engine.outputLimit(of: subscriber), OutputBufferLimit(hard: 33_554_432, soft: 8_388_608, softSeconds: 60))
         XCTAssertEqual(run("CONFIG", "SET", name, "replica 1k 2kb 3 NORMAL 1 2 3"), ok)
         XCTAssertEqual(run("CONFIG", "SET", name, ""), ok, "nothing named, nothing changed")
         XCTAssertEqual(run("CONFIG", "GET", name),
@@ -134,7 +143,7 @@ final class PubSubIntrospectionTests: CommandTestCase {
         try ConfigFile.apply("client-output-buffer-limit pubsub 64mb 16mb 90\nclient-output-buffer-limit normal 1 1 1\n",
                              to: config)
         XCTAssertEqual(config.outputBufferLimit("pubsub"), OutputBufferLimit(hard: 64 << 20, soft: 16 << 20, softSeconds: 90))
-        XCTAssertEqual(Engine(config: config).pubsub.outputLimit.hard, 64 << 20)
+        XCTAssertEqual(Engine(config: config).outputLimits[ClientClass.pubsub.rawValue].hard, 64 << 20)
         XCTAssertEqual(config.outputBufferLimit("normal"), OutputBufferLimit(hard: 1, soft: 1, softSeconds: 1))
     }
 }

@@ -184,6 +184,9 @@ final class WatchTests: CommandTestCase {
         assertRuns(["GETEX", "k"], setUp: [["SET", "k", "v"]])
         assertRuns(["FLUSHDB"], setUp: [["SET", "other", "v"]])
         assertRuns(["FLUSHALL"], setUp: [["SET", "other", "v"]])
+        // A member the destination already has: only the source changed (Redis 7.0.15).
+        assertRuns(["SMOVE", "src", "k", "a"], setUp: [["SADD", "src", "a", "b"], ["SADD", "k", "a"]])
+        assertAborts(["SMOVE", "src", "k", "b"], setUp: [["SADD", "src", "a", "b"], ["SADD", "k", "a"]])
     }
 
     // MARK: - SWAPDB

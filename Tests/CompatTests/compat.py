@@ -16,14 +16,16 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                 "..", "Integration"))
-from resp import RespClient, encode_command  # noqa: E402
+from resp import WAIT, RespClient, encode_command  # noqa: E402
 
 # Backslash escapes understood inside any token (after shlex grouping).
 _ESCAPE = re.compile(rb"\\(x[0-9a-fA-F]{2}|.)", re.S)
 _SIMPLE = {b"n": b"\n", b"r": b"\r", b"t": b"\t", b"0": b"\0",
            b"\\": b"\\", b"'": b"'", b'"': b'"', b" ": b" "}
 
-REPLY_TIMEOUT = 5.0
+# How long a reply may take before the script counts it missing; `@timeout`
+# gives one slow command longer.
+REPLY_TIMEOUT = WAIT
 
 # (script, replies compared) of every run_diff() in this process, for the
 # pytest summary line.
@@ -37,9 +39,9 @@ class ScriptError(Exception):
 class Step:
     """One script line: a command (compared or not) or a directive."""
 
-    def __init__(self, lineno, text, args=None, compare=True, sleep=None, replies=1):
+    def __init__(self, lineno, text, args=None, compare=True, sleep=None, replies=1, timeout=REPLY_TIMEOUT):
         self.lineno, self.text, self.args = lineno, text, args
-        self.compare, self.sleep, self.replies = compare, sleep, replies
+        self.compare, self.sleep, self.replies, self.timeout = compare, sleep, replies, timeout
 
 
 def _unescape(token, where):
@@ -78,14 +80,16 @@ def parse_script(path):
             where = "%s:%d" % (os.path.basename(path), lineno)
             if text.startswith("@"):
                 word, _, rest = text[1:].partition(" ")
-                if word == "replies":
+                if word in ("replies", "timeout"):
                     # A command answered by several frames (SUBSCRIBE a b):
-                    # read that many and compare them together.
+                    # read that many and compare them together. Or one that
+                    # runs long in a server: wait that many seconds for it.
                     count, _, command = rest.partition(" ")
                     args = split_args(command, where)
                     if not count.isdigit() or not args:
-                        raise ScriptError("%s: @replies N COMMAND ..." % where)
-                    steps.append(Step(lineno, text, args=args, replies=int(count)))
+                        raise ScriptError("%s: @%s N COMMAND ..." % (where, word))
+                    option = {"replies": int(count)} if word == "replies" else {"timeout": float(count)}
+                    steps.append(Step(lineno, text, args=args, **option))
                     continue
                 if word != "sleep":
                     raise ScriptError("%s: unknown directive @%s" % (where, word))
@@ -110,16 +114,19 @@ def fresh_connection(port):
     return c
 
 
-def _exchange(client, args, replies=1):
+def _exchange(client, args, replies=1, timeout=REPLY_TIMEOUT):
     """Send one command; return its raw reply (`replies` frames joined) or a
     readable failure marker."""
     try:
+        client.sock.settimeout(timeout)
         client.send_raw(encode_command(*args))
         return b"".join(client.read_reply() for _ in range(replies))
     except socket.timeout:
-        return "<no reply within %.0fs>" % REPLY_TIMEOUT
+        return "<no reply within %.0fs>" % timeout
     except (ConnectionError, OSError) as e:
         return "<connection lost: %s>" % e
+    finally:
+        client.sock.settimeout(REPLY_TIMEOUT)
 
 
 def run_diff(path, port_a, port_b, name_a="redis", name_b="swirl", max_report=25):
@@ -132,7 +139,7 @@ def run_diff(path, port_a, port_b, name_a="redis", name_b="swirl", max_report=25
             if st.sleep is not None:
                 time.sleep(st.sleep)
                 continue
-            ra, rb = _exchange(a, st.args, st.replies), _exchange(b, st.args, st.replies)
+            ra, rb = _exchange(a, st.args, st.replies, st.timeout), _exchange(b, st.args, st.replies, st.timeout)
             broken = isinstance(ra, str) or isinstance(rb, str)
             if st.compare or broken:
                 compared += 1
@@ -159,7 +166,7 @@ def show(path, port):
             time.sleep(st.sleep)
             continue
         print("%4d %s%s\n     -> %r" % (st.lineno, "" if st.compare else "! ",
-                                        st.text, _exchange(c, st.args, st.replies)))
+                                        st.text, _exchange(c, st.args, st.replies, st.timeout)))
 
 
 if __name__ == "__main__":

@@ -18,11 +18,13 @@ import tempfile
 import time
 from pathlib import Path
 
-from resp import RespClient
+from resp import WAIT, RespClient
 
 REPO = Path(__file__).resolve().parents[2]
-READY_TIMEOUT = 10.0
-STOP_TIMEOUT = 10.0
+# Generous bounds: a passing test never waits this long, so a slow or loaded
+# machine does not make it fail. A server loading a large AOF answers PING late.
+READY_TIMEOUT = 30.0
+STOP_TIMEOUT = WAIT
 
 
 class BinaryMissing(Exception):
@@ -63,6 +65,39 @@ def swirl_binary():
                     "suite against Redis with SWIRL_TEST_TARGET=redis.")
 
 
+def wait_until(probe, what, timeout=WAIT, step=0.01):
+    """Calls `probe` until it returns something true, and returns that; fails
+    naming `what` when `timeout` seconds pass first. Tests wait on a state
+    they can observe this way, never for a fixed time."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = probe()
+        if value:
+            return value
+        if time.monotonic() >= deadline:
+            raise AssertionError("timed out after %ss waiting for %s (last: %r)" % (timeout, what, value))
+        time.sleep(step)
+
+
+def info_fields(client, section):
+    """INFO `section` as a dict of strings."""
+    text = client.call("INFO", section).decode()
+    return dict(line.split(":", 1) for line in text.splitlines() if ":" in line)
+
+
+def server_ms(client):
+    """The server's clock (TIME) in milliseconds: the clock its expiry reads."""
+    seconds, micros = client.call("TIME")
+    return int(seconds) * 1000 + int(micros) // 1000
+
+
+def wait_past(client, ms):
+    """Until the server's clock has moved more than `ms` milliseconds past its
+    reading now: a key given a `PX ms` TTL before this call has expired then."""
+    deadline = server_ms(client) + ms
+    wait_until(lambda: server_ms(client) > deadline, "the server's clock to pass %d ms" % ms, step=0.001)
+
+
 def free_port():
     # The port is free now; another process could take it before the server
     # binds, which start_server() detects and retries.
@@ -85,7 +120,7 @@ class ServerProcess:
     def alive(self):
         return self.proc.poll() is None
 
-    def client(self, timeout=10.0):
+    def client(self, timeout=WAIT):
         c = RespClient(self.port, timeout=timeout)
         self._clients.append(c)
         return c
@@ -126,12 +161,17 @@ class ServerProcess:
         return self.proc.returncode
 
 
-def _ping_ok(port):
+def _serving(port, pid):
+    """True once process `pid` answers PING on `port`. A server still loading
+    its AOF answers -LOADING: keep waiting. One with requirepass answers
+    -NOAUTH: it is up. INFO must name `pid`: another process that took the
+    port first is not the server under test."""
     try:
         with RespClient(port, timeout=1.0) as c:
-            # A server still loading its AOF answers -LOADING: keep waiting.
-            # One with requirepass answers -NOAUTH: it is up.
-            return c.call_raw("PING") in (b"+PONG\r\n", b"-NOAUTH Authentication required.\r\n")
+            reply = c.call_raw("PING")
+            if reply == b"-NOAUTH Authentication required.\r\n":
+                return True
+            return reply == b"+PONG\r\n" and b"\r\nprocess_id:%d\r\n" % pid in c.call_raw("INFO", "server")
     except OSError:
         return False
 
@@ -164,7 +204,7 @@ def start_server(binary, *args, dir=None, config_file=None,
         while time.monotonic() < deadline:
             if not server.alive:
                 break
-            if _ping_ok(port):
+            if _serving(port, proc.pid):
                 return server
             time.sleep(0.05)
         log_text = server.log()

@@ -9,6 +9,10 @@ import socket
 
 CRLF = b"\r\n"
 
+# How long a client waits for the server before calling it a failure (seconds).
+# Generous on purpose: a passing test never waits this long.
+WAIT = 10.0
+
 # Reply types whose payload is the rest of the line (RESP2 + RESP3).
 LINE_TYPES = b"+-:_,#("
 # Reply types with a length line followed by that many bytes and CRLF.
@@ -168,7 +172,7 @@ def encode_command(*args):
 
 
 class RespClient:
-    def __init__(self, port, host="127.0.0.1", timeout=10.0, source=None):
+    def __init__(self, port, host="127.0.0.1", timeout=WAIT, source=None):
         # `source`: the local address to connect from (127.0.0.2 is not local to Redis).
         self.sock = socket.create_connection((host, port), timeout=timeout,
                                              source_address=(source, 0) if source else None)
@@ -216,7 +220,7 @@ class RespClient:
         self.sock.sendall(b"".join(encode_command(*c) for c in commands))
         return [decode(self.read_reply()) for _ in commands]
 
-    def is_closed_by_peer(self, timeout=2.0):
+    def is_closed_by_peer(self, timeout=WAIT):
         """True once the server has closed its side (EOF after any pending data)."""
         self.sock.settimeout(timeout)
         try:

@@ -5,14 +5,13 @@ The cross tests are the strongest check: an AOF written by Swirl must load in
 redis-server 7.0 and vice versa, with identical resulting data."""
 import os
 import subprocess
-import time
 
 import pytest
 
 import harness
-
+from harness import wait_past
 from resp import decode, reply_end, Incomplete
-from aof_helpers import assert_same_data, snapshot, wait_for_rewrite
+from aof_helpers import assert_same_data, rewrite, snapshot
 
 AOF_ON = ("--appendonly", "yes", "--save", "")
 
@@ -58,7 +57,7 @@ def write_dataset(c):
     for cmd in cmds:
         reply = decode(c.call_raw(*cmd))
         assert not isinstance(reply, Exception), (cmd, reply)
-    time.sleep(0.3)  # let `short`/`hshort` expire before the snapshot
+    wait_past(c, 100)  # `short` and `hshort` have expired before the snapshot
 
 
 def check_dataset(snap):
@@ -295,8 +294,7 @@ def test_redis_rdb_base_file_loads_in_swirl(servers, swirl_bin, redis_bin):
     c.call("SET", "ttl", "v", "EX", "1000")
     c.call("SELECT", "7")
     c.call("SET", "in7", "seven")
-    c.call("BGREWRITEAOF")
-    wait_for_rewrite(c)
+    rewrite(c)
     c.call("SELECT", "0")
     c.call("SET", "after:rewrite", "incr")  # lands in the new incremental file
     before = snapshot(r)

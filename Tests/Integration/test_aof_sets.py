@@ -2,10 +2,9 @@
 SREMs and DELs SPOP is logged as, and SADD batches from a rewrite), and the
 same directory loads in redis-server 7.0 with identical data."""
 import os
-import time
 
 from resp import decode
-from aof_helpers import assert_same_typed, typed_snapshot, wait_for_rewrite
+from aof_helpers import assert_same_typed, rewrite, typed_snapshot
 
 AOF_ON = ("--appendonly", "yes", "--save", "")
 
@@ -31,8 +30,7 @@ def write_sets(c):
         ("SADD", "emptied", "a"), ("SREM", "emptied", "a"),
     ])
     # Rewrite now: the sets above go into the base file as SADD batches.
-    c.call("BGREWRITEAOF")
-    wait_for_rewrite(c)
+    rewrite(c)
     run_all(c, [
         ("SPOP", "big", 300),            # SREMs in MULTI/EXEC
         ("SPOP", "words"),               # one SREM
@@ -89,8 +87,7 @@ def test_redis_rdb_base_file_with_sets_loads_in_swirl(servers, swirl_bin, redis_
         ("SADD", "ttl", 1, 2), ("EXPIRE", "ttl", 5000),
         ("SELECT", 3), ("SADD", "db3", "z"), ("SELECT", 0),
     ])
-    c.call("BGREWRITEAOF")
-    wait_for_rewrite(c)
+    rewrite(c)
     c.call("SADD", "after", "rewrite")  # in the incremental file
     before = set_snapshot(r)
     assert len(before) == 8

@@ -6,7 +6,7 @@ encodings) loads in Swirl."""
 import os
 
 from resp import decode
-from aof_helpers import assert_same_typed, typed_snapshot, wait_for_rewrite
+from aof_helpers import assert_same_typed, rewrite, typed_snapshot
 
 AOF_ON = ("--appendonly", "yes", "--save", "")
 
@@ -36,8 +36,7 @@ def write_zsets(c):
         ("ZADD", "ttl", 1, "a"), ("EXPIRE", "ttl", 5000),
         ("ZADD", "emptied", 1, "a"), ("ZREM", "emptied", "a"),
     ])
-    c.call("BGREWRITEAOF")
-    wait_for_rewrite(c)
+    rewrite(c)
     run_all(c, [
         ("ZPOPMIN", "big", 10),
         ("ZMPOP", "2", "nokey", "big", "MAX", "COUNT", "5"),
@@ -106,8 +105,7 @@ def test_redis_rdb_base_file_with_zsets_loads_in_swirl(servers, swirl_bin, redis
         ("ZADD", "ttl", 1, "a"), ("EXPIRE", "ttl", 5000),
         ("SELECT", 3), ("ZADD", "db3", 7, "z"), ("SELECT", 0),
     ])
-    c.call("BGREWRITEAOF")
-    wait_for_rewrite(c)
+    rewrite(c)
     c.call("ZADD", "after", 1, "rewrite")  # in the incremental file
     before = zset_snapshot(r)
     assert len(before) == 6

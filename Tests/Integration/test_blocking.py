@@ -8,33 +8,19 @@ No test measures how fast something happens: a test waits for a state
 """
 import glob
 import os
-import time
 
+from harness import info_fields, wait_until
 from resp import RespError, decode, encode_command
 
 AOF_ALWAYS = ("--appendonly", "yes", "--appendfsync", "always", "--save", "")
-WAIT = 10.0  # generous: only a failure ever waits this long
 
 
-def wait_until(predicate, what, timeout=WAIT):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(0.01)
-    raise AssertionError("timed out waiting for " + what)
-
-
-def info_field(client, name):
-    for line in client.call("INFO", "clients").decode().splitlines():
-        if line.startswith(name + ":"):
-            return int(line.split(":", 1)[1])
-    raise AssertionError("INFO clients has no " + name)
+def blocked_clients(observer):
+    return int(info_fields(observer, "clients")["blocked_clients"])
 
 
 def wait_blocked(observer, count):
-    wait_until(lambda: info_field(observer, "blocked_clients") == count,
-               "blocked_clients to be %d" % count)
+    wait_until(lambda: blocked_clients(observer) == count, "blocked_clients to be %d" % count)
 
 
 def client_flags(observer, client_id):
@@ -50,7 +36,7 @@ def test_a_push_serves_a_blocked_client(swirl):
     assert b.call("RPUSH", "k", "v1", "v2") == 2
     assert decode(a.read_reply()) == [b"k", b"v1"]
     assert b.call("LRANGE", "k", 0, -1) == [b"v2"]
-    assert info_field(b, "blocked_clients") == 0
+    assert blocked_clients(b) == 0
 
 
 def test_clients_are_served_in_the_order_they_blocked(swirl):
@@ -62,7 +48,7 @@ def test_clients_are_served_in_the_order_they_blocked(swirl):
     assert observer.call("RPUSH", "queue", "first", "second") == 2
     assert decode(waiters[0].read_reply()) == [b"queue", b"first"]
     assert decode(waiters[1].read_reply()) == [b"queue", b"second"]
-    assert info_field(observer, "blocked_clients") == 1
+    assert blocked_clients(observer) == 1
     observer.call("RPUSH", "queue", "third")
     assert decode(waiters[2].read_reply()) == [b"queue", b"third"]
 
@@ -77,7 +63,7 @@ def test_a_timeout_answers_null_and_a_client_without_one_stays_blocked(swirl):
     short.call("HELLO", 3)
     assert short.call_raw("BLMPOP", "0.01", 1, "k", "LEFT") == b"_\r\n"
     assert "b" in client_flags(observer, forever_id)
-    assert info_field(observer, "blocked_clients") == 1
+    assert blocked_clients(observer) == 1
     observer.call("RPUSH", "never", "at last")
     assert decode(forever.read_reply()) == [b"never", b"at last"]
 
@@ -108,7 +94,7 @@ def test_client_unblock(swirl):
     assert observer.call("CLIENT", "UNBLOCK", blocked_id, "ERROR") == 1
     assert decode(blocked.read_reply()) == RespError("UNBLOCKED client unblocked via CLIENT UNBLOCK")
     assert observer.call("CLIENT", "UNBLOCK", blocked_id) == 0
-    assert info_field(observer, "blocked_clients") == 0
+    assert blocked_clients(observer) == 0
 
 
 def test_blmove_chain_wakes_each_client_in_turn(swirl):
@@ -190,11 +176,11 @@ def test_client_kill_closes_a_blocked_client_and_the_next_is_served(swirl):
     waiting.send_command("BLPOP", "k", 0)
     wait_blocked(observer, 2)
     assert observer.call("CLIENT", "KILL", "ID", killed_id) == 1
-    assert killed.is_closed_by_peer(timeout=WAIT)
-    assert info_field(observer, "blocked_clients") == 1
+    assert killed.is_closed_by_peer()
+    assert blocked_clients(observer) == 1
     observer.call("RPUSH", "k", "v")
     assert decode(waiting.read_reply()) == [b"k", b"v"]
     # The old form, by address, may close the caller itself after its reply.
     address = dict(f.split("=", 1) for f in observer.call("CLIENT", "INFO").decode().split())["addr"]
     assert observer.call_raw("CLIENT", "KILL", address) == b"+OK\r\n"
-    assert observer.is_closed_by_peer(timeout=WAIT)
+    assert observer.is_closed_by_peer()

@@ -2,11 +2,11 @@
 times (with the AOF on or off, leaving the AOF alone), DEBUG LOG reaches the
 log, `enable-debug-command`, and MEMORY figures that follow the data."""
 import os
-import time
 
 import pytest
 
 from aof_helpers import snapshot
+from harness import wait_until
 
 
 def write_mixed(c):
@@ -71,10 +71,7 @@ def test_debug_reload_keeps_data_and_expiry_times(servers, swirl_bin, appendonly
 def test_debug_log_writes_a_warning_line(swirl):
     c = swirl.client()
     assert c.call("DEBUG", "LOG", "a line from the test") == "OK"
-    deadline = time.monotonic() + 5
-    while "# DEBUG LOG: a line from the test" not in swirl.log() and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert "# DEBUG LOG: a line from the test" in swirl.log()
+    wait_until(lambda: "# DEBUG LOG: a line from the test" in swirl.log(), "the line in the log")
 
 
 @pytest.mark.parametrize("setting,allowed", [("no", False), ("local", True), ("yes", True)])

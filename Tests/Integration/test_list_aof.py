@@ -1,20 +1,14 @@
 """Lists in the AOF: what Swirl logs and rewrites reloads in Swirl after a
 restart and in redis-server 7.0, with identical contents."""
 import os
-import time
 
-from aof_helpers import assert_same_typed, typed_snapshot, wait_for_rewrite
+from aof_helpers import assert_same_typed, rewrite, typed_snapshot
 
 AOF_ON = ("--appendonly", "yes", "--save", "")
 
 
 def list_snapshot(server, dbs=(0, 3)):
     return typed_snapshot(server, "list", dbs)
-
-
-def rewrite(c):
-    c.call("BGREWRITEAOF")
-    wait_for_rewrite(c)
 
 
 def write_lists(c):

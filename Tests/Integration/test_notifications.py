@@ -3,11 +3,16 @@ client run a long script covering every command group, expiry (lazy and
 active), blocking pops served later, MULTI/EXEC, RENAME/MOVE/COPY and SORT
 STORE; its whole byte stream must equal redis-server's, for several
 `notify-keyspace-events` settings. Also the parameter's validation and the
-form CONFIG GET shows. Run with SWIRL_TEST_TARGET=redis to check the test."""
-import time
+form CONFIG GET shows. Run with SWIRL_TEST_TARGET=redis to check the test.
 
+Time is under the test's control: active expiry is off (DEBUG
+SET-ACTIVE-EXPIRE 0) except where the test waits for it, so a key whose TTL
+passed is expired by the command that meets it, in the script's order, and
+never by the cron racing the script."""
 import pytest
 
+from harness import info_fields, wait_past, wait_until
+from test_blocking import blocked_clients
 from test_pubsub import read_until
 
 PONG2 = b"*2\r\n$4\r\npong\r\n$0\r\n\r\n"  # PING in RESP2 subscribed mode
@@ -121,25 +126,8 @@ TRANSACTION = [("SET", "t1", "1"), ("INCR", "t1"), ("LPUSH", "tl", "a"), ("RPOP"
                ("EXPIRE", "t1", "100"), ("DEL", "t1", "tl"), ("BLPOP", "tl", "0")]
 
 
-def wait_for(client, predicate, what, timeout=10.0):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        if predicate(client):
-            return
-        time.sleep(0.005)
-    raise AssertionError("timed out waiting for " + what)
-
-
-def info_field(client, section, name):
-    text = client.call("INFO", section).decode()
-    for line in text.splitlines():
-        if line.startswith(name + ":"):
-            return int(line.split(":", 1)[1])
-    raise AssertionError("no %s in INFO %s" % (name, section))
-
-
-def blocked_clients(client):
-    return info_field(client, "clients", "blocked_clients")
+def expired_keys(client):
+    return int(info_fields(client, "stats")["expired_keys"])
 
 
 def drain(subscriber, marker=PONG2):
@@ -151,6 +139,7 @@ def drain(subscriber, marker=PONG2):
 def play(server, flags):
     """Runs the whole scenario; returns (the subscribers' streams, the client's replies)."""
     admin = server.client()
+    assert admin.call_raw("DEBUG", "SET-ACTIVE-EXPIRE", "0") == b"+OK\r\n"
     assert admin.call_raw("CONFIG", "SET", "notify-keyspace-events", flags) == b"+OK\r\n"
     subscriber = server.client()
     subscriber.send_command("PSUBSCRIBE", "__key*__:*")
@@ -166,12 +155,12 @@ def play(server, flags):
     waiter, zwaiter = server.client(), server.client()
     waiter.send_command("BLPOP", "bl1", "bl2", "0")
     zwaiter.send_command("BZPOPMAX", "bz", "0")
-    wait_for(admin, lambda c: blocked_clients(c) == 2, "two blocked clients")
+    wait_until(lambda: blocked_clients(admin) == 2, "two blocked clients")
     replies.append(client.call_raw("RPUSH", "bl2", "x", "y"))
     replies.append(client.call_raw("ZADD", "bz", "1", "a", "2", "b"))
     replies += [waiter.read_reply(), zwaiter.read_reply()]
     waiter.send_command("BLMOVE", "bl3", "bl4", "RIGHT", "LEFT", "0")
-    wait_for(admin, lambda c: blocked_clients(c) == 1, "a blocked BLMOVE")
+    wait_until(lambda: blocked_clients(admin) == 1, "a blocked BLMOVE")
     replies.append(client.call_raw("LPUSH", "bl3", "only"))
     replies.append(waiter.read_reply())
     # A transaction, its events in order at EXEC.
@@ -180,23 +169,24 @@ def play(server, flags):
     replies.append(client.call_raw("EXEC"))
     # Lazy expiry: a read of a key whose time passed.
     replies.append(client.call_raw("SET", "lazy", "v", "PX", "1"))
-    time.sleep(0.02)
+    wait_past(admin, 1)
     replies += [client.call_raw("GET", "lazy"), client.call_raw("EXISTS", "lazy")]
     replies.append(client.call_raw("SET", "lazy2", "v", "PX", "1"))
-    time.sleep(0.02)
+    wait_past(admin, 1)
     replies.append(client.call_raw("SET", "lazy2", "again"))  # a write over an expired key
     # Other commands meeting expired keys, and SCAN, which expires what it walks over (alone in db 7).
     replies += [client.call_raw(*command) for command in [
         ("SET", "e1", "v", "PX", "1"), ("SET", "e2", "v", "PX", "1"), ("SET", "e3", "v", "PX", "1"),
         ("SET", "past", "v", "PXAT", "1"), ("SELECT", "7"), ("SET", "e4", "v", "PX", "1"), ("SELECT", "0")]]
-    time.sleep(0.02)
+    wait_past(admin, 1)
     replies += [client.call_raw(*command) for command in [
         ("DEL", "e1"), ("RENAME", "e2", "e5"), ("LPUSH", "e3", "x"), ("GET", "past"), ("SELECT", "7"), ("SCAN", "0"),
         ("SELECT", "0")]]
     # Active expiry: nobody touches the key; wait until the server reclaimed it.
-    expired = info_field(admin, "stats", "expired_keys")
+    expired = expired_keys(admin)
     replies.append(client.call_raw("SET", "active", "v", "PX", "1"))
-    wait_for(admin, lambda c: info_field(c, "stats", "expired_keys") > expired, "active expiry")
+    assert admin.call_raw("DEBUG", "SET-ACTIVE-EXPIRE", "1") == b"+OK\r\n"
+    wait_until(lambda: expired_keys(admin) > expired, "active expiry")
     replies.append(client.call_raw("DBSIZE"))
     return drain(subscriber) + b"--RESP3--" + drain(resp3, b"+PONG\r\n"), b"".join(replies)
 
@@ -205,8 +195,8 @@ SETTINGS = ["KEA", "Kl", "Eg$", "Ex", "En", "AKEnm", "Ksh", "Ez", "KEm", "A", "K
 
 
 @pytest.mark.parametrize("flags", SETTINGS)
-def test_event_streams_match_redis(swirl, servers, redis_bin, flags):
-    redis = servers.start(redis_bin, "--save", "", "--appendonly", "no")
+def test_event_streams_match_redis(debug_pair, flags):
+    redis, swirl = debug_pair
     expected, expected_replies = play(redis, flags)
     got, got_replies = play(swirl, flags)
     assert got_replies == expected_replies

@@ -8,7 +8,8 @@ import time
 
 import pytest
 
-from resp import Push, RespClient, decode
+from harness import wait_until
+from resp import WAIT, Push, decode
 
 PONG2 = b"*2\r\n$4\r\npong\r\n$0\r\n\r\n"  # PING in RESP2 subscribed mode
 
@@ -97,9 +98,7 @@ def test_disconnected_subscriber_is_forgotten(swirl):
     sub.read_reply(), sub.read_reply()
     assert pub.call("PUBLISH", "a", "x") == 2
     sub.close()
-    deadline = time.monotonic() + 5
-    while pub.call("PUBSUB", "NUMPAT") != 0 and time.monotonic() < deadline:
-        time.sleep(0.02)
+    wait_until(lambda: pub.call("PUBSUB", "NUMPAT") == 0, "the subscriber to be gone")
     assert pub.call("PUBLISH", "a", "x") == 0
     assert pub.call("PUBSUB", "NUMSUB", "a") == [b"a", 0]
 
@@ -110,7 +109,7 @@ def stalled_subscriber(server, channel):
     sock = socket.socket()
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
     sock.connect(("127.0.0.1", server.port))
-    sock.settimeout(5)
+    sock.settimeout(WAIT)
     sock.sendall(b"*2\r\n$9\r\nSUBSCRIBE\r\n$%d\r\n%s\r\n" % (len(channel), channel))
     confirmation = b""
     while not confirmation.endswith(b":1\r\n"):
@@ -118,7 +117,7 @@ def stalled_subscriber(server, channel):
     return sock
 
 
-def closed_by_server(sock, timeout=10):
+def closed_by_server(sock, timeout=WAIT):
     """Reads and discards until EOF; True when the server closed the socket."""
     sock.settimeout(timeout)
     try:
@@ -132,7 +131,8 @@ def closed_by_server(sock, timeout=10):
 
 
 def publish_until_gone(pub, channel, payload, pause=0.0, limit=600):
-    """Publishes until nobody receives; returns (messages, seconds)."""
+    """Publishes until nobody receives; returns (messages, seconds). A publisher
+    blocked by the stalled subscriber would time out (WAIT) instead."""
     started = time.monotonic()
     for sent in range(1, limit + 1):
         if pub.call("PUBLISH", channel, payload) == 0:
@@ -147,9 +147,8 @@ def test_slow_subscriber_is_closed_at_the_hard_limit(swirl):
     assert pub.call("CONFIG", "SET", "client-output-buffer-limit", "pubsub 1mb 0 0") == "OK"
     healthy.call("SUBSCRIBE", "other")
     slow = stalled_subscriber(swirl, b"firehose")
-    sent, seconds = publish_until_gone(pub, "firehose", b"x" * 65536)
+    sent, _ = publish_until_gone(pub, "firehose", b"x" * 65536)
     assert sent is not None, "the stalled subscriber was never closed"
-    assert seconds < 10, "publishing to a stalled subscriber must not block the publisher"
     assert closed_by_server(slow)
     # The publisher and the other subscribers carry on.
     assert pub.call("PING") == "PONG"
@@ -157,7 +156,7 @@ def test_slow_subscriber_is_closed_at_the_hard_limit(swirl):
     assert healthy.read_reply() == b"*3\r\n$7\r\nmessage\r\n$5\r\nother\r\n$10\r\nstill here\r\n"
     assert pub.call("PUBSUB", "NUMSUB", "firehose") == [b"firehose", 0]
     if "swirl" in swirl.binary:
-        assert "closed for overcoming of output buffer limits" in swirl.log()
+        assert "scheduled to be closed ASAP for overcoming of output buffer limits." in swirl.log()
 
 
 def test_slow_subscriber_is_closed_after_the_soft_limit_seconds(swirl):
@@ -173,7 +172,7 @@ def test_slow_subscriber_is_closed_after_the_soft_limit_seconds(swirl):
 # --- redis-py --------------------------------------------------------------------
 
 
-def next_message(pubsub, timeout=5.0):
+def next_message(pubsub, timeout=WAIT):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         message = pubsub.get_message(timeout=0.1)

@@ -5,6 +5,7 @@ REDIRECT to a RESP2 subscriber, broken redirects, flushes, MULTI), and
 redis-py's client_tracking. Run with SWIRL_TEST_TARGET=redis to check it."""
 import redis
 
+from harness import wait_until
 from resp import encode_command
 
 PONG2 = b"*2\r\n$4\r\npong\r\n$0\r\n\r\n"  # PING in RESP2 subscribed mode
@@ -63,6 +64,7 @@ def scenario(server):
     out.append(session(sub, marker=PONG2))
     # The redirect target goes away: a RESP3 client hears about it once a key changes.
     sub.sock.close()
+    wait_until(lambda: b.call("CLIENT", "LIST", "ID", str(sub_id)) == b"", "the server to drop the closed client")
     out.append(session(a, ("GET", "r2")))
     out.append(session(b, ("SET", "r2", "1"), ("CLIENT", "LIST", "ID", str(sub_id))))
     out.append(session(a, ("CLIENT", "TRACKINGINFO")))

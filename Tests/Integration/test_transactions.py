@@ -8,7 +8,7 @@ import threading
 import time
 
 import harness
-from resp import decode
+from resp import decode, encode_command
 from test_aof import AOF_ON, aof_dir, last_incr_file, parse_aof_commands
 
 
@@ -53,9 +53,19 @@ def test_exec_runs_when_the_other_client_only_reads_or_writes_elsewhere(swirl):
 
 def test_expiry_of_a_watched_key_aborts(swirl):
     a = swirl.client()
-    a.call("SET", "lease", "held", "PX", 100)
-    a.call("WATCH", "lease")
-    time.sleep(0.25)
+    # WATCH must find the key alive, so SET and WATCH go in one write and their
+    # round trip must take less than the TTL; a machine too slow for that runs
+    # the setup again with a longer TTL rather than test something else.
+    ttl = 100
+    while True:
+        sent = time.monotonic()
+        a.send_raw(encode_command("SET", "lease", "held", "PX", ttl) + encode_command("WATCH", "lease"))
+        assert [a.read_reply(), a.read_reply()] == [b"+OK\r\n", b"+OK\r\n"]
+        if (time.monotonic() - sent) * 1000 < ttl - 1 or ttl >= 10000:
+            break
+        a.call("UNWATCH")
+        ttl *= 4
+    harness.wait_past(a, ttl)
     assert a.call_raw("MULTI") == b"+OK\r\n"
     assert a.call_raw("SET", "lease", "renewed") == b"+QUEUED\r\n"
     assert a.call_raw("EXEC") == b"*-1\r\n"

@@ -32,11 +32,15 @@ public final class Config {
         public var protected = false
         /// Sensitive values are redacted from SLOWLOG and MONITOR by CONFIG SET (Redis's SENSITIVE_CONFIG).
         public var sensitive = false
+        /// Hidden parameters (Redis's HIDDEN_CONFIG, testing aids) answer CONFIG GET
+        /// by their exact name only, never a pattern.
+        public var hidden = false
     }
 
     public static let parameters: [Parameter] = [
-        Parameter(name: "bind", kind: .string, defaultValue: "127.0.0.1 -::1", mutable: false),
-        Parameter(name: "port", kind: .integer(0...65535), defaultValue: "6379", mutable: false),
+        // bind and port change the listeners when set at runtime (Server.changeListeners).
+        Parameter(name: "bind", kind: .string, defaultValue: "127.0.0.1 -::1", mutable: true),
+        Parameter(name: "port", kind: .integer(0...65535), defaultValue: "6379", mutable: true),
         Parameter(name: "dir", kind: .string, defaultValue: ".", mutable: true, protected: true),
         Parameter(name: "databases", kind: .integer(1...Int64(Int32.max)), defaultValue: "16", mutable: false),
         Parameter(name: "appendonly", kind: .bool, defaultValue: "yes", mutable: true),
@@ -48,7 +52,7 @@ public final class Config {
         Parameter(name: "aof-timestamp-enabled", kind: .bool, defaultValue: "no", mutable: true),
         Parameter(name: "auto-aof-rewrite-percentage", kind: .integer(0...Int64(Int32.max)), defaultValue: "100", mutable: true),
         Parameter(name: "auto-aof-rewrite-min-size", kind: .memory(0...Int64.max), defaultValue: "67108864", mutable: true),
-        Parameter(name: "rdb-key-save-delay", kind: .integer(Int64(Int32.min)...Int64(Int32.max)), defaultValue: "0", mutable: true),
+        Parameter(name: "rdb-key-save-delay", kind: .integer(Int64(Int32.min)...Int64(Int32.max)), defaultValue: "0", mutable: true, hidden: true),
         Parameter(name: "save", kind: .save, defaultValue: "", mutable: true),
         Parameter(name: "dbfilename", kind: .string, defaultValue: "dump.rdb", mutable: true, protected: true),
         Parameter(name: "maxclients", kind: .integer(1...Int64(UInt32.max)), defaultValue: "10000", mutable: true),
@@ -121,6 +125,12 @@ public final class Config {
         return parameters.first { $0.name == canonical }
     }
 
+    /// Every name CONFIG GET patterns match, aliases beside their parameter:
+    /// in Redis an alias is a config entry of its own.
+    static let allNames: [(name: String, parameter: Parameter)] = parameters.flatMap { parameter in
+        [(parameter.name, parameter)] + aliases.filter { $0.value == parameter.name }.keys.sorted().map { ($0, parameter) }
+    }
+
     public subscript(name: String) -> String? { values[Self.aliases[name] ?? name] }
 
     /// Sets a parameter from text; returns Redis's reason on a bad value.
@@ -145,7 +155,15 @@ public final class Config {
     }
 
     /// The value as CONFIG GET prints it.
-    public func displayValue(_ name: String) -> String { values[name] ?? "" }
+    public func displayValue(_ name: String) -> String { values[Self.aliases[name] ?? name] ?? "" }
+
+    /// Puts back a value `self[name]` gave, as stored (a failed CONFIG SET's rollback).
+    func restore(_ name: String, _ stored: String) {
+        values[name] = stored
+        if case .keyspaceEvents = Self.parameter(named: name)?.kind {
+            keyspaceEventClasses = NotifyClasses(parsing: stored) ?? []
+        }
+    }
 
     enum Normalized { case success(String), failure(String) }
 

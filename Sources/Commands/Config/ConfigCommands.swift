@@ -37,44 +37,55 @@ enum ConfigCommands {
         return c.engine.config.displayValue(name)
     }
 
+    /// Redis 7.0's CONFIG GET: an exact name is echoed as typed, a pattern
+    /// matches names and aliases alike (not hidden parameters), and a name
+    /// already in the reply (compared ignoring case) is not repeated.
     static func get(_ c: Client) {
-        // (name as replied, parameter): an exact name is echoed as typed, as Redis does.
-        var matched: [(String, String)] = []
+        var matched: [(shown: String, key: String)] = []
+        func seen(_ key: String) -> Bool { matched.contains { $0.key == key } }
         for pattern in c.args.dropFirst(2) {
+            let lowered = Text.lowercased(pattern)
             let isPattern = pattern.contains { $0 == UInt8(ascii: "*") || $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "[") }
             if !isPattern {
-                if let parameter = Config.parameter(named: Text.lowercased(pattern)),
-                   !matched.contains(where: { $0.1 == parameter.name }) {
-                    matched.append((Text.string(pattern), parameter.name))
+                if !seen(lowered) && Config.parameter(named: lowered) != nil {
+                    matched.append((Text.string(pattern), lowered))
                 }
                 continue
             }
-            let lowered = Array(Text.lowercased(pattern).utf8)
-            for parameter in Config.parameters where !matched.contains(where: { $0.1 == parameter.name })
-                && Glob.matches(lowered, Array(parameter.name.utf8)) {
-                matched.append((parameter.name, parameter.name))
+            let patternBytes = Array(lowered.utf8)
+            for (name, parameter) in Config.allNames where !parameter.hidden && !seen(name)
+                && Glob.matches(patternBytes, Array(name.utf8)) {
+                matched.append((name, name))
             }
         }
         c.reply.map(matched.count)
-        for (shown, name) in matched {
+        for (shown, key) in matched {
             c.reply.bulk(shown)
-            c.reply.bulk(displayValue(c, name))
+            c.reply.bulk(displayValue(c, key))
         }
     }
 
+    /// Redis 7.0's CONFIG SET, all or nothing: every name is checked first (the
+    /// first problem is the error, naming the argument as typed), then each
+    /// value is set in order (a refused one puts the earlier ones back), then
+    /// what changed is applied (a failure there puts every value back and
+    /// applies them again). An alias is a parameter of its own here, as in
+    /// Redis: naming both it and its parameter is no duplicate.
     static func set(_ c: Client) {
         // An odd count is Redis's syntax error, answered before anything is redacted.
         guard c.args.count % 2 == 0 else {
             c.reply.error(Errors.syntax)
             return
         }
-        var changes: [(String, String)] = []
+        // (canonical parameter, the name Redis reports a value error under, new value)
+        var changes: [(parameter: String, name: String, value: String)] = []
         var refusal: ErrorText? = nil
         // As Redis: every pair is looked at, even after a refusal, so that every
         // sensitive value is redacted; the first refusal is the reply. Names are
         // echoed as typed.
         for index in stride(from: 2, to: c.args.count, by: 2) {
-            guard let parameter = Config.parameter(named: Text.lowercased(c.args[index])) else {
+            let name = Text.lowercased(c.args[index])
+            guard let parameter = Config.parameter(named: name) else {
                 if refusal == nil {
                     refusal = "ERR Unknown option or number of arguments for CONFIG SET - '\(arg: c.args[index])'"
                 }
@@ -86,36 +97,59 @@ enum ConfigCommands {
                 !parameter.mutable ? "can't set immutable config"
                 : parameter.protected && !c.engine.config.allowsProtectedAction("enable-protected-configs", localClient: c.isLocal)
                     ? "can't set protected config"
-                : changes.contains(where: { $0.0 == parameter.name }) ? "duplicate parameter"
+                : changes.contains(where: { $0.name == name }) ? "duplicate parameter"
                 : nil
             if let reason {
                 refusal = "ERR CONFIG SET failed (possibly related to argument '\(arg: c.args[index])') - \(reason)"
                 continue
             }
-            changes.append((parameter.name, Text.string(c.args[index + 1])))
+            changes.append((parameter.name, name, Text.string(c.args[index + 1])))
         }
         if let refusal {
             c.reply.error(refusal)
             return
         }
-        // Validate everything before applying anything, so a bad value changes nothing.
-        for (name, value) in changes {
-            var failure: String? = nil
-            if case .failure(let reason) = Config.normalize(value, Config.parameter(named: name)!.kind) { failure = reason }
-            if name == "dbfilename" && value.contains("/") { failure = "dbfilename can't be a path, just a filename" }
-            if let failure {
-                c.reply.error("ERR CONFIG SET failed (possibly related to argument '\(name)') - \(failure)")
+        let config = c.engine.config
+        // The values to go back to; `dir` as CONFIG GET shows it (absolute), so going back is a chdir.
+        let previous = changes.map { $0.parameter == "dir" ? displayValue(c, "dir") : config[$0.parameter] ?? "" }
+        for (index, change) in changes.enumerated() {
+            if let reason = setValue(config, change.parameter, change.value) {
+                for (earlier, value) in zip(changes[...index], previous) { restoreValue(config, earlier.parameter, value) }
+                c.reply.error("ERR CONFIG SET failed (possibly related to argument '\(change.name)') - \(reason)")
                 return
             }
         }
-        // `dir` (allowed by enable-protected-configs) moves the working directory, as Redis's chdir.
-        if let (_, directory) = changes.first(where: { $0.0 == "dir" }), chdir(directory) != 0 {
-            c.reply.error("ERR CONFIG SET failed (possibly related to argument 'dir') - \(String(cString: strerror(errno)))")
+        // Only a value that changed is applied (Redis's set returning 2 skips it).
+        var applied: [(parameter: String, name: String)] = []
+        for (change, value) in zip(changes, previous)
+            where config[change.parameter] != value && !applied.contains(where: { $0.parameter == change.parameter }) {
+            applied.append((change.parameter, change.name))
+        }
+        if let failed = c.engine.applyConfig(applied.map(\.parameter)) {
+            let name = applied.first { $0.parameter == failed.parameter }?.name ?? failed.parameter
+            c.engine.hooks.logWarning("Failed applying new configuration. Possibly related to new \(name) setting. Restoring previous settings.")
+            for (change, value) in zip(changes, previous) { restoreValue(config, change.parameter, value) }
+            if let again = c.engine.applyConfig(applied.map(\.parameter)) {
+                c.engine.hooks.logWarning("Failed applying restored failed CONFIG SET command: \(again.error)")
+            }
+            c.reply.error("ERR CONFIG SET failed (possibly related to argument '\(name)') - \(failed.error)")
             return
         }
-        for (name, value) in changes { c.engine.config.set(name, value) }
-        c.engine.configChanged(changes.map(\.0))
         c.reply.ok()
+    }
+
+    /// Redis's set step for one parameter: the value is checked and stored;
+    /// `dir` moves the working directory at once, as Redis's chdir there.
+    private static func setValue(_ config: Config, _ name: String, _ value: String) -> String? {
+        if name == "dbfilename" && value.contains("/") { return "dbfilename can't be a path, just a filename" }
+        if name == "dir" && chdir(value) != 0 { return String(cString: strerror(errno)) }
+        return config.set(name, value)
+    }
+
+    /// A failed CONFIG SET puts back a value `setValue` replaced.
+    private static func restoreValue(_ config: Config, _ name: String, _ value: String) {
+        if name == "dir" { _ = chdir(value) }
+        config.restore(name, value)
     }
 
     static func resetstat(_ c: Client) {

@@ -11,6 +11,8 @@ public struct OutputBufferLimit: Equatable, Sendable {
 
     public static let none = OutputBufferLimit(hard: 0, soft: 0, softSeconds: 0)
 
+    public var isUnlimited: Bool { hard == 0 && soft == 0 }
+
     /// Whether a client with `used` pending output bytes must be closed now.
     /// `softSince` is when it first went past the soft limit (0: it is under
     /// it), in milliseconds; like Redis's `checkClientOutputBufferLimits`, the

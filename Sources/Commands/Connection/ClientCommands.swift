@@ -125,37 +125,52 @@ enum ClientCommands {
         c.reply.verbatim(describe(c, now: c.engine.keyspace.now) + [0x0a])
     }
 
-    /// CLIENT LIST's `flags=`, letters in Redis's order: O monitor, P pub/sub,
-    /// x in MULTI, b blocked, t/R/B tracking, d a watched key changed; N for none.
+    /// CLIENT LIST's `flags=`, letters in Redis's order: O monitor (S replica),
+    /// P pub/sub, x in MULTI, b blocked, t/R/B tracking, d a watched key
+    /// changed, c closing after its reply, A closing for its output limit, e
+    /// no-evict; N for none.
     static func flagLetters(_ client: Client) -> String {
         var letters = ""
-        if client.isMonitor { letters += "O" }
+        if client.isMonitor { letters += "O" } else if client.isReplica { letters += "S" }
         if client.subscriptions != nil { letters += "P" }
         if client.transaction != nil { letters += "x" }
         if client.isBlocked { letters += "b" }
         letters += TrackingCommands.flagLetters(client)
         if client.watcher?.keyChanged == true { letters += "d" }
+        if client.closeAfterReply { letters += "c" }
+        if client.closeASAP { letters += "A" }
         if client.noEvict { letters += "e" }
         return letters.isEmpty ? "N" : letters
     }
 
     /// One CLIENT LIST line, with Redis 7.0's fields in Redis's order.
+    /// `qbuf` is the input batch being run (all of it while it runs), `argv-mem`
+    /// the bytes of the arguments of the command being run (Redis's
+    /// argv_len_sum). The unsent output (reply buffer and bytes still in a
+    /// socket write) is split as Redis's: its first 16 KB are `obl` (Redis's
+    /// own reply buffer), the rest `omem` in `oll` blocks of 16 KB, which is
+    /// what the output limits count. `tot-mem` adds up the buffers.
     static func describe(_ client: Client, now: Int64) -> [UInt8] {
         let name = client.name.map(Text.string) ?? ""
         let subscriptions = client.subscriptions
+        let argvMemory = client.args.reduce(0) { $0 + $1.count }
+        let unsent = client.engine.unsentOutput(client)
+        let listed = max(0, unsent - Client.fixedReplyBufferBytes)
+        let blockBytes = Client.fixedReplyBufferBytes
+        let totalMemory = client.queryBufferLength + client.queryBufferFree + client.reply.bytes.capacity
+            + client.pendingOutputLength + argvMemory + client.queuedCommandBytes
         let fields: [(String, String)] = [
             ("id", "\(client.id)"), ("addr", client.address), ("laddr", client.localAddress),
             ("fd", "\(client.fd)"), ("name", name),
             ("age", "\((now - client.createdAt) / 1000)"), ("idle", "\((now - client.lastInteraction) / 1000)"),
             ("flags", flagLetters(client)), ("db", "\(client.dbIndex)"), ("sub", "\(subscriptions?.channels.count ?? 0)"),
             ("psub", "\(subscriptions?.patterns.count ?? 0)"), ("ssub", "\(subscriptions?.shardChannels.count ?? 0)"),
-            ("multi", "\(client.queuedCommandCount)"), ("qbuf", "\(client.queryBufferLength)"), ("qbuf-free", "0"),
-            ("argv-mem", "0"), ("multi-mem", "\(client.queuedCommandBytes)"), ("rbs", "1024"), ("rbp", "0"), ("obl", "0"), ("oll", "0"),
-            ("omem", "\(client.pendingOutputLength)"), ("tot-mem", "\(client.queryBufferLength + client.pendingOutputLength)"),
+            ("multi", "\(client.queuedCommandCount)"), ("qbuf", "\(client.queryBufferLength)"),
+            ("qbuf-free", "\(client.queryBufferFree)"), ("argv-mem", "\(argvMemory)"), ("multi-mem", "\(client.queuedCommandBytes)"), ("rbs", "1024"), ("rbp", "0"),
+            ("obl", "\(unsent - listed)"), ("oll", "\((listed + blockBytes - 1) / blockBytes)"), ("omem", "\(listed)"), ("tot-mem", "\(totalMemory)"),
             ("events", "r"), ("cmd", client.lastCommandID < 0 ? "NULL" : client.engine.table.all[client.lastCommandID].fullName), ("user", "default"), ("redir", "\(client.tracking?.redirect ?? -1)"),
+            // No lib-name/lib-ver: Redis 7.2 added them, 7.0.15's line ends here.
             ("resp", "\(client.protocolVersion)"),
-            ("lib-name", client.libraryName.map(Text.string) ?? ""),
-            ("lib-ver", client.libraryVersion.map(Text.string) ?? ""),
         ]
         return Array(fields.map { "\($0.0)=\($0.1)" }.joined(separator: " ").utf8)
     }

@@ -143,13 +143,19 @@ enum ConnectionCommands {
         return required.isEmpty || Bytes(required) == password
     }
 
+    /// Redis 7.0's clearClientConnectionState: back to a fresh connection's
+    /// state, authentication included (the password must be given again). A
+    /// SKIP already applying to this command still swallows RESET's reply.
     static func reset(_ c: Client) {
-        c.discardTransaction()
-        c.engine.pubsub.unsubscribeAll(c)
+        if c.isMonitor { MonitorCommand.stop(c) }
         c.engine.stopTracking(c)
         c.select(0)
-        c.name = nil
         c.reply.protocolVersion = 2
+        c.authenticated = !c.engine.passwordRequired
+        c.discardTransaction()
+        c.engine.pubsub.unsubscribeAll(c)
+        c.name = nil
+        if c.replyMode != .skipping { c.replyMode = .on }
         c.reply.simple("RESET")
     }
 }

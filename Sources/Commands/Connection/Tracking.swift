@@ -165,15 +165,19 @@ final class TrackingTable {
             guard let redirected = clients[state.redirect] else {
                 state.brokenRedirect = true
                 if client.reply.isRESP3 {
+                    let start = client.reply.count
                     client.reply.push(2)
                     client.reply.bulk("tracking-redir-broken")
                     client.reply.integer(state.redirect)
+                    client.pushed(from: start)
                     client.engine.noteOutput(client)
                 }
                 return
             }
             target = redirected
         }
+        guard !target.closeASAP else { return }  // past its output limit: it gets nothing more
+        let start = target.reply.count
         if target.reply.isRESP3 {
             target.reply.push(2)
             target.reply.bulk("invalidate")
@@ -190,6 +194,8 @@ final class TrackingTable {
             // The null of the tracking client's protocol, as Redis sends it.
             target.reply.raw(client.reply.isRESP3 ? Array("_\r\n".utf8) : Array("$-1\r\n".utf8))
         }
+        target.pushed(from: start)
         client.engine.noteOutput(target)
+        _ = target.outputLimitReached()
     }
 }

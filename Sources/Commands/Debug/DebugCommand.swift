@@ -156,9 +156,11 @@ enum DebugCommand {
                 c.reply.error("ERR RESP2 is not supported by this command")
                 return
             }
+            let start = c.reply.count
             c.reply.push(2)
             c.reply.bulk("server-cpu-usage")
             c.reply.integer(42)
+            c.pushed(from: start)
             c.reply.bulk("Some real reply following the push reply")
         case "verbatim": c.reply.verbatim(Array("This is a verbatim\nstring".utf8))
         case "true": c.reply.boolean(true)

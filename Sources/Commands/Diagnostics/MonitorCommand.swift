@@ -37,6 +37,12 @@ enum MonitorCommand {
         !spec.flags.intersection([.write, .readonly, .mayReplicate]).isEmpty
     }
 
+    /// RESET: the client is a monitor no more.
+    static func stop(_ c: Client) {
+        c.isMonitor = false
+        c.engine.monitors.removeAll { $0 === c }
+    }
+
     /// Sends the command `client` just ran to every monitor.
     static func feed(_ spec: CommandSpec, _ client: Client, monitors: [Client], now microseconds: Int64) {
         guard !spec.flags.contains(.admin), !spec.flags.contains(.skipMonitor) else { return }
@@ -55,6 +61,7 @@ enum MonitorCommand {
         for monitor in monitors where !monitor.closeASAP && !monitor.closeAfterReply {
             monitor.reply.raw(line)
             client.engine.noteOutput(monitor)
+            _ = monitor.outputLimitReached()  // a monitor is a normal client for the limits, as in Redis
         }
     }
 

@@ -21,6 +21,10 @@ public final class Client {
     public var closeAfterReply = false
     /// Set when the client passed its output limit: the Server closes it without sending what is pending.
     public var closeASAP = false
+    /// When its output first stayed past its soft limit (ms), 0 when under it (Engine+OutputLimits.swift).
+    var softLimitSince: Int64 = 0
+    /// A replica's connection (the `replica` output limit class); set by replication.
+    public var isReplica = false
     /// Whether AUTH (or HELLO AUTH) succeeded; only consulted when `requirepass` is set.
     public var authenticated = false
     /// Replies may not leave before the AOF holds this many bytes (`appendfsync always`).
@@ -38,6 +42,7 @@ public final class Client {
     /// The last command run, as a `CommandSpec.id` (a name would cost a retain per command).
     public var lastCommandID = -1
     public var queryBufferLength = 0
+    public var queryBufferFree = 0
     public var pendingOutputLength = 0
 
     /// CLIENT TRACKING settings; nil while tracking is off (Tracking.swift).
@@ -45,6 +50,9 @@ public final class Client {
     /// CLIENT REPLY: `.off` and `.skipping` drop the client's replies.
     public enum ReplyMode { case on, off, skipNext, skipping }
     public var replyMode = ReplyMode.on
+    /// Pushes (pub/sub, tracking) appended while the client's own reply is
+    /// silenced: they reach it anyway, as with Redis's CLIENT_PUSHING.
+    var pushedRanges: [Range<Int>] = []
     /// CLIENT NO-EVICT (shown as `e` in CLIENT LIST; Swirl evicts no clients).
     var noEvict = false
     /// The command a CLIENT PAUSE holds back (ClientPause.swift).
@@ -139,4 +147,11 @@ public final class Client {
     }
 
     public func wrongType() { reply.error(Errors.wrongType) }
+
+    /// Call after appending a push frame that began at `start`: CLIENT REPLY
+    /// OFF/SKIP drops the command's reply but keeps the push.
+    @inline(__always)
+    func pushed(from start: Int) {
+        if engine.silencedClient === self { pushedRanges.append(start..<reply.count) }
+    }
 }

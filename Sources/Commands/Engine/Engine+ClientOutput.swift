@@ -40,12 +40,19 @@ extension Engine {
     }
 
     /// CLIENT REPLY: OFF drops what the command answered; SKIP drops the next
-    /// command's answer (the SKIP itself answers nothing).
+    /// command's answer (the SKIP itself answers nothing). Pushes appended
+    /// meanwhile (subscribe confirmations, messages, invalidations) stay, as
+    /// Redis 7.0 sends them whatever the reply mode.
     func applyReplyMode(_ client: Client, from start: Int) {
+        defer { client.pushedRanges.removeAll() }
         switch client.replyMode {
         case .on: return
         case .off, .skipping:
-            if client.reply.count > start { client.reply.bytes.removeSubrange(start...) }
+            if client.reply.count > start {
+                var kept: [UInt8] = []
+                for range in client.pushedRanges { kept.append(contentsOf: client.reply.bytes[range]) }
+                client.reply.bytes.replaceSubrange(start..., with: kept)
+            }
             if client.replyMode == .skipping { client.replyMode = .on }
         case .skipNext:
             client.replyMode = .skipping

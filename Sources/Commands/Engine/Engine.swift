@@ -66,8 +66,9 @@ public final class Engine {
     static func randomHex() -> String {
         (0..<40).map { _ in String("0123456789abcdef".randomElement()!) }.joined()
     }
-    /// Called after CONFIG SET with the names it changed.
-    public var onConfigChange: ([String]) -> Void = { _ in }
+    /// What the Server does when CONFIG SET changed a parameter (listeners,
+    /// the AOF, the cron …): nil, or Redis's error text when it could not.
+    public var applyParameter: (String) -> String? = { _ in nil }
 
     public private(set) var clients: [Int: Client] = [:]
     /// MONITOR clients (Monitor.swift).
@@ -78,6 +79,9 @@ public final class Engine {
     /// `unowned(unsafe)`: only set while that client's command runs.
     /// Eviction clears it while it deletes keys (Engine+Eviction.swift): nobody's change.
     unowned(unsafe) var currentClient: Client?
+    /// The running client while CLIENT REPLY OFF/SKIP silences its reply, so
+    /// pushes appended meanwhile are remembered (`Client.pushed(from:)`).
+    private(set) unowned(unsafe) var silencedClient: Client?
     /// CLIENT PAUSE in force, and the clients whose command waits for its end (ClientPause.swift).
     var clientPause: ClientPause?
     var postponedClients: [Client] = []
@@ -90,6 +94,12 @@ public final class Engine {
     /// Clients other than the one running a command that got output during it
     /// (monitors); the Server flushes them before sleeping.
     var clientsWithOutput: [Client] = []
+    /// `client-output-buffer-limit` by `ClientClass`, and the unsent output
+    /// below which none can be reached (Engine+OutputLimits.swift).
+    var outputLimits = [OutputBufferLimit](repeating: .none, count: 3)
+    public internal(set) var outputCheckThreshold = Int.max
+    /// Clients past their output limit, for the Server to close.
+    var clientsToClose: [Client] = []
     /// While a connection's input runs (`beginInput` … `endInput`), the clock read
     /// that ends one command also starts the next: one read per command, not two.
     private var clockCarry: Int64 = 0
@@ -121,11 +131,17 @@ public final class Engine {
         applyConfig()
     }
 
-    func configChanged(_ names: [String]) {
+    /// Applies changed parameters (CONFIG SET's apply step, in their order):
+    /// the first that fails, with its error, or nil.
+    @discardableResult
+    func applyConfig(_ names: [String]) -> (parameter: String, error: String)? {
         applyConfig()
+        for name in names {
+            if let error = applyParameter(name) { return (name, error) }
+        }
         if names.contains("maxmemory") { maxmemoryChanged() }
         if names.contains("maxmemory-clients"), let warning = config.clientEvictionWarning { hooks.logWarning(warning) }
-        onConfigChange(names)
+        return nil
     }
 
     /// Copies the parameters read on the hot path out of the configuration
@@ -136,7 +152,7 @@ public final class Engine {
         SetValue.maxIntsetEntries = config.setMaxIntsetEntries
         SortedSetValue.maxCompactEntries = config.zsetMaxListpackEntries
         SortedSetValue.maxCompactValueLength = config.zsetMaxListpackValue
-        pubsub.outputLimit = config.outputBufferLimit("pubsub")
+        configureOutputLimits()
         slowlog.configure(config)
         keyspace.accessTracking = config.accessTracking
         latencyTracking = config.latencyTracking
@@ -190,8 +206,13 @@ public final class Engine {
     public func execute(_ client: Client, receivedAs frame: Range<Int>? = nil) {
         currentClient = client
         let replyStart = client.reply.count
+        let silenced = client.replyMode != .on
+        if silenced { silencedClient = client }
         dispatch(client, receivedAs: frame)
-        if client.replyMode != .on { applyReplyMode(client, from: replyStart) }
+        if silenced { silencedClient = nil }
+        if silenced || client.replyMode != .on { applyReplyMode(client, from: replyStart) }
+        // Closed for its output limit during the command: what it answered after that is never sent.
+        if client.closeASAP { client.reply.bytes.removeAll() }
         if keyspace.observingKeyChanges { trackingAfterCommand(client) }
         currentClient = nil
     }
@@ -299,6 +320,11 @@ public final class Engine {
                     frame: Range<Int>? = nil, completion: Bool = false) {
         let finished = Keyspace.clockMicroseconds()
         if carriesClock { clockCarry = finished }
+        // Redis checks the limit as a reply grows; after each command (each one
+        // in EXEC, which still runs whole) is as soon as anyone could tell.
+        if client.reply.count + client.pendingOutputLength >= outputCheckThreshold && client.replyMode == .on {
+            enforceOutputLimit(client)
+        }
         let elapsed = finished - started
         stats.commands[spec.id].microseconds += elapsed
         if client.reply.count > replyStart && client.reply.bytes[replyStart] == UInt8(ascii: "-") {

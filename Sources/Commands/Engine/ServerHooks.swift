@@ -16,6 +16,8 @@ public struct ServerHooks {
     public var rewriteAOF: () -> String? = { "ERR AOF rewriting is not available here" }
     /// CLIENT KILL: closes the connection of the client with this id.
     public var closeClient: (Int) -> Void = { _ in }
+    /// Bytes a client's socket has still to send (of a write already handed to it).
+    public var queuedOutputBytes: (Int) -> Int = { _ in 0 }
     /// Bytes the allocator has handed out (INFO used_memory); read before every command
     /// while `maxmemory` is set, so it must be cheap (Server/AllocatorStats.swift: a counter).
     public var usedMemory: () -> Int = { MemoryStats.residentBytes() }

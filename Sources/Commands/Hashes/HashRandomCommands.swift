@@ -41,21 +41,30 @@ enum HashRandomCommands {
             c.reply.raw(emptyArray)
             return
         }
-        let positions: [Int]
         if !unique || count == 1 {
-            positions = (0..<count).map { _ in Int.random(in: 0..<hash.count) }
-        } else if count >= hash.count {
+            // Picks with repetition, made one at a time: the count can be far
+            // beyond what fits in memory, and the output limit stops the loop.
+            c.reply.array(withValues && !c.reply.isRESP3 ? count * 2 : count)
+            for _ in 0..<count {
+                reply(c, hash.pair(at: Int.random(in: 0..<hash.count)), withValues: withValues)
+                if c.outputLimitReached() { return }
+            }
+            return
+        }
+        let positions: [Int]
+        if count >= hash.count {
             positions = Array(0..<hash.count)
         } else {
             positions = Array((0..<hash.count).shuffled().prefix(count))
         }
         c.reply.array(withValues && !c.reply.isRESP3 ? positions.count * 2 : positions.count)
-        for position in positions {
-            let (field, value) = hash.pair(at: position)
-            if withValues && c.reply.isRESP3 { c.reply.array(2) }
-            c.reply.bulk(field)
-            if withValues { c.reply.bulk(value) }
-        }
+        for position in positions { reply(c, hash.pair(at: position), withValues: withValues) }
+    }
+
+    private static func reply(_ c: Client, _ pair: (Bytes, Bytes), withValues: Bool) {
+        if withValues && c.reply.isRESP3 { c.reply.array(2) }
+        c.reply.bulk(pair.0)
+        if withValues { c.reply.bulk(pair.1) }
     }
 
     private static let emptyArray: [UInt8] = Array("*0\r\n".utf8)

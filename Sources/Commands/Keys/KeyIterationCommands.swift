@@ -28,7 +28,10 @@ enum KeyIterationCommands {
             if live && (everything || Glob.matches(pattern, key)) { found.append(key) }
         }
         c.reply.array(found.count)
-        for key in found { c.reply.bulk(key) }
+        for key in found {
+            c.reply.bulk(key)
+            if c.outputLimitReached() { return }  // closed for its output limit: stop here, as Redis
+        }
     }
 
     static func scan(_ c: Client) {

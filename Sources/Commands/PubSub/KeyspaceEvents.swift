@@ -108,14 +108,14 @@ extension Engine {
             digits.withUnsafeBytes { channel.append(contentsOf: $0) }
             channel += channelMiddle
             key.withUnsafeBytes { channel.append(contentsOf: $0) }
-            _ = pubsub.publish(Bytes(channel), Bytes(name.utf8), shard: false, now: keyspace.now)
+            _ = pubsub.publish(Bytes(channel), Bytes(name.utf8), shard: false)
         }
         if notifyClasses.contains(.keyevent) {
             var channel = keyeventPrefix
             digits.withUnsafeBytes { channel.append(contentsOf: $0) }
             channel += channelMiddle
             channel.append(contentsOf: name.utf8)
-            _ = pubsub.publish(Bytes(channel), key, shard: false, now: keyspace.now)
+            _ = pubsub.publish(Bytes(channel), key, shard: false)
         }
     }
 

@@ -122,16 +122,18 @@ enum PubSubCommands {
     }
 
     private static func confirm(_ c: Client, _ word: [UInt8], _ name: Bytes?, count: Int) {
+        let start = c.reply.count
         c.reply.push(3)
         c.reply.bulk(word)
         if let name { c.reply.bulk(name) } else { c.reply.null() }
         c.reply.integer(count)
+        c.pushed(from: start)
     }
 
     /// Replies how many subscriptions received the message. Not a write:
     /// nothing reaches the AOF.
     static func publish(_ c: Client, shard: Bool) {
-        let receivers = c.engine.pubsub.publish(c.args[1], c.args[2], shard: shard, now: c.engine.keyspace.now)
+        let receivers = c.engine.pubsub.publish(c.args[1], c.args[2], shard: shard)
         c.reply.integer(receivers)
     }
 

@@ -31,8 +31,6 @@ final class ClientSubscriptions {
     var patterns: [Bytes: Int] = [:]
     var shardChannels: [Bytes: Int] = [:]
     private var nextOrder = 0
-    /// When the pending output first passed the soft limit (ms), 0 when under it.
-    var softLimitSince: Int64 = 0
     /// True while the client sits in `PubSubRegistry.receivers`.
     var queuedAsReceiver = false
 
@@ -130,8 +128,6 @@ public final class PubSubRegistry {
     var channels = SubscriberTable()
     var patterns = SubscriberTable()
     var shardChannels = SubscriberTable()
-    /// `client-output-buffer-limit pubsub`, kept parsed (Engine sets it on start and after CONFIG SET).
-    public var outputLimit = OutputBufferLimit(hard: 33_554_432, soft: 8_388_608, softSeconds: 60)
     /// Clients given messages since the last `takeReceivers()`.
     private var receivers: [Client] = []
 
@@ -193,17 +189,19 @@ public final class PubSubRegistry {
     /// Sends a message to the subscribers of `channel` (plain channels also
     /// to matching patterns, after the channel's own subscribers, as Redis
     /// does); returns how many received it, a client once per subscription.
-    func publish(_ channel: Bytes, _ message: Bytes, shard: Bool, now: Int64) -> Int {
+    func publish(_ channel: Bytes, _ message: Bytes, shard: Bool) -> Int {
         var receivedBy = 0
         if let subscribers = (shard ? shardChannels : channels).subscribers(channel) {
             let word = shard ? PubSubKind.smessage : PubSubKind.message
             for client in subscribers {
                 if deliverable(client) {
+                    let start = client.reply.count
                     client.reply.push(3)
                     client.reply.bulk(word)
                     client.reply.bulk(channel)
                     client.reply.bulk(message)
-                    delivered(to: client, now: now)
+                    client.pushed(from: start)
+                    delivered(to: client)
                 }
                 receivedBy += 1
             }
@@ -214,12 +212,14 @@ public final class PubSubRegistry {
             guard Glob.matches(pattern.array, channelBytes) else { return }
             for client in subscribers {
                 if deliverable(client) {
+                    let start = client.reply.count
                     client.reply.push(4)
                     client.reply.bulk(PubSubKind.pmessage)
                     client.reply.bulk(pattern)
                     client.reply.bulk(channel)
                     client.reply.bulk(message)
-                    delivered(to: client, now: now)
+                    client.pushed(from: start)
+                    delivered(to: client)
                 }
                 receivedBy += 1
             }
@@ -231,17 +231,11 @@ public final class PubSubRegistry {
     /// still counts as a receiver until it is gone (as in Redis).
     private func deliverable(_ client: Client) -> Bool { !client.closeASAP }
 
-    /// Queues the client for a flush and enforces its output limit, which
-    /// counts the bytes not yet written: the reply buffer and those handed to
-    /// the socket but not yet sent.
-    private func delivered(to client: Client, now: Int64) {
+    /// Queues the client for a flush and enforces its output limit (a message
+    /// that takes it past its limit closes it: Engine+OutputLimits.swift).
+    private func delivered(to client: Client) {
         noteOutput(client)
-        guard let subscriptions = client.subscriptions else { return }
-        let used = client.reply.count + client.pendingOutputLength
-        if outputLimit.exceeded(used: used, softSince: &subscriptions.softLimitSince, now: now) {
-            client.closeASAP = true
-            client.reply.bytes = []  // never sent: free it now rather than when the socket closes
-        }
+        _ = client.outputLimitReached()
     }
 
     private func noteOutput(_ client: Client) {

@@ -174,10 +174,12 @@ enum SetCommands {
             c.db.add(destination, .set(target))
         }
         c.db.signalModifiedKey(source)
-        c.db.signalModifiedKey(destination)
         c.engine.dirty += 1
+        // The destination changed only if the member was new there: a WATCH on it
+        // (or a tracking client) must not see a move into a set that already had it.
         if target.add(member) {
             c.engine.dirty += 1
+            c.db.signalModifiedKey(destination)
             c.notify(.set, .sadd, destination)
         }
         c.reply.integer(1)

@@ -98,7 +98,10 @@ enum SetRandomCommands {
         }
         if requested < 0 {
             c.reply.array(count)
-            for _ in 0..<count { c.reply.bulk(set.randomMember()) }
+            for _ in 0..<count {
+                c.reply.bulk(set.randomMember())
+                if c.outputLimitReached() { return }  // closed for its output limit: stop, as Redis
+            }
             return
         }
         if count >= set.count {
