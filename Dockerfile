@@ -20,6 +20,9 @@ RUN swift build -c release --static-swift-stdlib --product swirl-server \
     && strip /usr/local/bin/swirl-server
 
 FROM ${RUNTIME_IMAGE}
+# `protected-mode no`: clients reach a container through port mappings, never from
+# its loopback, so protected mode would refuse them all (the official Redis image
+# turns it off too). Set a password (`--requirepass`) when the port is published.
 # The healthcheck speaks RESP over bash's /dev/tcp (no extra package): it finds
 # the port in /etc/swirl/swirl.conf and then on PID 1's command line (`--port N`),
 # and counts `+PONG` and `-NOAUTH` (a password is set) as healthy.
@@ -32,7 +35,7 @@ RUN apt-get update \
     && mkdir -p /data /etc/swirl \
     && chown swirl:swirl /data \
     && printf '%s\n' '# Defaults of the image; arguments after the image name override them.' \
-        'bind * -::*' 'port 6379' 'dir /data' 'appendonly yes' 'appendfsync everysec' > /etc/swirl/swirl.conf \
+        'bind * -::*' 'protected-mode no' 'port 6379' 'dir /data' 'appendonly yes' 'appendfsync everysec' > /etc/swirl/swirl.conf \
     && printf '%s\n' '#!/bin/bash' \
         '# Exits 0 when the Swirl server of this container answers PING.' \
         'port=6379' \

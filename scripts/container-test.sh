@@ -284,6 +284,7 @@ check "CONFIG GET port is $port" test "$(cli CONFIG GET port | tail -n 1)" = "$p
 check "CONFIG GET dir is /data" test "$(cli CONFIG GET dir | tail -n 1)" = /data
 check "CONFIG GET appendonly is yes" test "$(cli CONFIG GET appendonly | tail -n 1)" = yes
 check "listens on all interfaces (bind *)" grep -q '^\*' <<<"$(cli CONFIG GET bind | tail -n 1)"
+check "protected-mode no (clients come through port mappings)" test "$(cli CONFIG GET protected-mode | tail -n 1)" = no
 
 status=$(timeout 30 "${PODMAN[@]}" exec "$first" cat /proc/1/status 2>/dev/null)
 check "PID 1 is swirl-server" test "$(awk '/^Name:/ { print $2 }' <<<"$status")" = swirl-server

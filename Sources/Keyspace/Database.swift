@@ -213,7 +213,7 @@ public final class Database {
     }
 
     private func remove(at position: Int) {
-        if main.readValue(at: position) { $0.hasExpiry } { volatileCount -= 1 }
+        if main.readValue(at: position, { $0.hasExpiry }) { volatileCount -= 1 }
         main.remove(at: position)
     }
 

@@ -63,10 +63,15 @@ public struct ReplyBuffer: Sendable {
     }
 
     /// `message` starts with its code, as in `ERR syntax error` or `WRONGTYPE …`.
-    public mutating func error(_ message: String) {
+    public mutating func error(_ message: String) { error(bytes: message.utf8) }
+
+    /// An error echoing a client's bytes (ErrorText.swift).
+    public mutating func error(_ message: ErrorText) { error(bytes: message.bytes) }
+
+    private mutating func error<C: Collection>(bytes message: C) where C.Element == UInt8 {
         bytes.append(UInt8(ascii: "-"))
         // Redis turns newlines in error text into spaces so the frame stays one line.
-        for byte in message.utf8 { bytes.append(byte == 0x0d || byte == 0x0a ? 0x20 : byte) }
+        for byte in message { bytes.append(byte == 0x0d || byte == 0x0a ? 0x20 : byte) }
         crlf()
     }
 

@@ -6,9 +6,13 @@ import SwirlBytes
 /// Why a client's input cannot be decoded. The text follows Redis's
 /// `Protocol error: ` prefix and is sent back before the connection closes.
 public struct ProtocolError: Error, Equatable, Sendable {
-    public let message: String
-    public init(_ message: String) { self.message = message }
-    public var reply: String { "ERR Protocol error: \(message)" }
+    /// The text after the prefix, as bytes: a byte echoed from the input stays as it came.
+    public let text: ErrorText
+    public init(_ message: String) { text = ErrorText(message) }
+    public init(_ text: ErrorText) { self.text = text }
+    /// For logs and tests.
+    public var message: String { text.description }
+    public var reply: ErrorText { "ERR Protocol error: \(text)" }
 }
 
 /// Streaming decoder of client requests: RESP multibulk frames and inline
@@ -26,9 +30,16 @@ public struct RequestDecoder: Sendable {
             self.maxBulkLength = maxBulkLength
             self.maxInlineLength = maxInlineLength
         }
+        /// While a password is required and not yet given, Redis (its fix for
+        /// CVE-2021-32675) refuses frames of more arguments or longer bulks than these.
+        public static let unauthenticatedMaxArguments = 10
+        public static let unauthenticatedMaxBulkLength = 16 * 1024
     }
 
     public var limits: Limits
+    /// Set by the connection before each command while its client must still
+    /// authenticate: the `unauthenticated…` limits then apply.
+    public var unauthenticated = false
     private var buffer: [UInt8] = []
     private var readIndex = 0
     private var argsExpected = 0       // arguments still missing in the current multibulk
@@ -91,7 +102,7 @@ public struct RequestDecoder: Sendable {
             if argsExpected == 0 {
                 guard readIndex < buffer.count else { return false }
                 if buffer[readIndex] == UInt8(ascii: "*") {
-                    if decodeWholeFrame() {
+                    if !unauthenticated && decodeWholeFrame() {
                         handOver(into: &command)
                         return true
                     }
@@ -101,7 +112,7 @@ public struct RequestDecoder: Sendable {
                     if argsExpected == 0 { continue }  // `*0` and `*-1` are skipped, as Redis does
                 } else {
                     guard allowsInline else {
-                        throw ProtocolError("expected '*', got '\(Character(Unicode.Scalar(buffer[readIndex])))'")
+                        throw ProtocolError("expected '*', got '\(byte: buffer[readIndex])'" as ErrorText)
                     }
                     guard let line = try readInlineLine() else { return false }
                     if line.isEmpty { continue }
@@ -211,13 +222,16 @@ public struct RequestDecoder: Sendable {
 
     /// Reads `*<count>\r\n`; false when the line is not complete yet.
     private mutating func readMultibulkHeader() throws(ProtocolError) -> Bool {
-        guard let lineEnd = findCR(from: readIndex + 1) else {
+        guard let lineEnd = findLineEnd(0x0d, from: readIndex) else {
             if bufferedCount > limits.maxInlineLength { throw ProtocolError("too big mbulk count string") }
             return false
         }
         guard lineEnd + 1 < buffer.count else { return false }
         let count = number(from: readIndex + 1, to: lineEnd)
         guard let count, count <= Int64(Int32.max) else { throw ProtocolError("invalid multibulk length") }
+        if unauthenticated && count > Int64(Limits.unauthenticatedMaxArguments) {
+            throw ProtocolError("unauthenticated multibulk length")
+        }
         if buffer[lineEnd + 1] != 0x0a { frameIsCanonical = false }
         readIndex = lineEnd + 2
         argsExpected = max(0, Int(count))
@@ -231,18 +245,21 @@ public struct RequestDecoder: Sendable {
         while argsExpected > 0 {
             if bulkLength < 0 {
                 guard readIndex < buffer.count else { return false }
-                guard let lineEnd = findCR(from: readIndex) else {
+                guard let lineEnd = findLineEnd(0x0d, from: readIndex) else {
                     if bufferedCount > limits.maxInlineLength { throw ProtocolError("too big bulk count string") }
                     return false
                 }
                 guard lineEnd + 1 < buffer.count else { return false }
                 let marker = buffer[readIndex]
                 guard marker == UInt8(ascii: "$") else {
-                    throw ProtocolError("expected '$', got '\(Character(Unicode.Scalar(marker)))'")
+                    throw ProtocolError("expected '$', got '\(byte: marker)'" as ErrorText)
                 }
                 let length = number(from: readIndex + 1, to: lineEnd)
                 guard let length, length >= 0, length <= Int64(limits.maxBulkLength) else {
                     throw ProtocolError("invalid bulk length")
+                }
+                if unauthenticated && length > Int64(Limits.unauthenticatedMaxBulkLength) {
+                    throw ProtocolError("unauthenticated bulk length")
                 }
                 if buffer[lineEnd + 1] != 0x0a { frameIsCanonical = false }
                 readIndex = lineEnd + 2
@@ -271,11 +288,7 @@ public struct RequestDecoder: Sendable {
     /// Reads one inline command line; nil when the newline has not arrived.
     private mutating func readInlineLine() throws(ProtocolError) -> [Bytes]? {
         let start = readIndex
-        let newline = buffer.withUnsafeBytes { raw -> Int? in
-            guard let found = memchr(raw.baseAddress! + start, 0x0a, raw.count - start) else { return nil }
-            return raw.baseAddress!.distance(to: UnsafeRawPointer(found))
-        }
-        guard let newline else {
+        guard let newline = findLineEnd(0x0a, from: start) else {
             if bufferedCount > limits.maxInlineLength { throw ProtocolError("too big inline request") }
             return nil
         }
@@ -284,8 +297,9 @@ public struct RequestDecoder: Sendable {
         readIndex = newline + 1
         // Most inline commands (PING, redis-benchmark's inline tests) have no
         // quotes or unusual bytes: split them on blanks straight from the buffer.
+        // (A line holds no NUL: `findLineEnd` stops there.)
         let plain = !buffer[start..<end].contains {
-            $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "'") || $0 == 0x00 || $0 == 0x0b || $0 == 0x0c
+            $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "'") || $0 == 0x0b || $0 == 0x0c
         }
         if plain { return splitPlain(start, end) }
         guard let args = InlineSplitter.split(buffer[start..<end]) else {
@@ -294,7 +308,7 @@ public struct RequestDecoder: Sendable {
         return args.map { Bytes($0) }
     }
 
-    /// The words of a line without quotes, NUL, VT or FF, split where `sdssplitargs` splits.
+    /// The words of a line without quotes, VT or FF, split where `sdssplitargs` splits.
     private func splitPlain(_ start: Int, _ end: Int) -> [Bytes] {
         buffer.withUnsafeBytes { raw -> [Bytes] in
             var words: [Bytes] = []
@@ -315,11 +329,20 @@ public struct RequestDecoder: Sendable {
 
     // MARK: - Buffer
 
-    private func findCR(from start: Int) -> Int? {
+    /// Where the line starting at `start` ends (its `terminator`), or nil when
+    /// it has not arrived. Client input is searched as Redis searches its query
+    /// buffer, with `strchr`: a NUL ends the search, so a line with a NUL before
+    /// its terminator waits for more input until it is too big (Redis's
+    /// networking.c). The AOF (no inline commands) is read as bytes.
+    private func findLineEnd(_ terminator: UInt8, from start: Int) -> Int? {
         guard start < buffer.count else { return nil }
+        let stopsAtNUL = allowsInline
         return buffer.withUnsafeBytes { raw -> Int? in
-            guard let found = memchr(raw.baseAddress! + start, 0x0d, raw.count - start) else { return nil }
-            return raw.baseAddress!.distance(to: UnsafeRawPointer(found))
+            let base = raw.baseAddress!
+            guard let found = memchr(base + start, Int32(terminator), raw.count - start) else { return nil }
+            let end = base.distance(to: UnsafeRawPointer(found))
+            if stopsAtNUL && memchr(base + start, 0, end - start) != nil { return nil }
+            return end
         }
     }
 

@@ -40,10 +40,11 @@ extension Server {
             // As Redis: a rewrite in progress is of no use once the AOF is off.
             killRewriteChild()
             if let aof {
-                aof.finishSynchronously()
+                // A failing disk loses what is still buffered, as Redis's stopAppendOnly does.
+                if aof.finishSynchronously() { logger.notice("AOF switched off: the last writes are on disk") }
                 close(aof.fd)
                 self.aof = nil
-                logger.notice("AOF switched off: the last writes are on disk")
+                aofStatusChanged()  // no AOF, no refusal (Redis checks aof_state)
             }
         }
         if maintenance.rewriteScheduled && maintenance.child == nil
@@ -105,6 +106,7 @@ extension Server {
             ("aof_last_bgrewrite_status", maintenance.lastRewriteFailed ? "err" : "ok"),
             ("aof_rewrites", "\(maintenance.rewrites)"),
             ("aof_rewrites_consecutive_failures", "\(maintenance.consecutiveFailures)"),
+            ("aof_last_cow_size", "\(maintenance.lastCopyOnWriteSize)"),
         ]
     }
 }
@@ -117,6 +119,8 @@ struct AOFMaintenanceState {
     var rewrites = 0
     var lastRewriteSeconds = -1
     var lastRewriteFailed = false
+    /// What the last successful rewrite's child reported (INFO aof_last_cow_size).
+    var lastCopyOnWriteSize = 0
     /// Bytes of the AOF's files other than the incremental file being appended to.
     var otherFilesSize = 0
     /// The AOF's size after the last rewrite or at start: growth is measured from it.

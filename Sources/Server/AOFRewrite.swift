@@ -16,16 +16,24 @@ import Glibc
 /// new incremental file. When the cron reaps the child, the manifest becomes
 /// the new base and the new incremental file, and the old files go.
 ///
-/// The child runs no libuv code and never returns into the loop: the one
-/// thread that exists in it (the loop thread, which held no lock at the fork)
-/// serializes, writes, and leaves with `_exit`.
+/// The child runs no libuv code and never returns into the loop
+/// (AOFRewriteChild.swift). It writes Redis's temporary names in the server's
+/// directory, of its own pid: `temp-rewriteaof-<pid>.aof` while writing,
+/// renamed `temp-rewriteaof-bg-<pid>.aof` once complete and synced. Only the
+/// parent, after reaping a successful child, moves that file into the AOF
+/// directory as the new base: a child whose server died (it is killed with
+/// it) can never replace a file a restarted server owns.
 struct RewriteChild {
     let pid: pid_t
-    let basePath: String
     let baseEntry: AOFManifest.Entry
     /// The incremental file opened at the start, if the AOF is on.
     let incremental: AOFManifest.Entry?
     let startedMicroseconds: Int64
+    /// The read end of the pipe on which the child reports its copy-on-write size (-1 without one).
+    let report: Int32
+
+    static func writingName(_ pid: pid_t) -> String { "temp-rewriteaof-\(pid).aof" }
+    static func finishedName(_ pid: pid_t) -> String { "temp-rewriteaof-bg-\(pid).aof" }
 }
 
 extension Server {
@@ -46,58 +54,28 @@ extension Server {
             rewriteFailed("Background AOF rewrite failed to start: \(error)")
             return
         }
-        let basePath = directory + "/" + baseEntry.name
+        // The child reports its copy-on-write size here (Redis's child info pipe); a rewrite goes on without it.
+        var report: [Int32] = [-1, -1]
+        if pipe(&report) != 0 { report = [-1, -1] }
+        let parent = getpid()
         let forkStarted = Keyspace.clockMicroseconds()
         let pid = fork()
-        if pid == 0 {
-            // The child. Signals go back to their defaults: libuv's handlers would
-            // report them through the parent's loop.
-            signal(SIGINT, SIG_DFL)
-            signal(SIGTERM, SIG_DFL)
-            closeInheritedDescriptors()
-            _exit(writeBase(to: basePath, directory: directory) ? 0 : 1)
+        if pid == 0 { runRewriteChild(parent: parent, report: report[1]) }
+        if report[1] >= 0 {
+            close(report[1])
+            _ = fcntl(report[0], F_SETFL, O_NONBLOCK)  // read when the child is reaped: never wait for it
         }
         guard pid > 0 else {
+            if report[0] >= 0 { close(report[0]) }
             rewriteFailed("Can't rewrite append only file in background: fork: \(FileIO.errorText())")
             return
         }
-        maintenance.child = RewriteChild(pid: pid, basePath: basePath, baseEntry: baseEntry, incremental: incremental,
-                                         startedMicroseconds: started)
+        maintenance.child = RewriteChild(pid: pid, baseEntry: baseEntry, incremental: incremental,
+                                         startedMicroseconds: started, report: report[0])
         maintenance.rewrites += 1  // counted when started, as Redis's aof_rewrites
         engine.stats.latestForkMicroseconds = Keyspace.clockMicroseconds() - forkStarted
         engine.stats.totalForks += 1
         logger.notice("Background append only file rewriting started by pid \(pid)")
-    }
-
-    /// In the child: the keyspace as commands, written a megabyte at a time.
-    private func writeBase(to path: String, directory: String) -> Bool {
-        guard let file = try? FileIO.AtomicFile(path: path, directory: directory) else { return false }
-        let delay = engine.config.rdbKeySaveDelay
-        let written = AOFRewriter.snapshot(engine.keyspace, chunkSize: 1 << 20, afterEachKey: {
-            // Redis's debugDelay: a negative delay sleeps 1 µs once in -delay keys.
-            if delay > 0 { usleep(UInt32(delay)) } else if delay < 0 && Int.random(in: 0 ..< -delay) == 0 { usleep(1) }
-        }) { chunk in
-            (try? file.write(chunk)) != nil
-        }
-        guard written, (try? file.commit()) != nil else {
-            file.abandon()
-            return false
-        }
-        return true
-    }
-
-    /// In the child: closes what it inherited (client sockets, the listeners, the
-    /// loop's descriptors, the AOF), so a connection the parent closes during the
-    /// rewrite ends at once rather than when the child exits.
-    private func closeInheritedDescriptors() {
-        guard let directory = opendir("/proc/self/fd") else { return }
-        var inherited: [Int32] = []
-        while let entry = readdir(directory) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
-            if let fd = Int32(name), fd > 2 { inherited.append(fd) }
-        }
-        closedir(directory)  // its own descriptor was listed too; closing it again below fails harmlessly
-        for fd in inherited { close(fd) }
     }
 
     /// Ends the old incremental file (its remaining bytes written and synced)
@@ -112,7 +90,14 @@ extension Server {
         let fd = Glibc.open(directory + "/" + entry.name, O_WRONLY | O_APPEND | O_CREAT | O_TRUNC, 0o644)
         guard fd >= 0 else { throw FileIO.Failure(description: "Can't open \(entry.name): \(FileIO.errorText())") }
         if let aof {
-            aof.finishSynchronously()
+            // Its bytes must all be in the old file before the new one takes
+            // over: on a failing disk the rewrite waits (Redis would move them
+            // into the new file, which replays them twice after the new base).
+            guard aof.finishSynchronously() else {
+                close(fd)
+                unlink(directory + "/" + entry.name)
+                throw FileIO.Failure(description: aof.failure ?? "Errors writing to the AOF file")
+            }
             var manifest = old
             manifest.entries.append(entry)
             do {
@@ -129,8 +114,10 @@ extension Server {
         } else {
             maintenance.incrementalUnlisted = true
         }
+        if aof?.syncError ?? 0 != 0 { logger.warning("AOF reopen, just ignore the AOF fsync error in bio job") }
         aof = AOFWriter(server: self, fd: fd, fileName: entry.name, policy: config.appendFsync, startingSize: 0,
                         startOffset: engine.aofOffset)
+        aofStatusChanged()  // the new file starts without the old one's fsync error, as in Redis
         engine.propagating = true
         engine.resetAOFSelection()
         return entry
@@ -147,15 +134,28 @@ extension Server {
         if result == child.pid && !signaled && (status >> 8) & 0xff == 0 {
             finishRewrite(child)
         } else {
-            discard(child)
             rewriteFailed(signaled ? "Background AOF rewrite terminated by signal \(status & 0x7f)"
                                    : "Background AOF rewrite terminated with error")
         }
+        discard(child)
     }
 
+    /// The child succeeded: its file becomes the base (renamed into the AOF
+    /// directory, which is synced before the manifest names it), then the manifest
+    /// lists the base and the incremental file opened at the start, and the old files go.
     private func finishRewrite(_ child: RewriteChild) {
+        logger.notice("Background AOF rewrite terminated with success")
+        if let cow = readCopyOnWriteSize(child) { maintenance.lastCopyOnWriteSize = cow }
         let config = engine.config
         let directory = config.appendDirName
+        let temporary = RewriteChild.finishedName(child.pid)
+        let basePath = directory + "/" + child.baseEntry.name
+        guard rename(temporary, basePath) == 0 else {
+            rewriteFailed("Error trying to rename the temporary AOF base file \(temporary) into \(basePath): \(FileIO.errorText())")
+            return
+        }
+        FileIO.syncDirectory(directory)
+        logger.notice("Successfully renamed the temporary AOF base file \(temporary) into \(child.baseEntry.name)")
         let old = aofManifest ?? AOFManifest()
         var manifest = AOFManifest(entries: [child.baseEntry])
         if let incremental = child.incremental, aof != nil { manifest.entries.append(incremental) }
@@ -163,7 +163,7 @@ extension Server {
             try FileIO.writeAtomically(Array(manifest.serialized().utf8),
                                        to: directory + "/" + config.appendFileName + ".manifest", directory: directory)
         } catch {
-            discard(child)
+            unlink(basePath)
             rewriteFailed("Background AOF rewrite failed: \(error)")
             return
         }
@@ -172,13 +172,20 @@ extension Server {
         }
         aofManifest = manifest
         if child.incremental != nil { maintenance.incrementalUnlisted = false }
-        maintenance.otherFilesSize = FileIO.size(child.basePath)
+        maintenance.otherFilesSize = FileIO.size(basePath)
         maintenance.baseSize = maintenance.otherFilesSize + (aof?.fileSize ?? 0)
         maintenance.lastRewriteSeconds = Int((Keyspace.clockMicroseconds() - child.startedMicroseconds) / 1_000_000)
         maintenance.lastRewriteFailed = false
         maintenance.consecutiveFailures = 0
-        logger.notice("Background AOF rewrite terminated with success")
         logger.notice("Background AOF rewrite finished successfully")
+    }
+
+    /// What the child wrote on its report pipe before exiting (its copy-on-write bytes).
+    private func readCopyOnWriteSize(_ child: RewriteChild) -> Int? {
+        guard child.report >= 0 else { return nil }
+        var value: Int64 = 0
+        let count = withUnsafeMutableBytes(of: &value) { read(child.report, $0.baseAddress, $0.count) }
+        return count == MemoryLayout<Int64>.size ? Int(value) : nil
     }
 
     /// Stops a running child (shutdown, `appendonly no`) and removes what it wrote.
@@ -199,8 +206,11 @@ extension Server {
         logger.warning(message)
     }
 
+    /// Redis's aofRemoveTempFile: the child's names are removed whatever its
+    /// end (after a success the finished one was renamed away already).
     private func discard(_ child: RewriteChild) {
-        unlink(child.basePath)
-        unlink(child.basePath + ".tmp")
+        unlink(RewriteChild.writingName(child.pid))
+        unlink(RewriteChild.finishedName(child.pid))
+        if child.report >= 0 { close(child.report) }
     }
 }

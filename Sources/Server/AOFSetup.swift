@@ -1,6 +1,7 @@
 import Commands
 import Keyspace
 import Persistence
+import SwirlBytes
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -33,11 +34,10 @@ enum AOFSetup {
                 return false
             }
             let started = Keyspace.clockMicroseconds()
-            let loader = AOFLoader(engine: engine, directory: directory) { warning, message in
-                warning ? logger.warning(message) : logger.notice(message)
-            }
             do {
-                let result = try loader.load(manifest)
+                let result = try engine.loadAOF(manifest, directory: directory) { warning, message in
+                    warning ? logger.warning(message) : logger.notice(message)
+                }
                 let seconds = Double(Keyspace.clockMicroseconds() - started) / 1e6
                 logger.notice("DB loaded from append only file: \(InfoFormat.seconds(seconds)) seconds (\(result.commands) commands)")
             } catch {
@@ -92,6 +92,6 @@ enum InfoFormat {
     static func seconds(_ value: Double) -> String {
         var buffer = [CChar](repeating: 0, count: 32)
         _ = withVaList([value]) { vsnprintf(&buffer, 32, "%.3f", $0) }
-        return String(cString: buffer)
+        return String(cBuffer: buffer)
     }
 }

@@ -12,6 +12,10 @@ import Glibc
 /// two), and at most one fsync. `writtenOffset` counts the bytes of the AOF
 /// stream the kernel has; `durableOffset` the bytes an fsync has covered.
 /// Under `always`, replies wait until `durableOffset` passes their command.
+///
+/// A failed write or fsync is handled as Redis 7.0 does (AOFWriter+Errors.swift):
+/// under `everysec` and `no` the server refuses writes until a write succeeds
+/// again; under `always` it exits.
 final class AOFWriter {
     enum Policy { case always, everysec, no }
 
@@ -28,29 +32,45 @@ final class AOFWriter {
     /// engine appends to its own `aofBuffer` meanwhile, and `flush` swaps the
     /// two (no copy). A drained chunk keeps its capacity and becomes the engine's
     /// next buffer, so the same two allocations are reused, warm in the cache.
-    private var chunk: [UInt8] = []
-    private var chunkWritten = 0
-    private var chunkEndOffset = 0
+    var chunk: [UInt8] = []
+    var chunkWritten = 0
+    var chunkEndOffset = 0
     /// A buffer grown past this (a burst) is not kept for reuse.
     static let keptCapacity = 16 << 20
     private(set) var writeInFlight = false
     private(set) var syncInFlight = false
+    /// The end of the last fsync started (Redis's aof_last_incr_fsync_offset):
+    /// after a failed one, the next waits for new bytes, as in Redis.
     private var syncTargetOffset = 0
 
-    private(set) var writtenOffset = 0
+    var writtenOffset = 0
     private(set) var durableOffset = 0
-    private(set) var lastWriteFailed = false
     private(set) var lastSyncMilliseconds: Int64 = 0
     var fileSize: Int
+    /// The file's size at the end of the last whole write (Redis's
+    /// aof_last_incr_size): a short write is cut back to it.
+    var wholeSize: Int
+    /// errno of the last write when it failed, 0 once one succeeds (Redis's
+    /// aof_last_write_status and aof_last_write_errno).
+    var writeError: Int32 = 0
+    /// errno of the last fsync when it failed, 0 once one succeeds (Redis's aof_bio_fsync_status).
+    var syncError: Int32 = 0
+    /// While `writeError` is set: replies to the commands up to this stream
+    /// offset wait for their write (they ran before the failure was known).
+    var heldUpTo = 0
+    /// When an error was last logged (seconds): Redis logs them once in 30 seconds.
+    var lastErrorLog = 0
 
     init(server: Server, fd: Int32, fileName: String, policy: String, startingSize: Int, startOffset: Int = 0) {
         self.server = server
         self.writtenOffset = startOffset
         self.durableOffset = startOffset
+        self.syncTargetOffset = startOffset
         self.fd = fd
         self.fileName = fileName
         self.policy = Self.policy(named: policy)
         self.fileSize = startingSize
+        self.wholeSize = startingSize
         writeRequest.initialize(to: uv_fs_t())
         syncRequest.initialize(to: uv_fs_t())
         loopWriteRequest.initialize(to: uv_fs_t())
@@ -64,21 +84,32 @@ final class AOFWriter {
         }
     }
 
-    var isIdle: Bool { !writeInFlight && !syncInFlight && server.engine.aofBuffer.isEmpty }
+    var isIdle: Bool { !writeInFlight && !syncInFlight && chunk.isEmpty && server.engine.aofBuffer.isEmpty }
 
     /// Starts writing whatever the engine has buffered, unless a write is in flight.
     func flush() {
-        // A chunk left by a failed write goes first (`retryIfFailed`): the order must hold.
-        guard !writeInFlight, chunk.isEmpty, !server.engine.aofBuffer.isEmpty else { return }
-        swap(&chunk, &server.engine.aofBuffer)  // the engine gets the drained spare, empty
-        chunkWritten = 0
-        chunkEndOffset = server.engine.aofOffset
+        guard !writeInFlight, takeEngineBuffer() else { return }
+        // A chunk left by a failed write goes again, before anything newer (the
+        // order must hold): Redis retries its buffer at every beforeSleep too, so
+        // the server is writable again as soon as the disk has room.
         if policy != .always && !syncInFlight {
             writeOnLoopThread()
             return
         }
         writeInFlight = true
         submitWrite()
+    }
+
+    /// Makes the engine's buffer the chunk to write, unless a failed write's
+    /// chunk is still there. False when there is nothing to write.
+    private func takeEngineBuffer() -> Bool {
+        if chunk.isEmpty {
+            guard !server.engine.aofBuffer.isEmpty else { return false }
+            swap(&chunk, &server.engine.aofBuffer)  // the engine gets the drained spare, empty
+            chunkWritten = 0
+            chunkEndOffset = server.engine.aofOffset
+        }
+        return true
     }
 
     /// `everysec` and `no` with no fsync running: one synchronous `uv_fs_write`
@@ -102,15 +133,10 @@ final class AOFWriter {
             return 0
         }
         if failure != 0 {
-            // Kept for `retryIfFailed` (the cron), like a failed thread-pool write.
-            if !lastWriteFailed { server.logger.warning("Error writing to the AOF file: \(String(cString: strerror(failure)))") }
-            lastWriteFailed = true
+            writeFailed(failure)  // the chunk stays, for the next flush
             return
         }
-        if lastWriteFailed { server.logger.warning("AOF write error looks solved, Redis can write again.") }
-        lastWriteFailed = false
-        releaseChunk()
-        writtenOffset = chunkEndOffset
+        writeLanded()
     }
 
     private func submitWrite() {
@@ -123,9 +149,9 @@ final class AOFWriter {
                                  UInt32(chunk.count - chunkWritten))
         let status = uv_fs_write(server.loop, writeRequest, uv_file(fd), &buffer, 1, -1, onAOFWritten)
         if status < 0 {
-            // Could not even queue it: keep the chunk and try again from the cron.
+            // Could not even queue it: a failed write like any other (the chunk stays).
             writeInFlight = false
-            lastWriteFailed = true
+            writeFailed(Int32(-status))
         }
     }
 
@@ -133,25 +159,18 @@ final class AOFWriter {
         let result = Int(writeRequest.pointee.result)
         uv_fs_req_cleanup(writeRequest)
         if result < 0 {
-            // Redis keeps retrying a failed AOF write; so do we, from the cron, without losing the bytes.
-            if !lastWriteFailed {
-                server.logger.warning("Error writing to the AOF file: \(String(cString: uv_strerror(Int32(result))))")
-            }
-            lastWriteFailed = true
             writeInFlight = false
+            writeFailed(Int32(-result))  // the chunk stays, for the next flush
             return
         }
         chunkWritten += result
         fileSize += result
         if chunkWritten < chunk.count {
-            submitWrite()  // a short write: send the rest of the same chunk
+            submitWrite()  // a short write: send the rest of the same chunk (an error shows on that one)
             return
         }
-        if lastWriteFailed { server.logger.warning("AOF write error looks solved, Redis can write again.") }
-        lastWriteFailed = false
-        releaseChunk()
         writeInFlight = false
-        writtenOffset = chunkEndOffset
+        writeLanded()
         if policy == .always {
             startSync()
         }
@@ -161,7 +180,7 @@ final class AOFWriter {
     }
 
     /// Empties the written chunk, keeping its storage for the next swap unless a burst made it huge.
-    private func releaseChunk() {
+    func releaseChunk() {
         if chunk.capacity > Self.keptCapacity {
             chunk = []
         } else {
@@ -170,16 +189,8 @@ final class AOFWriter {
         chunkWritten = 0
     }
 
-    /// Retries a failed write (called from the cron).
-    func retryIfFailed() {
-        if lastWriteFailed && !writeInFlight && !chunk.isEmpty {
-            writeInFlight = true
-            submitWrite()
-        }
-    }
-
     func startSync() {
-        guard !syncInFlight, durableOffset < writtenOffset else {
+        guard !syncInFlight, syncTargetOffset < writtenOffset else {
             if policy == .always { flush() }
             return
         }
@@ -197,8 +208,9 @@ final class AOFWriter {
         if result >= 0 {
             durableOffset = syncTargetOffset
             lastSyncMilliseconds = server.engine.keyspace.now
+            if syncError != 0 { syncRecovered() }
         } else {
-            server.logger.warning("Can't fsync the AOF file: \(String(cString: uv_strerror(Int32(result))))")
+            syncFailed(Int32(-result))
         }
         if policy == .always {
             flush()
@@ -209,38 +221,27 @@ final class AOFWriter {
         }
     }
 
-    /// The once-a-second fsync of `everysec`.
+    /// The once-a-second fsync of `everysec` (a failed write is retried by every `flush`).
     func everySecond() {
-        retryIfFailed()
         if policy == .everysec { startSync() }
     }
 
-    /// At shutdown, outside the loop: write what is left and fsync, synchronously.
-    func finishSynchronously() {
-        if chunkWritten < chunk.count {
-            chunk.withUnsafeMutableBytes { writeAll($0.baseAddress! + chunkWritten, $0.count - chunkWritten) }
+    /// With no write in flight (shutdown, the start of a rewrite, `appendonly
+    /// no`): writes everything buffered and fsyncs it, on the loop thread. False
+    /// when a write or the fsync failed; the bytes not written then stay buffered.
+    @discardableResult
+    func finishSynchronously() -> Bool {
+        while takeEngineBuffer() {
+            writeOnLoopThread()
+            if !chunk.isEmpty { return false }
         }
-        releaseChunk()
-        let rest = server.engine.aofBuffer
-        server.engine.aofBuffer.removeAll()
-        rest.withUnsafeBytes { if $0.count > 0 { writeAll(UnsafeMutableRawPointer(mutating: $0.baseAddress!), $0.count) } }
-        fsync(fd)
-        writtenOffset = server.engine.aofOffset
+        guard fsync(fd) == 0 else {
+            syncFailed(errno)  // under `always` this exits, as a failed write does
+            return false
+        }
         durableOffset = writtenOffset
-    }
-
-    private func writeAll(_ base: UnsafeMutableRawPointer, _ count: Int) {
-        var done = 0
-        while done < count {
-            let result = writeOnLoop(base + done, count - done)
-            if result == -EINTR { continue }
-            if result <= 0 {
-                server.logger.warning("Error writing the final AOF: \(String(cString: strerror(Int32(-result))))")
-                return
-            }
-            done += result
-            fileSize += result
-        }
+        syncTargetOffset = writtenOffset
+        return true
     }
 
     /// One `uv_fs_write` without a callback: it runs on the calling (loop)
@@ -254,7 +255,7 @@ final class AOFWriter {
 
     var infoFields: [(String, String)] {
         [
-            ("aof_last_write_status", lastWriteFailed ? "err" : "ok"),
+            ("aof_last_write_status", writeError != 0 || syncError != 0 ? "err" : "ok"),
             ("aof_current_size", "\(server.maintenance.otherFilesSize + fileSize)"),
             ("aof_base_size", "\(server.maintenance.baseSize)"),
             ("aof_pending_rewrite", "0"), ("aof_buffer_length", "\(server.engine.aofBuffer.count)"),

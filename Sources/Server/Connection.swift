@@ -40,6 +40,8 @@ final class Connection: ReceivedFrames {
         defer { server.engine.endInput() }
         while !client.closeAfterReply && !client.isBlocked {
             let complete: Bool
+            // Until AUTH succeeds, a client needing a password is held to Redis's small frames.
+            decoder.unauthenticated = server.engine.passwordRequired && !client.authenticated
             do {
                 complete = try decoder.next(into: &client.args)
             } catch {
@@ -137,7 +139,11 @@ final class Connection: ReceivedFrames {
             close()
             return
         }
-        if !client.reply.isEmpty || client.closeAfterReply { flush() }
+        if !client.reply.isEmpty || client.closeAfterReply {
+            // A reply that waits for the AOF (a write not yet fsynced under `always`,
+            // or not yet written after a failed write) leaves from flushWaitingReplies.
+            if server.holdsReplies(of: client) { server.scheduleFlush(self) } else { flush() }
+        }
         if !client.closeAfterReply { resumeReading() }
     }
 

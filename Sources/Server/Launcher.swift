@@ -2,6 +2,7 @@ internal import CLibUV
 import Commands
 import Keyspace
 import Persistence
+import SwirlBytes
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -90,7 +91,7 @@ public enum Launcher {
         if path.hasPrefix("/") { return path }
         var buffer = [CChar](repeating: 0, count: 4096)
         guard getcwd(&buffer, buffer.count) != nil else { return path }
-        return String(cString: buffer) + "/" + path
+        return String(cBuffer: buffer) + "/" + path
     }
 
     /// Like Redis: make room for maxclients plus a few descriptors of our own,

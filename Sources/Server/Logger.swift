@@ -44,6 +44,9 @@ public final class Logger {
         }
     }
 
+    /// The log's descriptor, which the rewrite child keeps open to log.
+    var descriptor: Int32 { fileno(file) }
+
     deinit {
         if ownsFile { fclose(file) }
     }

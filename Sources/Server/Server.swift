@@ -1,6 +1,7 @@
 internal import CLibUV
 import Commands
 import Persistence
+import SwirlBytes
 import Keyspace
 import RESP
 #if canImport(Glibc)
@@ -121,18 +122,14 @@ public final class Server {
             uv_close(UnsafeMutableRawPointer(handle).assumingMemoryBound(to: uv_handle_t.self), onHandleClosed)
             return
         }
-        if connections.count >= engine.config.maxClients {
-            var message = Array("-\(Errors.maxClients)\r\n".utf8)
-            message.withUnsafeMutableBytes { bytes in
-                var buffer = uv_buf_init(bytes.baseAddress!.assumingMemoryBound(to: CChar.self), UInt32(bytes.count))
-                _ = uv_try_write(stream, &buffer, 1)
-            }
-            engine.stats.rejectedConnections += 1
-            uv_close(UnsafeMutableRawPointer(handle).assumingMemoryBound(to: uv_handle_t.self), onHandleClosed)
+        let isLocal = Self.peerIsLocal(handle)
+        if let refusal = admissionRefusal(isLocal: isLocal) {
+            refuse(handle, with: refusal)
             return
         }
         uv_tcp_nodelay(handle, 1)
         let client = engine.connect()
+        client.isLocal = isLocal
         let limits = RequestDecoder.Limits(maxBulkLength: engine.config.protoMaxBulkLen)
         let conn = Connection(handle: handle, server: self, client: client, limits: limits)
         client.address = Self.address(of: handle, peer: true)
@@ -160,11 +157,11 @@ public final class Server {
             if family == sa_family_t(AF_INET6) {
                 let address = raw.assumingMemoryBound(to: sockaddr_in6.self)
                 uv_ip6_name(address, &text, text.count)
-                return "\(String(cString: text)):\(UInt16(bigEndian: address.pointee.sin6_port))"
+                return "\(String(cBuffer: text)):\(UInt16(bigEndian: address.pointee.sin6_port))"
             }
             let address = raw.assumingMemoryBound(to: sockaddr_in.self)
             uv_ip4_name(address, &text, text.count)
-            return "\(String(cString: text)):\(UInt16(bigEndian: address.pointee.sin_port))"
+            return "\(String(cBuffer: text)):\(UInt16(bigEndian: address.pointee.sin_port))"
         }
     }
 
@@ -269,10 +266,9 @@ public final class Server {
 
     func flushWaitingReplies() {
         guard !pendingFlush.isEmpty else { return }
-        let durable = aof.map { $0.policy == .always ? $0.durableOffset : Int.max } ?? Int.max
         var waiting: [Connection] = []
         for conn in pendingFlush {
-            if conn.client.aofWaitOffset > durable && !conn.closing {
+            if holdsReplies(of: conn.client) && !conn.closing {
                 waiting.append(conn)
                 continue
             }
@@ -280,6 +276,20 @@ public final class Server {
             conn.flush()
         }
         pendingFlush = waiting
+    }
+
+    /// Whether the client's replies wait for the AOF: under `always` until its
+    /// last write is fsynced, after a failed write until that write lands.
+    func holdsReplies(of client: Client) -> Bool {
+        guard let aof else { return false }
+        let (after, upTo) = aof.heldReplies
+        return client.aofWaitOffset > after && client.aofWaitOffset <= upTo
+    }
+
+    /// The AOF's write or fsync failed or recovered: the engine refuses write
+    /// commands with MISCONF while it is failing, as Redis does.
+    func aofStatusChanged() {
+        engine.diskError = aof?.refusal
     }
 
     // MARK: - Cron

@@ -13,8 +13,15 @@ class CommandTestCase: XCTestCase {
 
     override func setUp() {
         super.setUp()
-        engine = Engine()
+        engine = Engine(config: Self.testConfig())
         client = engine.makeClient()
+    }
+
+    /// The defaults, with DEBUG allowed (Redis 7.0's default is `no`), as the test servers run.
+    static func testConfig() -> Config {
+        let config = Config()
+        config.set("enable-debug-command", "yes")
+        return config
     }
 
     override func tearDown() {

@@ -28,22 +28,29 @@ final class DebugCommandTests: CommandTestCase {
 
     func testEnableDebugCommandIsCheckedBeforeRunningAndIsImmutable() {
         let refusal = "-ERR DEBUG command not allowed. If the enable-debug-command option is set to \"local\", you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server.\r\n"
+        XCTAssertEqual(Config().displayValue("enable-debug-command"), "no", "Redis 7.0's default")
         XCTAssertEqual(run("CONFIG", "GET", "enable-debug-command"), "*2\r\n" + bulk("enable-debug-command") + bulk("yes"))
         XCTAssertTrue(run("CONFIG", "SET", "enable-debug-command", "no").contains("can't set immutable config"))
         engine.config.set("enable-debug-command", "no")
-        XCTAssertEqual(run("DEBUG", "SLEEP", "0"), refusal)
+        XCTAssertEqual(run("DEBUG", "SLEEP", "0"), refusal, "even for a local client")
         run("MULTI")
         XCTAssertEqual(run("DEBUG", "SLEEP", "0"), refusal, "refused while queueing, as Redis")
         XCTAssertTrue(run("EXEC").hasPrefix("-EXECABORT"))
+        XCTAssertEqual(run("DEBUG", "NOSUCH", "a", "b"), refusal, "before the subcommand is looked at")
+        XCTAssertEqual(run("DEBUG"), error("ERR wrong number of arguments for 'debug' command"), "after arity")
         engine.config.set("enable-debug-command", "local")
-        client.address = "10.1.2.3:5000"
+        client.isLocal = false
         XCTAssertEqual(run("DEBUG", "SLEEP", "0"), refusal)
-        client.address = "127.0.0.1:5000"
-        XCTAssertEqual(run("DEBUG", "SLEEP", "0"), ok)
-        client.address = "::1:5000"
+        client.isLocal = true
         XCTAssertEqual(run("DEBUG", "SLEEP", "0"), ok)
         XCTAssertEqual(engine.config.set("enable-debug-command", "maybe"),
                        "argument(s) must be one of the following: no, yes, local")
+    }
+
+    func testErrorKeepsTheBytesGivenNULsIncluded() {
+        client.args = [Bytes("DEBUG"), Bytes("ERROR"), Bytes([0x61, 0xff, 0x00, 0x62, 0x0a, 0x63])]
+        engine.execute(client)
+        XCTAssertEqual(client.reply.take(), [0x2d, 0x61, 0xff, 0x00, 0x62, 0x20, 0x63, 0x0d, 0x0a])
     }
 
     func testPopulateNamesPadsAndKeepsExistingKeysWithoutPropagating() {
@@ -163,7 +170,7 @@ final class DebugInspectionTests: CommandTestCase {
     }
 
     private func digest(_ commands: [[String]], config: [(String, String)] = []) -> String {
-        let other = Engine()
+        let other = Engine(config: Self.testConfig())
         for (name, value) in config { other.config.set(name, value) }
         other.configChanged(config.map(\.0))
         let c = other.makeClient()

@@ -91,4 +91,19 @@ final class SlowLogAndMonitorTests: CommandTestCase {
         run("MONITOR")
         XCTAssertEqual(run("EXEC"), "*1\r\n" + error("ERR MONITOR isn't allowed for DENY BLOCKING client"))
     }
+
+    func testAMonitorThatQuitsDoesNotSeeItsOwnQuit() {
+        let quitting = engine.makeClient(), watching = engine.makeClient()
+        run(args: ["MONITOR"], on: quitting)
+        run(args: ["MONITOR"], on: watching)
+        quitting.address = "127.0.0.1:1111"
+        XCTAssertEqual(run(args: ["QUIT"], on: quitting), ok, "+OK and nothing after it, as Redis")
+        XCTAssertTrue(quitting.closeAfterReply)
+        run("PING")
+        XCTAssertEqual(run(args: ["PING"], on: watching).components(separatedBy: "\r\n").filter { !$0.isEmpty }
+                        .map { $0.components(separatedBy: "] ").last! },
+                       [#""QUIT""#, #""PING""#, "+PONG", #""PING""#],
+                       "the other monitor sees the QUIT")
+        XCTAssertEqual(quitting.reply.take(), [], "nothing more for the one that quit")
+    }
 }

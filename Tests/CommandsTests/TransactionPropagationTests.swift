@@ -94,9 +94,9 @@ final class TransactionPropagationTests: PropagationTestCase {
         let manifest = AOFManifest(entries: [.init(name: "t.1.incr.aof", sequence: 1, type: .incremental)])
         for cut in start...stream.count {
             let loaded = Engine()
-            FileManager.default.createFile(atPath: directory.appendingPathComponent("t.1.incr.aof").path,
-                                           contents: Data(stream.prefix(cut)))
-            _ = try AOFLoader(engine: loaded, directory: directory.path) { _, _ in }.load(manifest)
+            _ = FileManager.default.createFile(atPath: directory.appendingPathComponent("t.1.incr.aof").path,
+                                               contents: Data(stream.prefix(cut)))
+            _ = try loaded.loadAOF(manifest, directory: directory.path) { _, _ in }
             let reader = loaded.makeClient()
             reader.args = ["MGET", "before", "a"].map { Bytes($0) }
             loaded.execute(reader)

@@ -67,15 +67,17 @@ def swirl_binary():
 
 def wait_until(probe, what, timeout=WAIT, step=0.01):
     """Calls `probe` until it returns something true, and returns that; fails
-    naming `what` when `timeout` seconds pass first. Tests wait on a state
-    they can observe this way, never for a fixed time."""
+    naming `what` (a text, or a function giving one: a log tail) when
+    `timeout` seconds pass first. Tests wait on a state they can observe this
+    way, never for a fixed time."""
     deadline = time.monotonic() + timeout
     while True:
         value = probe()
         if value:
             return value
         if time.monotonic() >= deadline:
-            raise AssertionError("timed out after %ss waiting for %s (last: %r)" % (timeout, what, value))
+            raise AssertionError("timed out after %ss waiting for %s (last: %r)"
+                                 % (timeout, what() if callable(what) else what, value))
         time.sleep(step)
 
 
@@ -177,11 +179,13 @@ def _serving(port, pid):
 
 
 def start_server(binary, *args, dir=None, config_file=None,
-                 ready_timeout=READY_TIMEOUT, attempts=3):
+                 ready_timeout=READY_TIMEOUT, attempts=3, debug=True):
     """Start `binary` on a free port with `--dir dir`, wait for PING.
 
     `args` are extra `--name value` strings appended after the harness's own
-    `--port/--bind/--dir`, so a test can override anything but those.
+    `--port/--bind/--dir` (and `--enable-debug-command yes`, which the tests
+    rely on, unless `debug=False`: Redis 7.0's default is `no`), so a test can
+    override anything.
     """
     directory = str(dir) if dir is not None else tempfile.mkdtemp(prefix="swirl-test-")
     os.makedirs(directory, exist_ok=True)
@@ -190,7 +194,7 @@ def start_server(binary, *args, dir=None, config_file=None,
         port = free_port()
         argv = [binary] + ([str(config_file)] if config_file else []) + [
             "--port", str(port), "--bind", "127.0.0.1", "--dir", directory,
-        ] + [str(a) for a in args]
+        ] + (["--enable-debug-command", "yes"] if debug else []) + [str(a) for a in args]
         # Logs go next to the data, one file per start, so restarts in the
         # same dir keep every log for post-mortems.
         log_path = os.path.join(directory, "server-%d-%d.log" % (port, time.time_ns()))

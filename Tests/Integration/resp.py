@@ -172,8 +172,10 @@ def encode_command(*args):
 
 
 class RespClient:
-    def __init__(self, port, host="127.0.0.1", timeout=WAIT):
-        self.sock = socket.create_connection((host, port), timeout=timeout)
+    def __init__(self, port, host="127.0.0.1", timeout=WAIT, source=None):
+        # `source`: the local address to connect from (127.0.0.2 is not local to Redis).
+        self.sock = socket.create_connection((host, port), timeout=timeout,
+                                             source_address=(source, 0) if source else None)
         self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         self.buf = bytearray()
 

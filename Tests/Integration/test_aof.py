@@ -4,9 +4,11 @@
 The cross tests are the strongest check: an AOF written by Swirl must load in
 redis-server 7.0 and vice versa, with identical resulting data."""
 import os
+import subprocess
 
 import pytest
 
+import harness
 from harness import wait_past
 from resp import decode, reply_end, Incomplete
 from aof_helpers import assert_same_data, rewrite, snapshot
@@ -203,6 +205,23 @@ def test_fsync_always_answers_a_pipelined_burst(servers, swirl_bin):
     s.kill9()
     s2 = servers.start(swirl_bin, *AOF_ON, dir=d)
     assert s2.client().call("DBSIZE") == 10000
+
+
+def test_manifest_naming_a_missing_file_refuses_to_start(servers, swirl_bin):
+    """A manifest that lists a file which is not there stops the start, the
+    last incremental file included (Swirl once came up without its data)."""
+    d = servers.new_dir()
+    s = servers.start(swirl_bin, *AOF_ON, dir=d)
+    s.client().call("SET", "k", "v")
+    assert s.stop() == 0
+    incr = last_incr_file(aof_dir(d))
+    os.remove(incr)
+    log = d / "refused.log"
+    result = subprocess.run([swirl_bin, "--port", str(harness.free_port()), *AOF_ON, "--dir", str(d),
+                             "--logfile", str(log)], timeout=120, stdin=subprocess.DEVNULL)
+    assert result.returncode == 1
+    expected = "Unable to obtain the AOF file %s length. stat: No such file or directory" % os.path.basename(incr)
+    assert expected in log.read_text(), log.read_text()[-2000:]
 
 
 def test_truncated_aof_tail_is_repaired(servers, swirl_bin):

@@ -1,0 +1,120 @@
+internal import CLibUV
+import Commands
+import Persistence
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// What the forked rewrite child does: it holds the keyspace as it was at
+/// the fork (copy-on-write pages), writes it as commands into a temporary
+/// file of its own, and leaves with `_exit`. Its only thread is the loop
+/// thread, at an instant where it held no lock; it runs no libuv code.
+extension Server {
+    func runRewriteChild(parent: pid_t, report: Int32) -> Never {
+        // Killed when the server dies: an orphan must not go on writing into a
+        // directory a restarted server owns (Redis's orphan runs to its end, into
+        // names nobody adopts). If the server died before this took effect, the
+        // child was reparented already: leave at once.
+        _ = swirl_set_parent_death_signal(SIGKILL)
+        if getppid() != parent { _exit(1) }
+        // libuv's handlers would report these through the parent's loop.
+        signal(SIGINT, SIG_DFL)
+        signal(SIGTERM, SIG_DFL)
+        logger.role = "C"
+        closeInheritedDescriptors(keeping: [report, logger.descriptor])
+        let pid = getpid()
+        guard writeBase(pid: pid, parent: parent) else { _exit(1) }
+        logger.notice("Successfully created the temporary AOF base file \(RewriteChild.finishedName(pid))")
+        let cow = copyOnWriteBytes()
+        logger.notice("Fork CoW for AOF rewrite: current \(cow >> 20) MB, peak \(cow >> 20) MB, average \(cow >> 20) MB")
+        if report >= 0 {
+            var value = Int64(cow)
+            _ = withUnsafeBytes(of: &value) { write(report, $0.baseAddress, $0.count) }
+        }
+        _exit(0)
+    }
+
+    /// The keyspace as commands, written a megabyte at a time into
+    /// `temp-rewriteaof-<pid>.aof`, synced, and renamed to
+    /// `temp-rewriteaof-bg-<pid>.aof` for the parent to adopt, as Redis's
+    /// rewriteAppendOnlyFile (with its log lines). The parent is checked
+    /// before the last steps: an orphan leaves nothing that looks finished.
+    private func writeBase(pid: pid_t, parent: pid_t) -> Bool {
+        let writing = RewriteChild.writingName(pid)
+        let fd = open(writing, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        guard fd >= 0 else {
+            logger.warning("Opening the temp file for AOF rewrite in rewriteAppendOnlyFile(): \(FileIO.errorText())")
+            return false
+        }
+        let delay = engine.config.rdbKeySaveDelay
+        var failure: Int32 = 0
+        var written = AOFRewriter.snapshot(engine.keyspace, chunkSize: 1 << 20, afterEachKey: {
+            // Redis's debugDelay: a negative delay sleeps 1 µs once in -delay keys.
+            if delay > 0 { usleep(UInt32(delay)) } else if delay < 0 && Int.random(in: 0 ..< -delay) == 0 { usleep(1) }
+        }) { chunk in
+            failure = Self.writeAll(chunk, to: fd)
+            return failure == 0
+        }
+        if written && getppid() != parent { written = false }
+        if written && fsync(fd) != 0 {
+            failure = errno
+            written = false
+        }
+        if close(fd) != 0 && written {
+            failure = errno
+            written = false
+        }
+        guard written, getppid() == parent else {
+            if failure != 0 {
+                logger.warning("Write error writing append only file on disk: \(String(cString: strerror(failure)))")
+            }
+            unlink(writing)
+            return false
+        }
+        guard rename(writing, RewriteChild.finishedName(pid)) == 0 else {
+            logger.warning("Error moving temp append only file on the final destination: \(FileIO.errorText())")
+            unlink(writing)
+            return false
+        }
+        return true
+    }
+
+    /// write(2) until all of `bytes` is written; 0, or the errno that stopped it.
+    private static func writeAll(_ bytes: [UInt8], to fd: Int32) -> Int32 {
+        var done = 0
+        while done < bytes.count {
+            let count = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + done, $0.count - done) }
+            if count < 0 {
+                if errno == EINTR { continue }
+                return errno
+            }
+            done += count
+        }
+        return 0
+    }
+
+    /// Closes what the child inherited (client sockets, the listeners, the
+    /// loop's descriptors, the AOF) but `keeping`, so a connection the parent
+    /// closes during the rewrite ends at once rather than when the child exits.
+    private func closeInheritedDescriptors(keeping: [Int32]) {
+        guard let directory = opendir("/proc/self/fd") else { return }
+        var inherited: [Int32] = []
+        while let entry = readdir(directory) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            if let fd = Int32(name), fd > 2, !keeping.contains(fd) { inherited.append(fd) }
+        }
+        closedir(directory)  // its own descriptor was listed too; closing it again below fails harmlessly
+        for fd in inherited { close(fd) }
+    }
+
+    /// The pages this process no longer shares with the server (Private_Dirty,
+    /// as Redis's zmalloc_get_private_dirty), for INFO aof_last_cow_size.
+    private func copyOnWriteBytes() -> Int {
+        guard let text = try? FileIO.read("/proc/self/smaps_rollup") else { return 0 }
+        var kilobytes = 0
+        for line in String(decoding: text, as: UTF8.self).split(separator: "\n") where line.hasPrefix("Private_Dirty:") {
+            kilobytes += Int(line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "") ?? 0
+        }
+        return kilobytes * 1024
+    }
+}
