@@ -2,8 +2,7 @@
 
 `swirl` is a freshly started Swirl (or redis-server when
 SWIRL_TEST_TARGET=redis) with AOF off; `servers` starts any binary with any
-arguments and cleans up whatever is left running at the end of the test;
-`debug_pair` is a redis-server and a Swirl that both accept DEBUG.
+arguments and cleans up whatever is left running at the end of the test.
 A missing binary is a test *error*, never a skip: a suite that silently skips
 everything looks green.
 """
@@ -65,11 +64,3 @@ def servers(tmp_path):
 def swirl(servers, swirl_bin):
     # AOF is on by default in Swirl and off in Redis: always say which.
     return servers.start(swirl_bin, "--appendonly", "no", "--save", "")
-
-
-@pytest.fixture
-def debug_pair(servers, redis_bin, swirl_bin):
-    """(redis-server, Swirl) with AOF off and DEBUG allowed (Redis refuses it by
-    default), for differential tests that control time with DEBUG SET-ACTIVE-EXPIRE."""
-    args = ("--appendonly", "no", "--save", "", "--enable-debug-command", "yes")
-    return servers.start(redis_bin, *args), servers.start(swirl_bin, *args)

@@ -67,15 +67,17 @@ def swirl_binary():
 
 def wait_until(probe, what, timeout=WAIT, step=0.01):
     """Calls `probe` until it returns something true, and returns that; fails
-    naming `what` when `timeout` seconds pass first. Tests wait on a state
-    they can observe this way, never for a fixed time."""
+    naming `what` (a text, or a function giving one: a log tail) when
+    `timeout` seconds pass first. Tests wait on a state they can observe this
+    way, never for a fixed time."""
     deadline = time.monotonic() + timeout
     while True:
         value = probe()
         if value:
             return value
         if time.monotonic() >= deadline:
-            raise AssertionError("timed out after %ss waiting for %s (last: %r)" % (timeout, what, value))
+            raise AssertionError("timed out after %ss waiting for %s (last: %r)"
+                                 % (timeout, what() if callable(what) else what, value))
         time.sleep(step)
 
 

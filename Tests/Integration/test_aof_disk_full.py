@@ -18,7 +18,8 @@ import pytest
 
 from harness import target_is_redis
 from disk_faults import small_fs  # noqa: F401 (fixture)
-from test_aof_rewrite import persistence, wait_until
+from aof_helpers import persistence
+from harness import wait_until
 
 NO_SPACE = b"-MISCONF Errors writing to the AOF file: No space left on device\r\n"
 BLOCK = bytes(range(256)) * 4  # every byte value: bytes stay bytes
@@ -93,7 +94,7 @@ def test_disk_full_refuses_writes_until_space_returns(small_fs, servers, swirl_b
     probe.call("SET", "before", "full")
     assert queued.call("MULTI") == "OK" and queued.call("SET", "queued", "1") == "QUEUED"
     writers, stop = start_writers(s)
-    assert wait_until(lambda: write_status(probe) == "err", 60), "the disk never filled: %s" % fs.log_text()[-3000:]
+    wait_until(lambda: write_status(probe) == "err", lambda: "the disk to fill: %s" % fs.log_text()[-3000:], 60)
 
     # Writes are refused, with the reason; so is PING, as in Redis.
     assert probe.call_raw("SET", "refused", "1") == NO_SPACE
@@ -126,7 +127,7 @@ def test_disk_full_refuses_writes_until_space_returns(small_fs, servers, swirl_b
     # Room again: the retried write lands and writes are accepted.
     stop.set()
     os.remove(space)
-    assert wait_until(lambda: write_status(probe) == "ok", 10), fs.log_text()[-3000:]
+    wait_until(lambda: write_status(probe) == "ok", lambda: "writes again: %s" % fs.log_text()[-3000:])
     assert "AOF write error looks solved, Redis can write again." in fs.log_text()
     for w in writers:
         w.join(30)
@@ -149,7 +150,7 @@ def test_kill9_while_the_disk_is_full_loses_no_acknowledged_write(small_fs, serv
     s = start(servers, swirl_bin, fs, "--appendfsync", "everysec")
     probe = s.client()
     writers, stop = start_writers(s)
-    assert wait_until(lambda: write_status(probe) == "err", 60), fs.log_text()[-3000:]
+    wait_until(lambda: write_status(probe) == "err", lambda: "the disk to fill: %s" % fs.log_text()[-3000:], 60)
     assert probe.call_raw("SET", "refused", "1") == NO_SPACE
     stop.set()
     s.kill9()
@@ -210,10 +211,10 @@ def test_counter_is_exact_after_the_disk_had_room_again(small_fs, servers, swirl
             counter.call_raw("APPEND", "pad", BLOCK)  # fills the disk faster
     writer = threading.Thread(target=increment, daemon=True)
     writer.start()
-    assert wait_until(lambda: write_status(c) == "err", 60), fs.log_text()[-3000:]
+    wait_until(lambda: write_status(c) == "err", lambda: "the disk to fill: %s" % fs.log_text()[-3000:], 60)
     stop.set()
     os.remove(space)
-    assert wait_until(lambda: write_status(c) == "ok", 10), fs.log_text()[-3000:]
+    wait_until(lambda: write_status(c) == "ok", lambda: "writes again: %s" % fs.log_text()[-3000:])
     writer.join(30)
     assert not writer.is_alive()
     for _ in range(100):

@@ -7,7 +7,8 @@ disk_faults.fsync_fault, the same way under Swirl and redis-server).
   one only once new bytes were written (here, the DEL of an expired key).
 - `always`: Redis exits (status 1), since no reply may leave unsynced."""
 from disk_faults import fsync_fault  # noqa: F401 (fixture)
-from test_aof_rewrite import persistence, wait_until
+from aof_helpers import persistence
+from harness import wait_until
 
 EIO = b"-MISCONF Errors writing to the AOF file: Input/output error\r\n"
 
@@ -24,7 +25,7 @@ def test_everysec_fsync_error_refuses_writes_until_an_fsync_succeeds(servers, sw
     c.call("SET", "fleeting", "1", "PX", "200")
     trigger.touch()
     assert c.call("SET", "a", "1") == "OK"
-    assert wait_until(lambda: persistence(c)["aof_last_write_status"] == "err", 5), s.log_tail()
+    wait_until(lambda: persistence(c)["aof_last_write_status"] == "err", lambda: "the failed fsync: " + s.log_tail())
     assert "Fail to fsync the AOF file: Input/output error" in s.log()
     assert c.call_raw("SET", "b", "2") == EIO
     assert c.call_raw("PING") == EIO
@@ -32,9 +33,9 @@ def test_everysec_fsync_error_refuses_writes_until_an_fsync_succeeds(servers, sw
 
     trigger.unlink()
     # New bytes for the next fsync: the expired key's DEL, which no refusal stops.
-    assert wait_until(lambda: c.call("PTTL", "fleeting") == -2, 5)
+    wait_until(lambda: c.call("PTTL", "fleeting") == -2, "the key's TTL to pass")
     c.call("DEBUG", "SET-ACTIVE-EXPIRE", "1")
-    assert wait_until(lambda: persistence(c)["aof_last_write_status"] == "ok", 5), s.log_tail()
+    wait_until(lambda: persistence(c)["aof_last_write_status"] == "ok", lambda: "a good fsync: " + s.log_tail())
     assert c.call("SET", "b", "2") == "OK"
     before = {k: c.call("GET", k) for k in ("a", "b", "fleeting")}
     s.kill9()

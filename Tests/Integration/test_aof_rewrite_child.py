@@ -9,26 +9,19 @@ Swirl's child also dies with its parent (PR_SET_PDEATHSIG)."""
 import os
 import re
 
-from harness import target_is_redis
-from aof_helpers import assert_same_data, snapshot
-from test_aof_rewrite import (AOF_ON, fill, only_listed_files, persistence,
-                              start_slow_rewrite, wait_for_rewrites, wait_until)
+from harness import target_is_redis, wait_until
+from aof_helpers import assert_same_data, persistence, snapshot, wait_for_rewrites
+from test_aof_rewrite import (AOF_ON, fill, only_listed_files, process_state, rewrite_child_pid,
+                              start_slow_rewrite, stopped)
 
 
 def process_gone(pid):
     """True once `pid` has exited: no such process, or a zombie nobody reaps
     (a container's init may not)."""
     try:
-        with open("/proc/%d/stat" % pid) as f:
-            return f.read().rsplit(")", 1)[1].split()[0] == "Z"
+        return process_state(pid) == "Z"
     except FileNotFoundError:
         return True
-
-
-def child_pid(server):
-    found = re.findall(r"Background append only file rewriting started by pid (\d+)", server.log())
-    assert found, server.log_tail()
-    return int(found[-1])
 
 
 def test_orphaned_rewrite_child_touches_nothing(servers, swirl_bin):
@@ -37,7 +30,7 @@ def test_orphaned_rewrite_child_touches_nothing(servers, swirl_bin):
     c = s.client()
     # About 3 s of child work: long enough for a whole restart and rewrite meanwhile.
     start_slow_rewrite(c, keys=3000, delay_us=1000)
-    orphan = child_pid(s)
+    orphan = rewrite_child_pid(s)
     s.kill9()
 
     s2 = servers.start(swirl_bin, *AOF_ON, dir=d)
@@ -50,7 +43,7 @@ def test_orphaned_rewrite_child_touches_nothing(servers, swirl_bin):
     assert persistence(c2)["aof_last_bgrewrite_status"] == "ok"
     died_with_parent = process_gone(orphan)  # long before its 3 s of work were done
     # Redis's orphan runs to its end (into names of its own); wait for it either way.
-    assert wait_until(lambda: process_gone(orphan), 30, 0.1), "orphan %d never ended" % orphan
+    wait_until(lambda: process_gone(orphan), "orphan %d to end" % orphan, 30, 0.1)
     c2.call("SET", "last", "write")
     before = snapshot(s2)
     if not target_is_redis():
@@ -68,8 +61,9 @@ def test_the_child_writes_names_of_its_own_and_the_parent_adopts_them(servers, s
     s = servers.start(swirl_bin, *AOF_ON)
     c = s.client()
     start_slow_rewrite(c, keys=2000, delay_us=500)
-    pid = child_pid(s)
-    fill(c, "slow", 2000, size=50)  # the parent changes pages the child still reads
+    pid = rewrite_child_pid(s)
+    with stopped(pid):  # the child is certainly still reading the pages the parent changes
+        fill(c, "slow", 2000, size=50)
     info = wait_for_rewrites(c, 1)
     assert info["aof_last_bgrewrite_status"] == "ok", info
     assert int(info["aof_last_cow_size"]) > 0, info

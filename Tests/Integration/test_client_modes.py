@@ -86,8 +86,8 @@ def test_reply_modes_match_redis(swirl, servers, redis_bin):
     assert expected[1] == [b"flags=e"]
 
 
-def test_pause_matches_redis(debug_pair):
-    reference, swirl = debug_pair
+def test_pause_matches_redis(swirl, servers, redis_bin):
+    reference = servers.start(redis_bin, "--save", "", "--appendonly", "no")
     expected = pause_scenario(reference)
     assert pause_scenario(swirl) == expected
     assert expected[1:3] == [b"$-1\r\n", b":1\r\n"]

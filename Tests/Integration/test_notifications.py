@@ -195,8 +195,8 @@ SETTINGS = ["KEA", "Kl", "Eg$", "Ex", "En", "AKEnm", "Ksh", "Ez", "KEm", "A", "K
 
 
 @pytest.mark.parametrize("flags", SETTINGS)
-def test_event_streams_match_redis(debug_pair, flags):
-    redis, swirl = debug_pair
+def test_event_streams_match_redis(swirl, servers, redis_bin, flags):
+    redis = servers.start(redis_bin, "--save", "", "--appendonly", "no")
     expected, expected_replies = play(redis, flags)
     got, got_replies = play(swirl, flags)
     assert got_replies == expected_replies

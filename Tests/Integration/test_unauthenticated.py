@@ -4,10 +4,10 @@ Redis's protocol errors and the connection closes (Redis's fix for
 CVE-2021-32675), so unauthenticated clients cannot fill the server's memory.
 Run with SWIRL_TEST_TARGET=redis to check the tests themselves."""
 import socket
-import time
 
 import pytest
 
+from harness import wait_until
 from resp import RespClient
 
 
@@ -17,13 +17,6 @@ def rss_kilobytes(server):
             if line.startswith("VmRSS:"):
                 return int(line.split()[1])
     raise AssertionError("no VmRSS")
-
-
-def wait_until(condition, timeout=10.0, what="condition"):
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, "timed out waiting for " + what
-        time.sleep(0.02)
 
 
 @pytest.mark.parametrize("frame,error", [
@@ -75,7 +68,7 @@ def test_unauthenticated_clients_cannot_fill_memory(servers, swirl_bin):
                 s.sendall(chunk)
         except (BrokenPipeError, ConnectionResetError):
             pass  # refused and closed: what we want
-    wait_until(lambda: b"connected_clients:1\r\n" in control.call("INFO", "clients"), what="the attackers closed")
+    wait_until(lambda: b"connected_clients:1\r\n" in control.call("INFO", "clients"), "the attackers closed")
     grown = rss_kilobytes(server) - before
     for s in attackers:
         s.close()
