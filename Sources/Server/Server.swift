@@ -56,7 +56,7 @@ public final class Server {
         engine.hooks.keyspaceSnapshot = { [unowned self] in AOFRewriter.snapshot(self.engine.keyspace) }
         MemoryStats.installAllocatorHooks(engine)
         engine.onConfigChange = { [unowned self] names in
-            if names.contains("appendfsync") { self.aof?.policy = AOFWriter.policy(named: engine.config.appendFsync) }
+            if names.contains("appendfsync") { self.aof?.policyChanged(to: AOFWriter.policy(named: engine.config.appendFsync)) }
             if names.contains("loglevel") { self.logger.level = Logger.Level(name: engine.config.logLevel) }
             if names.contains("hz") { self.startCron() }
             if names.contains("appendonly") { self.appendOnlyChanged() }
