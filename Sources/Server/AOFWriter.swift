@@ -226,6 +226,19 @@ final class AOFWriter {
         if policy == .everysec { startSync() }
     }
 
+    /// `CONFIG SET appendfsync`. Switching to `always` holds the replies of every
+    /// client whose last write is not yet fsynced, and under `always` only a
+    /// completed write starts an fsync: bytes written under `everysec` or `no`
+    /// get theirs now, or those replies would wait until someone else writes.
+    func policyChanged(to newPolicy: Policy) {
+        policy = newPolicy
+        guard policy == .always, !writeInFlight, !syncInFlight, durableOffset < writtenOffset else { return }
+        // A fsync that failed under `everysec` set the target already: this one
+        // covers the same bytes (under `always`, its failure exits).
+        syncTargetOffset = durableOffset
+        startSync()
+    }
+
     /// With no write in flight (shutdown, the start of a rewrite, `appendonly
     /// no`): writes everything buffered and fsyncs it, on the loop thread. False
     /// when a write or the fsync failed; the bytes not written then stay buffered.

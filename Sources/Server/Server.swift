@@ -67,7 +67,7 @@ public final class Server {
         }
         engine.applyParameter = { [unowned self] name in
             switch name {
-            case "appendfsync": self.aof?.policy = AOFWriter.policy(named: engine.config.appendFsync)
+            case "appendfsync": self.aof?.policyChanged(to: AOFWriter.policy(named: engine.config.appendFsync))
             case "loglevel": self.logger.level = Logger.Level(name: engine.config.logLevel)
             case "hz": self.startCron()
             case "appendonly": self.appendOnlyChanged()

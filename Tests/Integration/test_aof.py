@@ -224,6 +224,24 @@ def test_manifest_naming_a_missing_file_refuses_to_start(servers, swirl_bin):
     assert expected in log.read_text(), log.read_text()[-2000:]
 
 
+def test_switching_to_fsync_always_syncs_what_was_written_before(servers, swirl_bin):
+    """CONFIG SET appendfsync always holds the replies of every client whose last
+    write is not yet fsynced: the fsync of those bytes must start then. Before, only
+    a completed write started one under `always`, so a client that wrote under `no`
+    (never fsynced) got no reply at all until some other client wrote."""
+    s = servers.start(swirl_bin, *AOF_ON, "--appendfsync", "no")
+    writer, other = s.client(), s.client()
+    # The +OK means written (the AOF is written before replies go out), not fsynced: `no` never does.
+    assert writer.call_raw("SET", "k", "v") == b"+OK\r\n"
+    assert other.call_raw("CONFIG", "SET", "appendfsync", "always") == b"+OK\r\n"
+    assert writer.call_raw("GET", "k") == b"$1\r\nv\r\n"
+    # The writer switching itself: its own CONFIG SET's reply waits for that fsync.
+    assert writer.call_raw("CONFIG", "SET", "appendfsync", "no") == b"+OK\r\n"
+    assert writer.call_raw("SET", "k2", "w") == b"+OK\r\n"
+    assert writer.call_raw("CONFIG", "SET", "appendfsync", "always") == b"+OK\r\n"
+    assert writer.call_raw("GET", "k2") == b"$1\r\nw\r\n"
+
+
 def test_truncated_aof_tail_is_repaired(servers, swirl_bin):
     d = servers.new_dir()
     s = servers.start(swirl_bin, *AOF_ON, dir=d)

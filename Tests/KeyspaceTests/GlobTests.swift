@@ -93,12 +93,13 @@ final class GlobTests: XCTestCase {
         XCTAssertFalse(Glob.matches(Bytes([0x00, UInt8(ascii: "?")]), Bytes([0x01, 0xff])))
     }
 
+    /// A backtracking matcher would take about C(60, 30) steps here and never
+    /// finish (the run would hang, not pass); no clock is read, so a loaded
+    /// machine cannot fail it.
     func testPathologicalPatternFinishes() {
         let pattern = String(repeating: "a*", count: 30) + "b"
         let string = String(repeating: "a", count: 60)
-        let started = Date()
         XCTAssertFalse(match(pattern, string))
-        XCTAssertLessThan(Date().timeIntervalSince(started), 10)
         XCTAssertTrue(match(pattern, string + "b"))
     }
 }
