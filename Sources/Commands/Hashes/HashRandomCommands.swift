@@ -41,21 +41,26 @@ enum HashRandomCommands {
             c.reply.raw(emptyArray)
             return
         }
-        let positions: [Int]
-        if !unique || count == 1 {
-            positions = (0..<count).map { _ in Int.random(in: 0..<hash.count) }
-        } else if count >= hash.count {
-            positions = Array(0..<hash.count)
-        } else {
-            positions = Array((0..<hash.count).shuffled().prefix(count))
-        }
-        c.reply.array(withValues && !c.reply.isRESP3 ? positions.count * 2 : positions.count)
-        for position in positions {
+        func reply(_ position: Int) {
             let (field, value) = hash.pair(at: position)
             if withValues && c.reply.isRESP3 { c.reply.array(2) }
             c.reply.bulk(field)
             if withValues { c.reply.bulk(value) }
         }
+        if !unique || count == 1 {
+            // Picked one at a time, never gathered first: a count of -2^62 asked for an
+            // array of 2^62 positions, a trap. Like Redis, the reply is built until done
+            // or until the client is being closed (an output limit).
+            c.reply.array(withValues && !c.reply.isRESP3 ? count * 2 : count)
+            for _ in 0..<count {
+                reply(Int.random(in: 0..<hash.count))
+                if c.closeASAP { break }
+            }
+            return
+        }
+        let positions = count >= hash.count ? Array(0..<hash.count) : Array((0..<hash.count).shuffled().prefix(count))
+        c.reply.array(withValues && !c.reply.isRESP3 ? positions.count * 2 : positions.count)
+        positions.forEach(reply)
     }
 
     private static let emptyArray: [UInt8] = Array("*0\r\n".utf8)

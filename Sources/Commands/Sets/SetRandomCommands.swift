@@ -98,7 +98,10 @@ enum SetRandomCommands {
         }
         if requested < 0 {
             c.reply.array(count)
-            for _ in 0..<count { c.reply.bulk(set.randomMember()) }
+            for _ in 0..<count {
+                c.reply.bulk(set.randomMember())
+                if c.closeASAP { break }  // as Redis: a client being closed needs no more
+            }
             return
         }
         if count >= set.count {

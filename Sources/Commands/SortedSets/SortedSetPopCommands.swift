@@ -170,6 +170,7 @@ enum SortedSetPopCommands {
             for _ in 0..<count {
                 let entry = zset.entry(atRank: Int.random(in: 0..<size))
                 SortedSetCommands.replyEntry(c, entry.member, entry.score, withScores: withScores)
+                if c.closeASAP { break }  // as Redis: a client being closed needs no more
             }
             return
         }
