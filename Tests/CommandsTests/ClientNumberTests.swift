@@ -23,6 +23,17 @@ final class ClientNumberTests: CommandTestCase {
         XCTAssertEqual(run("GET", "s"), bulk("hello"))
     }
 
+    func testScanWithTheLargestCountVisitsEverything() {
+        run("MSET", "a", "1", "b", "2", "c", "3")
+        // Redis: cursor 0 and every key (its count * 10 wraps, then never runs out).
+        for count in ["9223372036854775807", "922337203685477581"] {
+            var reader = ReplyReader(Array(run("SCAN", "0", "COUNT", count).utf8))
+            let scanned = reader.readScan()
+            XCTAssertEqual(scanned?.cursor, "0", count)
+            XCTAssertEqual(scanned?.elements.sorted(), ["a", "b", "c"], count)
+        }
+    }
+
     func testExpiretimeAtTheLargestExpiry() {
         // Redis: PXAT 9223372036854775807 is accepted; EXPIRETIME rounds it to 9223372036854776.
         XCTAssertEqual(run("SET", "k", "v", "PXAT", "9223372036854775807"), ok)
