@@ -12,7 +12,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PORT ?= 6379
 ARGS ?=
 
-.PHONY: all build release run test test-unit test-integration test-repeat test-container lint deps test-deps python-deps bench clean
+.PHONY: all build release run test test-unit test-integration test-repeat test-container lint deps test-deps python-deps bench fuzz fuzz-build clean
 
 all: build
 
@@ -73,8 +73,31 @@ test-container:
 	$(SUDO) env SWIFT_ROOT="$${SWIFT_ROOT:-$$(dirname "$$(dirname "$$(dirname "$$(readlink -f "$$(command -v $(SWIFT))")")")")}" \
 		bash scripts/container-test.sh
 
+# The in-process fuzzer (docs/RELIABILITY.md): libFuzzer and AddressSanitizer,
+# built apart in .build-fuzz (lld links it: gold fails on the sanitizer runtime).
+# `make fuzz SECONDS=600` runs it that long; new inputs go to .build-fuzz/corpus,
+# a crash to .build-fuzz/crashes/ (replay it: swift run swirl-fuzz FILE; keep it
+# as a regression test in Tests/FuzzTests/corpus). FUZZ_ARGS adds libFuzzer flags.
+SECONDS ?= 60
+FUZZ_ARGS ?=
+FUZZ_BIN := .build-fuzz/release/swirl-fuzz
+
+fuzz-build: deps
+	$(SWIFT) build -c release --scratch-path .build-fuzz --product swirl-fuzz -Xswiftc -DSWIRL_LIBFUZZER \
+		-Xswiftc -sanitize=fuzzer,address -Xswiftc -use-ld=lld
+
+# Swift's own crash backtracer is off: it reads memory AddressSanitizer reports.
+# Leak checks are off: the engine is reused across inputs, so every input looks
+# like a leak to libFuzzer, and checking tripled the time per input.
+fuzz: fuzz-build
+	mkdir -p .build-fuzz/corpus .build-fuzz/crashes
+	$(FUZZ_BIN) --dictionary > .build-fuzz/swirl.dict
+	SWIFT_BACKTRACE=enable=no ASAN_OPTIONS=malloc_context_size=2 $(FUZZ_BIN) -dict=.build-fuzz/swirl.dict \
+		-max_total_time=$(SECONDS) -timeout=10 -rss_limit_mb=3072 -detect_leaks=0 -max_len=4096 -print_final_stats=1 \
+		-artifact_prefix=.build-fuzz/crashes/ $(FUZZ_ARGS) .build-fuzz/corpus Tests/FuzzTests/corpus
+
 bench: release
 	scripts/bench.sh --quick
 
 clean:
-	rm -rf .build
+	rm -rf .build .build-fuzz

@@ -32,11 +32,16 @@ let package = Package(
         .target(name: "Commands", dependencies: ["SwirlBytes", "RESP", "Keyspace", "Persistence"], swiftSettings: loopOwned),
         .target(name: "Server", dependencies: ["SwirlBytes", "RESP", "Keyspace", "Commands", "Persistence", "CLibUV", "CAllocCounter"], swiftSettings: loopOwned),
         .executableTarget(name: "swirl-server", dependencies: ["Server"]),
+        // The in-process fuzzer (docs/RELIABILITY.md): a library with the harness, an
+        // executable that replays inputs, or runs libFuzzer when built by `make fuzz`.
+        .target(name: "SwirlFuzz", dependencies: ["SwirlBytes", "RESP", "Keyspace", "Commands", "Persistence"]),
+        .executableTarget(name: "swirl-fuzz", dependencies: ["SwirlFuzz", "Commands"]),
         .testTarget(name: "SwirlBytesTests", dependencies: ["SwirlBytes"]),
         .testTarget(name: "RESPTests", dependencies: ["SwirlBytes", "RESP"]),
         .testTarget(name: "KeyspaceTests", dependencies: ["SwirlBytes", "Keyspace"]),
         .testTarget(name: "PersistenceTests", dependencies: ["SwirlBytes", "RESP", "Keyspace", "Persistence"]),
         .testTarget(name: "CommandsTests", dependencies: ["SwirlBytes", "Commands", "Persistence", "RESP", "Keyspace"]),
+        .testTarget(name: "FuzzTests", dependencies: ["SwirlFuzz"], exclude: ["corpus"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -267,10 +267,13 @@ public struct RequestDecoder: Sendable {
                 readIndex = lineEnd + 2
                 bulkLength = Int(length)
                 // Large values arrive in many reads: reserve once so assembling them stays linear.
-                let needed = bulkLength + 2 - bufferedCount
-                if needed > 0 && bulkLength >= 32 * 1024 { reserveOnAppend = needed }
+                // No `bulkLength + 2`: with proto-max-bulk-len at its maximum a length near Int.max
+                // would overflow (Redis aborts there); the reservation is capped, and such a
+                // client waits until the query buffer limit closes it.
+                let needed = bulkLength - bufferedCount
+                if needed > -2 && bulkLength >= 32 * 1024 { reserveOnAppend = min(needed, Self.largestReservation) + 2 }
             }
-            guard bufferedCount >= bulkLength + 2 else { return false }
+            guard bufferedCount - 2 >= bulkLength else { return false }
             let start = readIndex, length = bulkLength
             let (argument, endsWithCRLF) = buffer.withUnsafeBytes { raw in
                 (Bytes(copying: UnsafeRawBufferPointer(rebasing: raw[start..<(start + length)])),
@@ -330,6 +333,9 @@ public struct RequestDecoder: Sendable {
     }
 
     // MARK: - Buffer
+
+    /// The most a bulk header reserves ahead: 1 GB, the default client-query-buffer-limit.
+    static let largestReservation = 1 << 30
 
     /// Where the line starting at `start` ends (its `terminator`), or nil when
     /// it has not arrived. Client input is searched as Redis searches its query

@@ -87,6 +87,18 @@ final class RequestDecoderErrorTests: XCTestCase {
         XCTAssertEqual(words(decoded), [["hello"]])
     }
 
+    /// With proto-max-bulk-len at its maximum (CONFIG SET allows up to LONG_MAX), a
+    /// length near Int.max overflowed `length + 2`, a trap (redis-server 7.0.15 aborts
+    /// on it: its buffer reservation fails). Now the client just waits for the bytes.
+    func testBulkLengthNearIntMaxWaitsForItsBytes() throws {
+        var decoder = RequestDecoder(limits: .init(maxBulkLength: Int.max))
+        decoder.append(contentsOf: bytes("*1\r\n$9223372036854775807\r\n"))
+        XCTAssertNil(try decoder.next())
+        decoder.append(contentsOf: bytes("abc"))
+        XCTAssertNil(try decoder.next())
+        XCTAssertEqual(decoder.bufferedCount, 3)
+    }
+
     func testReplyTextCarriesRedisPrefix() {
         XCTAssertEqual(ProtocolError("invalid bulk length").reply, "ERR Protocol error: invalid bulk length")
     }

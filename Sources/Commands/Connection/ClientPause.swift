@@ -47,7 +47,9 @@ extension Engine {
 
     /// Ends the pause: the postponed clients go back to the Server, which runs
     /// their command (`runPostponedCommand`) and then the rest of their input.
-    func endPause() {
+    /// Public for the fuzzer, whose reset between inputs cannot send CLIENT
+    /// UNPAUSE: under a pause of all commands that waits too, as in Redis.
+    public func endPause() {
         clientPause = nil
         keyspace.expiryPaused = false
         let waiting = postponedClients

@@ -136,12 +136,15 @@ enum ExpireCommands {
             c.reply.integer(-1)
             return
         }
-        if absolute {
-            c.reply.integer(unit == .seconds ? (when + 500) / 1000 : when)
-        } else {
-            let remaining = max(0, when - c.engine.keyspace.now)
-            c.reply.integer(unit == .seconds ? (remaining + 500) / 1000 : remaining)
-        }
+        let milliseconds = absolute ? when : max(0, when - c.engine.keyspace.now)
+        c.reply.integer(unit == .seconds ? roundedSeconds(milliseconds) : milliseconds)
+    }
+
+    /// Redis's `(ms + 500) / 1000` without its overflow: PXAT 9223372036854775807
+    /// makes EXPIRETIME 9223372036854776 there, where the plain sum would trap.
+    static func roundedSeconds(_ milliseconds: Int64) -> Int64 {
+        guard milliseconds >= 0 else { return (milliseconds + 500) / 1000 }
+        return milliseconds / 1000 + (milliseconds % 1000 + 500) / 1000
     }
 
     static func persist(_ c: Client) {

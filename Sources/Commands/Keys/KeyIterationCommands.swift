@@ -39,7 +39,8 @@ enum KeyIterationCommands {
               let options = ScanOptions.parse(c, from: 2, allowType: true) else { return }
         var candidates: [Bytes] = []
         var next = cursor
-        var budget = options.count * 10
+        // Redis's count * 10 wraps for a huge COUNT and then never runs out: saturating is the same.
+        var budget = options.count.multipliedReportingOverflow(by: 10).overflow ? Int.max : options.count * 10
         let table = c.db.main
         repeat {
             next = table.scan(cursor: next) { position in candidates.append(table.key(at: position)) }

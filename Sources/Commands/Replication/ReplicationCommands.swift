@@ -34,7 +34,9 @@ enum ReplicationCommands {
             c.reply.integer(acknowledged)
             return
         }
-        let deadline = milliseconds == 0 ? 0 : c.engine.keyspace.now &+ milliseconds
+        // Redis's sum wraps past Int64 into a deadline its timer never reaches: saturating waits the same.
+        let (sum, overflow) = c.engine.keyspace.now.addingReportingOverflow(milliseconds)
+        let deadline = milliseconds == 0 ? 0 : overflow ? Int64.max : sum
         let answer: (Client) -> Void = { $0.reply.integer(acknowledged) }
         c.serveOrBlock(BlockingRequest(keys: [], type: "", deadline: deadline, emptyReply: answer, timeoutReply: answer) { _, _, _ in })
     }

@@ -317,13 +317,15 @@ enum StringCommands {
             c.wrongType()
             return
         }
-        guard offset + Int64(patch.count) <= Int64(c.engine.config.protoMaxBulkLen) else {
+        // Checked: an offset near Int64.max plus the patch's length would trap (Redis checks the sum too).
+        let (end, overflow) = offset.addingReportingOverflow(Int64(patch.count))
+        guard !overflow, end <= Int64(c.engine.config.protoMaxBulkLen) else {
             c.reply.error(Errors.stringTooLong)
             return
         }
-        let start = Int(offset), end = start + patch.count
-        if bytes.count < end { bytes.append(contentsOf: repeatElement(0, count: end - bytes.count)) }
-        bytes.replaceSubrange(start..<end, with: patch)
+        let start = Int(offset), stop = Int(end)
+        if bytes.count < stop { bytes.append(contentsOf: repeatElement(0, count: stop - bytes.count)) }
+        bytes.replaceSubrange(start..<stop, with: patch)
         c.db.set(key, .string(Bytes(bytes)), keepTTL: true)
         c.db.setStringForm(key, .raw)
         c.engine.dirty += 1
