@@ -34,6 +34,19 @@ final class ClientNumberTests: CommandTestCase {
         }
     }
 
+    func testDatabaseIndexesBeyondACInt() {
+        let range = error("ERR value is out of range, value must between -2147483648 and 2147483647")
+        run("SET", "k", "v")
+        // Redis: SELECT, MOVE and COPY … DB read a C int (getIntFromObjectOrReply).
+        for (command, reply) in [(["SELECT", "2147483648"], range), (["SELECT", "-2147483649"], range),
+                                 (["SELECT", "9223372036854775808"], notInteger), (["SELECT", "2147483647"], error("ERR DB index is out of range")),
+                                 (["MOVE", "k", "2147483648"], range), (["COPY", "k", "c", "DB", "-2147483649"], range),
+                                 (["SWAPDB", "2147483648", "0"], error("ERR invalid first DB index")),
+                                 (["SWAPDB", "0", "-2147483649"], error("ERR invalid second DB index"))] {
+            XCTAssertEqual(run(args: command.map { Bytes($0) }, on: client), reply, command.joined(separator: " "))
+        }
+    }
+
     func testExpiretimeAtTheLargestExpiry() {
         // Redis: PXAT 9223372036854775807 is accepted; EXPIRETIME rounds it to 9223372036854776.
         XCTAssertEqual(run("SET", "k", "v", "PXAT", "9223372036854775807"), ok)
