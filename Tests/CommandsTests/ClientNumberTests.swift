@@ -99,9 +99,17 @@ final class ClientNumberTests: CommandTestCase {
     }
 }
 
-/// The same for commands that wait: a deadline past Int64 wrapped negative
-/// and fired at once, where Redis's timer never reaches it.
+/// The same for commands that wait (a deadline past Int64 wrapped negative and
+/// fired at once, where Redis's timer never reaches it) or name other clients.
 final class ClientNumberBlockingTests: BlockingTestCase {
+    func testClientListIdsAreAnyInteger() {
+        // Redis: 0 and negative ids match nothing; only a non-integer is refused.
+        XCTAssertEqual(on(a, "CLIENT", "LIST", "ID", "0"), bulk(""))
+        XCTAssertEqual(on(a, "CLIENT", "LIST", "ID", "-9223372036854775808", "-1"), bulk(""))
+        XCTAssertEqual(on(a, "CLIENT", "LIST", "ID", "1", "9223372036854775808"), error("ERR Invalid client ID"))
+        XCTAssertTrue(on(a, "CLIENT", "LIST", "ID", "-1", String(a.id)).contains("id=\(a.id) "))
+    }
+
     func testWaitWithAHugeTimeoutWaits() {
         // Redis: `WAIT 1 9223372036854775807` blocks (its deadline wraps past the timer's reach).
         XCTAssertEqual(on(a, "WAIT", "1", "9223372036854775807"), "")
