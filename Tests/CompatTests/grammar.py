@@ -23,6 +23,7 @@ UNIX_TIMES = ["4000000000", "4100000000", "1", "0", "-1", "9223372036854775807",
 # two, which would fire between the two servers' runs of the same command.
 RELATIVE_TIMES = ["0", "-1", "-10", "100000", "1000000", "9223372036854775807", "9223372036854775",
                   "9223372036854776", "-9223372036854775808", "4611686018427387904", "x", "1.5"]
+RELATIVE_MS = ["0", "-1", "-10", "100000000", "1000000000"] + RELATIVE_TIMES[5:]
 # A blocking command's timeout: short enough to answer at once, or an error;
 # never 0 or a huge value, which would block the connection for good.
 TIMEOUTS = ["0.01", "0.001", "0.02", "-1", "x", "nan", "1e400", "-0.5", "-9223372036854775808"]
@@ -50,7 +51,7 @@ class Generator:
         if "timeout" in name:
             return r.choice(TIMEOUTS)
         if name in ("seconds", "milliseconds"):
-            return r.choice(RELATIVE_TIMES)
+            return r.choice(RELATIVE_TIMES if name == "seconds" else RELATIVE_MS)
         return r.choice(BOUNDARY) if r.random() < 0.35 else r.choice(SMALL)
 
     def leaf(self, arg):
