@@ -40,7 +40,7 @@ import pytest
 
 import compat
 from grammar import Generator, UNIX_TIMES
-from resp import decode, reply_end
+from resp import decode
 
 COMMANDS = int(os.environ.get("SWIRL_GRAMMAR_COMMANDS", "1500"))
 SEEDS = int(os.environ.get("SWIRL_GRAMMAR_SEEDS", "4"))
@@ -119,23 +119,13 @@ class Catalog:
         self.config = [p for p in CONFIG_SAFE if fetch(swirl, "CONFIG", "GET", p)]
 
 
-def elements(raw):
-    head_end = raw.index(b"\r\n") + 2
-    items, pos = [], head_end
-    while pos < len(raw):
-        end = reply_end(raw, pos)
-        items.append(raw[pos:end])
-        pos = end
-    return raw[:head_end], items
-
-
 def normalise(catalog, full, command, raw):
     if isinstance(raw, str) or not raw or raw[:1] in b"-!":
         return raw
     tips = catalog.tips.get(full, set())
     aggregate = raw[:1] in b"*~%" and raw[:3] not in (b"*-1", b"*0\r")
     if full in SCANS and aggregate:
-        head, (cursor, rest) = elements(raw)
+        head, (cursor, rest) = compat.elements(raw)
         at = 1 if full == "scan" else 2
         start = command[at] if len(command) > at else ""
         counts = [command[i + 1] for i in range(len(command) - 1) if command[i].upper() == "COUNT"]
@@ -143,7 +133,7 @@ def normalise(catalog, full, command, raw):
         # How much a small COUNT covers depends on where the hash table put the keys.
         if cursor != b"$1\r\n0\r\n" or start != "0" or count < 10:
             return b"<partial scan>"
-        inner_head, items = elements(rest)
+        inner_head, items = compat.elements(rest)
         return head + cursor + inner_head + b"".join(sorted(items))
     if "nondeterministic_output" in tips:
         return raw[:1] + (raw[1:raw.index(b"\r\n")] if aggregate else b"")
@@ -151,7 +141,7 @@ def normalise(catalog, full, command, raw):
             w.upper() == "BY" and "*" not in command[i + 1] for i, w in enumerate(command[:-1])):
         return raw[:raw.index(b"\r\n")]
     if "nondeterministic_output_order" in tips and aggregate:
-        head, items = elements(raw)
+        head, items = compat.elements(raw)
         if raw[:1] == b"%" or full == "hgetall":
             items = [a + b for a, b in zip(items[::2], items[1::2])]
         return head + b"".join(sorted(items))
