@@ -113,7 +113,7 @@ public final class FuzzSession {
                 continue
             }
             let control = input[index + 1]
-            let target: Int?
+            let target: Int
             switch control {
             case UInt8(ascii: "0")...UInt8(ascii: "3"): target = Int(control - UInt8(ascii: "0"))
             case UInt8(ascii: "c"), UInt8(ascii: "x"): target = current
@@ -124,7 +124,7 @@ public final class FuzzSession {
             deliver(UnsafeRawBufferPointer(rebasing: input[chunkStart..<index]), to: current)
             if control == UInt8(ascii: "c") { cronTick() }
             if control == UInt8(ascii: "x") { connections[current].close(engine) }
-            current = target!
+            current = target
             index += 2
             chunkStart = index
         }

@@ -34,6 +34,19 @@ final class ClientNumberTests: CommandTestCase {
         }
     }
 
+    func testDatabaseIndexesBeyondACInt() {
+        let range = error("ERR value is out of range, value must between -2147483648 and 2147483647")
+        run("SET", "k", "v")
+        // Redis: SELECT, MOVE and COPY … DB read a C int (getIntFromObjectOrReply).
+        for (command, reply) in [(["SELECT", "2147483648"], range), (["SELECT", "-2147483649"], range),
+                                 (["SELECT", "9223372036854775808"], notInteger), (["SELECT", "2147483647"], error("ERR DB index is out of range")),
+                                 (["MOVE", "k", "2147483648"], range), (["COPY", "k", "c", "DB", "-2147483649"], range),
+                                 (["SWAPDB", "2147483648", "0"], error("ERR invalid first DB index")),
+                                 (["SWAPDB", "0", "-2147483649"], error("ERR invalid second DB index"))] {
+            XCTAssertEqual(run(args: command.map { Bytes($0) }, on: client), reply, command.joined(separator: " "))
+        }
+    }
+
     func testExpiretimeAtTheLargestExpiry() {
         // Redis: PXAT 9223372036854775807 is accepted; EXPIRETIME rounds it to 9223372036854776.
         XCTAssertEqual(run("SET", "k", "v", "PXAT", "9223372036854775807"), ok)
@@ -87,9 +100,17 @@ final class ClientNumberTests: CommandTestCase {
     }
 }
 
-/// The same for commands that wait: a deadline past Int64 wrapped negative
-/// and fired at once, where Redis's timer never reaches it.
+/// The same for commands that wait (a deadline past Int64 wrapped negative and
+/// fired at once, where Redis's timer never reaches it) or name other clients.
 final class ClientNumberBlockingTests: BlockingTestCase {
+    func testClientListIdsAreAnyInteger() {
+        // Redis: 0 and negative ids match nothing; only a non-integer is refused.
+        XCTAssertEqual(on(a, "CLIENT", "LIST", "ID", "0"), bulk(""))
+        XCTAssertEqual(on(a, "CLIENT", "LIST", "ID", "-9223372036854775808", "-1"), bulk(""))
+        XCTAssertEqual(on(a, "CLIENT", "LIST", "ID", "1", "9223372036854775808"), error("ERR Invalid client ID"))
+        XCTAssertTrue(on(a, "CLIENT", "LIST", "ID", "-1", String(a.id)).contains("id=\(a.id) "))
+    }
+
     func testWaitWithAHugeTimeoutWaits() {
         // Redis: `WAIT 1 9223372036854775807` blocks (its deadline wraps past the timer's reach).
         XCTAssertEqual(on(a, "WAIT", "1", "9223372036854775807"), "")

@@ -16,7 +16,7 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                 "..", "Integration"))
-from resp import WAIT, RespClient, encode_command  # noqa: E402
+from resp import WAIT, RespClient, encode_command, reply_end  # noqa: E402
 
 # Backslash escapes understood inside any token (after shlex grouping).
 _ESCAPE = re.compile(rb"\\(x[0-9a-fA-F]{2}|.)", re.S)
@@ -127,6 +127,18 @@ def _exchange(client, args, replies=1, timeout=REPLY_TIMEOUT):
         return "<connection lost: %s>" % e
     finally:
         client.sock.settimeout(REPLY_TIMEOUT)
+
+
+def elements(raw):
+    """Header line and raw element replies of one aggregate reply (to sort
+    the elements of a reply whose order Redis leaves random)."""
+    head_end = raw.index(b"\r\n") + 2
+    items, pos = [], head_end
+    while pos < len(raw):
+        end = reply_end(raw, pos)
+        items.append(raw[pos:end])
+        pos = end
+    return raw[:head_end], items
 
 
 def run_diff(path, port_a, port_b, name_a="redis", name_b="swirl", max_report=25):

@@ -26,7 +26,6 @@ import random
 import pytest
 
 import compat
-from resp import reply_end
 
 KEYS = ["k1", "k2", "k3", "k4"]
 FIELDS = ["f1", "f2", "f3", "a", "", "fld"]
@@ -48,23 +47,12 @@ HASH_REPLIES = {"hkeys", "hvals"}
 CLOCK_REPLIES = {"ttl": None, "pttl": None, "expiretime": FAR_SECONDS, "pexpiretime": FAR_MILLIS}
 
 
-def _elements(raw):
-    """Header line and raw element replies of one aggregate reply."""
-    head_end = raw.index(b"\r\n") + 2
-    items, pos = [], head_end
-    while pos < len(raw):
-        end = reply_end(raw, pos)
-        items.append(raw[pos:end])
-        pos = end
-    return raw[:head_end], items
-
-
 def normalise(command, raw):
     if isinstance(raw, str) or not raw:
         return raw
     name = command[0].lower()
     if raw[:1] in b"*~%" and name in SET_REPLIES | HASH_REPLIES | {"hgetall"}:
-        head, items = _elements(raw)
+        head, items = compat.elements(raw)
         if name == "hgetall":
             pairs = sorted(zip(items[::2], items[1::2]))
             return head + b"".join(k + v for k, v in pairs)

@@ -104,7 +104,8 @@ enum ClientCommands {
             } else if c.args.count >= 4 && c.argument(2, is: "ID") {
                 var wanted = Set<Int64>()
                 for index in 3..<c.args.count {
-                    guard let id = ByteNumbers.parseInt64(c.args[index]), id > 0 else {
+                    // Any integer, as Redis: 0 and negative ids just match no client.
+                    guard let id = ByteNumbers.parseInt64(c.args[index]) else {
                         c.reply.error("ERR Invalid client ID")
                         return
                     }

@@ -48,12 +48,8 @@ enum ConnectionCommands {
     }
 
     static func select(_ c: Client) {
-        guard let index = c.integer(at: 1, error: Errors.notInteger) else { return }
-        guard index >= 0 && index < Int64(c.engine.keyspace.count) else {
-            c.reply.error(Errors.dbIndexOutOfRange)
-            return
-        }
-        c.select(Int(index))
+        guard let index = KeyCommands.databaseIndex(c, at: 1) else { return }
+        c.select(index)
         c.reply.ok()
     }
 

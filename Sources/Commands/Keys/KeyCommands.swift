@@ -102,10 +102,12 @@ enum KeyCommands {
         if onlyIfAbsent { c.reply.integer(1) } else { c.reply.ok() }
     }
 
-    /// A database index argument, or nil after replying Redis's error.
+    /// A database index argument (SELECT, MOVE, COPY … DB), or nil after replying
+    /// Redis's error: its getIntFromObjectOrReply names the C int range.
     static func databaseIndex(_ c: Client, at index: Int) -> Int? {
-        guard let value = ByteNumbers.parseInt64(c.args[index]), value >= Int64(Int32.min), value <= Int64(Int32.max) else {
-            c.reply.error(Errors.notInteger)
+        guard let value = c.integer(at: index) else { return nil }
+        guard value >= Int64(Int32.min), value <= Int64(Int32.max) else {
+            c.reply.error("ERR value is out of range, value must between \(Int32.min) and \(Int32.max)")
             return nil
         }
         guard value >= 0 && value < Int64(c.engine.keyspace.count) else {

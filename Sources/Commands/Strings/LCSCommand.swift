@@ -52,8 +52,19 @@ enum LCSCommand {
             c.reply.error("ERR If you want both the length and indexes, please just use IDX.")
             return
         }
+        // Redis's checks, in its order; the table's size is computed with overflow
+        // checks (two strings near 4 GB would overflow it, a trap).
+        guard a.count < Int(UInt32.max) - 1, b.count < Int(UInt32.max) - 1 else {
+            c.reply.error("ERR String too long for LCS")
+            return
+        }
         let width = b.count + 1
-        guard (a.count + 1) * width * 4 <= c.engine.config.protoMaxBulkLen else {
+        let (cells, overflow) = (a.count + 1).multipliedReportingOverflow(by: width)
+        guard !overflow, cells <= Int.max / 4 else {
+            c.reply.error("ERR Insufficient memory, failed allocating transient memory for LCS")
+            return
+        }
+        guard cells * 4 <= c.engine.config.protoMaxBulkLen else {
             c.reply.error("ERR Insufficient memory, transient memory for LCS exceeds proto-max-bulk-len")
             return
         }
