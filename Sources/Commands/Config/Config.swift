@@ -76,6 +76,8 @@ public final class Config {
                 }
                 saveReadFromFile = true
             }
+            // Redis's apply step raises a backlog under 16 KB to 16 KB (CONFIG SET only; a file's value stays).
+            if parameter.name == "repl-backlog-size", !fromFile, let size = Int64(shown), size < 16 * 1024 { shown = "16384" }
             // Kept parsed from the words: the shown form drops `n` next to `A`, but the class stays on (as in Redis).
             let events = parameter.kind.isKeyspaceEvents ? NotifyClasses(parsing: words[0]) : nil
             store(parameter, shown, events: events)
