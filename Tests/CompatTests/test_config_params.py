@@ -12,7 +12,8 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 import harness  # noqa: E402
 from resp import decode  # noqa: E402
 
-from conftest import COMMON_ARGS  # noqa: E402
+# As conftest.COMMON_ARGS (both servers alike, so CONFIG GET of these agrees).
+COMMON_ARGS = ("--appendonly", "no", "--save", "", "--enable-debug-command", "yes")
 
 # Parameters another part of Swirl declares (process and deployment: unix
 # sockets, syslog, process title, OOM score). Until they are in, CONFIG GET *

@@ -37,6 +37,12 @@ extension Config {
     /// Microseconds the rewrite child waits after each key (a testing aid, as in Redis).
     public var rdbKeySaveDelay: Int { integer("rdb-key-save-delay") }
     public var maxClients: Int { integer("maxclients") }
+    /// Seconds a client may stay idle (`timeout`); 0: forever.
+    public var idleTimeout: Int { integer("timeout") }
+    /// `tcp-keepalive` seconds; 0: off.
+    public var tcpKeepAlive: Int { integer("tcp-keepalive") }
+    /// `tcp-backlog`: the listen queue's length.
+    public var tcpBacklog: Int32 { Int32(clamping: integer("tcp-backlog")) }
     /// Redis clamps hz to 1…500 when it uses it.
     public var hz: Int { min(500, max(1, integer("hz"))) }
     public var logLevel: String { values["loglevel"] ?? "notice" }
