@@ -64,4 +64,19 @@ final class ConfigCommandTests: CommandTestCase {
                        ("*6\r\n" + bulk("hz") + bulk("10") + bulk("hash-max-ziplist-entries") + bulk("512")
                         + bulk("hash-max-listpack-entries") + bulk("512")).count)
     }
+
+    func testSettingAParameterSwirlIgnoresIsLogged() {
+        var warnings: [String] = []
+        engine.hooks.logWarning = { warnings.append($0) }
+        XCTAssertEqual(run("CONFIG", "SET", "repl-timeout", "30", "hz", "20", "rdbcompression", "yes"), "+OK\r\n")
+        XCTAssertEqual(warnings, ["WARNING: accepted but not honoured by Swirl (see docs/CONFIG.md): repl-timeout"])
+        warnings = []
+        XCTAssertEqual(run("CONFIG", "SET", "repl-timeout", "60"), "+OK\r\n")
+        XCTAssertEqual(warnings, [], "back at its default: nothing to say")
+    }
+
+    func testRewriteForcingAllNeedsAConfigFile() {
+        XCTAssertEqual(run("DEBUG", "CONFIG-REWRITE-FORCE-ALL"), "-ERR CONFIG-REWRITE-FORCE-ALL failed: Bad address\r\n")
+        XCTAssertEqual(run("CONFIG", "REWRITE"), "-ERR The server is running without a config file\r\n")
+    }
 }

@@ -40,6 +40,10 @@ final class ConfigFileTests: XCTestCase {
         XCTAssertEqual(try load("save 900 1\n" + ConfigFile.lines(fromArguments: ["--save", "60 5"]))["save"], "900 1 60 5",
                        "a command-line save adds to the file's, as in Redis 7.0")
         XCTAssertEqual(try load(ConfigFile.lines(fromArguments: ["--save", "", "--port", "7"]))["save"], "")
+        XCTAssertEqual(try load("save 900 1\n" + ConfigFile.lines(fromArguments: ["--save", "--port", "7"]))["save"], "",
+                       "`--save` before another option is `save \"\"`")
+        XCTAssertEqual(try load("save 900 1\n" + ConfigFile.lines(fromArguments: ["--port", "7", "--save"]))["save"], "900 1",
+                       "a last `--save` with no value changes nothing, as in Redis")
     }
 
     func testOneWordParametersTakeOneArgument() {

@@ -74,7 +74,7 @@ def test_config_get_names_and_defaults_match(pair):
 
 def test_hidden_parameters_answer_only_their_exact_name(pair):
     for name in ("rdb-key-save-delay", "key-load-delay", "use-exit-on-panic", "watchdog-period",
-                 "loading-process-events-interval-bytes"):
+                 "loading-process-events-interval-bytes", "lua-enable-deprecated-api"):
         replies = [s.client().call_raw("CONFIG", "GET", name) for s in pair]
         assert replies[0] == replies[1], name
         patterns = [s.client().call_raw("CONFIG", "GET", name[:-1] + "*") for s in pair]

@@ -172,6 +172,19 @@ enum ConfigCommands {
         }
     }
 
+    /// DEBUG CONFIG-REWRITE-FORCE-ALL: CONFIG REWRITE writing every parameter (Redis's test aid).
+    static func rewriteForcingAll(_ c: Client) {
+        // Redis reads a missing path as fopen(NULL) does.
+        let failure = c.engine.configFilePath.map {
+            ConfigRewrite.rewrite(path: $0, config: c.engine.config, directory: displayValue(c, "dir"), forceAll: true)
+        } ?? "Bad address"
+        if let failure {
+            c.reply.error("ERR CONFIG-REWRITE-FORCE-ALL failed: \(failure)")
+        } else {
+            c.reply.ok()
+        }
+    }
+
     static func help(_ c: Client) {
         HelpText.reply(c, container: "CONFIG", lines: [
             "GET <pattern>", "    Return parameters matching the glob-like <pattern> and their values.",

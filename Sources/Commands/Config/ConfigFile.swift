@@ -131,6 +131,8 @@ public enum ConfigFile {
         var current: [String] = []
         for argument in arguments {
             if argument.hasPrefix("--") && argument.count > 2 {
+                // As redis-server: `--save` right before another option is `save ""`.
+                if current.count == 1 && current[0].lowercased() == "save" { current.append("\"\"") }
                 if !current.isEmpty { lines.append(current.joined(separator: " ")) }
                 current = [String(argument.dropFirst(2))]
             } else {

@@ -19,6 +19,8 @@ struct ConfigRewrite {
     /// The parameters dealt with: their old lines not reused are blanked.
     private var processed: Set<String> = []
     private var needsSignature = true
+    /// DEBUG CONFIG-REWRITE-FORCE-ALL: every parameter's line is written, default or not.
+    var forceAll = false
 
     /// The state of the old file's text.
     init(oldText: String) {
@@ -46,7 +48,7 @@ struct ConfigRewrite {
         if var old = linesOf[option], !old.isEmpty {
             lines[old.removeFirst()] = line
             linesOf[option] = old
-        } else if force {
+        } else if force || forceAll {
             if needsSignature {
                 lines.append(Self.signature)
                 needsSignature = false
@@ -76,7 +78,7 @@ struct ConfigRewrite {
 
     /// Rewrites the file at `path` from `config`; `directory` is the working
     /// directory (`dir`). Returns the system's reason on failure.
-    static func rewrite(path: String, config: Config, directory: String) -> String? {
+    static func rewrite(path: String, config: Config, directory: String, forceAll: Bool = false) -> String? {
         let oldText: String
         if let file = fopen(path, "r") {
             fclose(file)
@@ -88,6 +90,7 @@ struct ConfigRewrite {
             return String(cString: strerror(errno))
         }
         var state = ConfigRewrite(oldText: oldText)
+        state.forceAll = forceAll
         for parameter in Config.parameters {
             state.write(parameter, config.displayValue(parameter.name), directory: directory)
         }

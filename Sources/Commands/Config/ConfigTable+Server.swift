@@ -23,6 +23,8 @@ extension Config {
         .yesNo("io-threads-do-reads", false, immutable: true).ignored("one thread serves every client"),
         .number("active-expire-effort", 1, 1...10).ignored("active expiry sweeps every key once a second whatever the effort"),
         .number("busy-reply-threshold", 5000, 0...longMax, alias: "lua-time-limit").ignored(Why.scripting),
+        // Not in 7.0.15's source: Debian's 7.0.15 has it from a security backport (hidden, immutable).
+        .yesNo("lua-enable-deprecated-api", false, immutable: true, hidden: true).ignored(Why.scripting),
         .number("shutdown-timeout", 10, 0...intMax).ignored(Why.replication),
         Parameter(name: "shutdown-on-sigint", kind: .flags(Config.shutdownFlags), defaultValue: "default", mutable: true)
             .ignored("SIGINT shuts down as SHUTDOWN does (the AOF is flushed and fsynced)"),
