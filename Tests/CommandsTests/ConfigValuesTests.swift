@@ -128,3 +128,40 @@ final class ConfigValuesTests: XCTestCase {
     }
 }
 
+
+/// The tables themselves: each default reads back as itself under its own
+/// kind (a default its own checks refuse would be a typo), names are unique.
+final class ConfigTableTests: XCTestCase {
+    func testEveryDefaultReadsBackAsItself() {
+        // `replicaof`'s default is no master at all, which no words say (Redis's NULL).
+        for parameter in Config.parameters where parameter.name != "replicaof" {
+            let words = parameter.kind.takesSeveralWords
+                ? (parameter.defaultValue.isEmpty ? [] : parameter.defaultValue.split(separator: " ").map(String.init))
+                : [parameter.defaultValue]
+            XCTAssertEqual(Config.parse(words, for: parameter, current: parameter.defaultValue), .success(parameter.defaultValue),
+                           parameter.name)
+        }
+    }
+
+    func testNamesAndAliasesAreUniqueAndLowerCase() {
+        let names = Config.allNames.map(\.name)
+        XCTAssertEqual(Set(names).count, names.count)
+        XCTAssertEqual(names.filter { $0 != $0.lowercased() }, [])
+        XCTAssertEqual(Config.parameters.filter { $0.alias != nil }.count, 19, "Redis 7.0.15's aliases")
+    }
+
+    func testIdleTimeoutSparesMonitorsBlockedAndSubscribedClients() {
+        let config = Config()
+        config.set("timeout", "2")
+        let engine = Engine(config: config)
+        let client = engine.makeClient()
+        let start = client.lastInteraction
+        XCTAssertFalse(engine.idleTimedOut(client, nowMilliseconds: start + 2_000))
+        XCTAssertTrue(engine.idleTimedOut(client, nowMilliseconds: start + 3_000))
+        client.isMonitor = true
+        XCTAssertFalse(engine.idleTimedOut(client, nowMilliseconds: start + 3_000))
+        config.set("timeout", "0")
+        client.isMonitor = false
+        XCTAssertFalse(engine.idleTimedOut(client, nowMilliseconds: start + 1_000_000))
+    }
+}
