@@ -81,6 +81,8 @@ final class ConfigFileTests: XCTestCase {
         XCTAssertEqual(config["hz"], "30")
         XCTAssertEqual(failure("include \(directory)/missing.conf")?.reason.hasPrefix(
             "Fatal error, can't open config file '\(directory)/missing.conf': No such file"), true)
+        try write("self.conf", "hz 11\ninclude \(directory)/self.conf\n")
+        XCTAssertEqual(failure("include \(directory)/self.conf")?.reason, "Too many nested includes (does a file include itself?)")
         try write("bad.conf", "port 1\nport x\n")
         let bad = failure("include \(directory)/bad.conf")
         XCTAssertEqual(bad?.line, 2, "the line of the included file")

@@ -32,6 +32,14 @@ public enum ConfigFile {
     /// reads (so a later relative `include` is found there); the server's
     /// start-up sets it, a test leaves it off.
     public static func apply(_ text: String, to config: Config, changeDirectory: Bool = false) throws(Failure) {
+        try apply(text, to: config, changeDirectory: changeDirectory, depth: 0)
+    }
+
+    /// How deep `include`s may nest: a file that includes itself would
+    /// otherwise recurse until the stack runs out (Redis's does).
+    static let maxIncludeDepth = 32
+
+    private static func apply(_ text: String, to config: Config, changeDirectory: Bool, depth: Int) throws(Failure) {
         var lineNumber = 0
         // Split on the bytes: "\r\n" is one Character to Swift, so a CRLF file would stay one line.
         for rawLine in text.utf8.split(separator: 0x0a, omittingEmptySubsequences: false) {
@@ -53,7 +61,8 @@ public enum ConfigFile {
             if let counts = deprecated[name], counts.contains(words.count) { continue }
             switch (name, words.count) {
             case ("include", 2):
-                try include(arguments[0], into: config, changeDirectory: changeDirectory)
+                guard depth < maxIncludeDepth else { throw failure("Too many nested includes (does a file include itself?)") }
+                try include(arguments[0], into: config, changeDirectory: changeDirectory, depth: depth + 1)
             case ("rename-command", 3):
                 if let reason = rename(arguments[0], to: arguments[1], in: config) { throw failure(reason) }
             default:
@@ -84,13 +93,13 @@ public enum ConfigFile {
     /// `include <path>`: the file's lines, read where the directive is. A
     /// pattern (`*`, `?`, `[`) includes every file it matches, in order, and
     /// none when nothing matches (an empty conf.d); a plain path must exist.
-    private static func include(_ path: String, into config: Config, changeDirectory: Bool) throws(Failure) {
+    private static func include(_ path: String, into config: Config, changeDirectory: Bool, depth: Int) throws(Failure) {
         var paths = [path]
         if path.contains(where: { $0 == "*" || $0 == "?" || $0 == "[" }) {
             paths = matches(of: path)
         }
         for file in paths {
-            try apply(readFile(file), to: config, changeDirectory: changeDirectory)
+            try apply(readFile(file), to: config, changeDirectory: changeDirectory, depth: depth)
         }
     }
 
