@@ -104,6 +104,23 @@ final class ConfigValuesTests: XCTestCase {
         XCTAssertEqual(set("client-output-buffer-limit", "normal 1 1"), "Wrong number of arguments in buffer limit configuration.")
     }
 
+    /// Kinds ready for the deployment parameters (`unixsocketperm`, `oom-score-adj-values`).
+    func testOctalAndOOMScoreValues() {
+        let octal = Config.Parameter(name: "unixsocketperm", kind: .octal(0...0o777), defaultValue: "0", mutable: false)
+        XCTAssertEqual(Config.parse(["700"], for: octal, current: ""), .success("700"))
+        XCTAssertEqual(Config.parse(["0755"], for: octal, current: ""), .success("755"))
+        XCTAssertEqual(Config.parse(["1000"], for: octal, current: ""), .failure(ConfigError("argument must be between 0 and 777 inclusive")))
+        XCTAssertEqual(Config.parse(["-1"], for: octal, current: ""), .failure(ConfigError("argument must be between 0 and 777 inclusive")))
+        XCTAssertEqual(Config.parse(["8"], for: octal, current: ""), .failure(ConfigError("argument couldn't be parsed as an octal number")))
+        XCTAssertEqual(Config.parse(["7777777777777777777777777"], for: octal, current: ""),
+                       .failure(ConfigError("argument couldn't be parsed as an octal number")))
+        let oom = Config.Parameter(name: "oom-score-adj-values", kind: .oomScoreAdjValues, defaultValue: "0 200 800", mutable: true)
+        XCTAssertEqual(Config.parse(["0", "+200", "-800"], for: oom, current: ""), .success("0 200 -800"))
+        XCTAssertEqual(Config.parse(["0", "200"], for: oom, current: ""), .failure(ConfigError("wrong number of arguments")))
+        XCTAssertEqual(Config.parse(["0", "200", "2001"], for: oom, current: ""),
+                       .failure(ConfigError("Invalid oom-score-adj-values, elements must be between -2000 and 2000.")))
+    }
+
     func testReplicaofAndItsAlias() throws {
         let parameter = try XCTUnwrap(Config.parameter(named: "slaveof"))
         XCTAssertEqual(parameter.name, "replicaof")

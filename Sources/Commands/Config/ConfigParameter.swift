@@ -8,6 +8,10 @@ extension Config {
         case integer(ClosedRange<Int64>)
         /// A byte count with an optional unit (`1gb`, `64mb`, `100k`: Redis's memtoull), within the range.
         case memory(ClosedRange<Int64>)
+        /// An octal number within the range (Redis's OCTAL_CONFIG: `unixsocketperm 700`).
+        case octal(ClosedRange<Int64>)
+        /// `oom-score-adj-values`: three numbers from -2000 to 2000.
+        case oomScoreAdjValues
         /// A byte count from 0 to 2^64-1 (`maxmemory`, an unsigned long long in Redis).
         case unsignedMemory
         /// One of the names, any case; shown lower case.
@@ -44,7 +48,7 @@ extension Config {
         /// line's arguments; CONFIG SET's value split at each space).
         var takesSeveralWords: Bool {
             switch self {
-            case .save, .outputBufferLimits, .percentiles, .bind, .replicaOf, .flags: return true
+            case .save, .outputBufferLimits, .percentiles, .bind, .replicaOf, .flags, .oomScoreAdjValues: return true
             default: return false
             }
         }

@@ -5,7 +5,7 @@ extension ConfigRewrite {
         let name = parameter.name
         let isDefault = value == parameter.defaultValue
         switch parameter.kind {
-        case .bool, .choice, .flags, .integer:
+        case .bool, .choice, .flags, .integer, .octal, .oomScoreAdjValues:
             rewrite(name, "\(name) \(value)", force: !isDefault)
         case .memory, .unsignedMemory:
             rewrite(name, "\(name) \(Self.memory(value))", force: !isDefault)

@@ -26,6 +26,23 @@ extension Config {
                 return .failure(ConfigError("argument couldn't be parsed into an integer"))
             }
             return bounded(number, range)
+        case .octal(let range):
+            // strtoll in base 8, the whole text read; bounds compared unsigned and printed in octal.
+            guard let number = strtoll(words[0], radix: 8, overflowFails: true) else {
+                return .failure(ConfigError("argument couldn't be parsed as an octal number"))
+            }
+            guard number >= 0, range.contains(number) else {
+                return .failure(ConfigError("argument must be between \(String(range.lowerBound, radix: 8)) and "
+                                            + "\(String(range.upperBound, radix: 8)) inclusive"))
+            }
+            return .success(String(number, radix: 8))
+        case .oomScoreAdjValues:
+            guard words.count == 3 else { return .failure(ConfigError("wrong number of arguments")) }
+            let values = words.map { strtoll($0) }
+            guard values.allSatisfy({ $0.map { (-2000...2000).contains($0) } ?? false }) else {
+                return .failure(ConfigError("Invalid oom-score-adj-values, elements must be between -2000 and 2000."))
+            }
+            return .success(values.map { String($0!) }.joined(separator: " "))
         case .memory(let range):
             guard let bytes = memtoull(words[0]) else { return .failure(ConfigError("argument must be a memory value")) }
             // Redis stores the unsigned result in a long long: past 2^63 it is negative, so out of range.
@@ -189,10 +206,11 @@ extension Config {
         return value &* multiplier
     }
 
-    /// C's strtoll where Redis reads a number with it and checks only that
+    /// C's strtoll (base 10 or 8) where Redis reads a number with it and checks only that
     /// nothing follows: leading spaces and a sign allowed, saturating on
     /// overflow, an empty text reads as 0; nil when anything follows the digits.
-    static func strtoll(_ text: String) -> Int64? {
+    /// `overflowFails`: where Redis also checks errno (ERANGE), an overflow is no number.
+    static func strtoll(_ text: String, radix: Int = 10, overflowFails: Bool = false) -> Int64? {
         let bytes = Array(text.utf8)
         var index = 0
         while index < bytes.count, bytes[index] == 0x20 || (0x09...0x0d).contains(bytes[index]) { index += 1 }
@@ -204,8 +222,8 @@ extension Config {
         let digitsStart = index
         var magnitude: UInt64 = 0
         var saturated = false
-        while index < bytes.count, bytes[index] >= UInt8(ascii: "0"), bytes[index] <= UInt8(ascii: "9") {
-            let (times, overflow) = magnitude.multipliedReportingOverflow(by: 10)
+        while index < bytes.count, bytes[index] >= UInt8(ascii: "0"), bytes[index] < UInt8(ascii: "0") + UInt8(radix) {
+            let (times, overflow) = magnitude.multipliedReportingOverflow(by: UInt64(radix))
             let (sum, carry) = times.addingReportingOverflow(UInt64(bytes[index] - UInt8(ascii: "0")))
             if overflow || carry { saturated = true } else { magnitude = sum }
             index += 1
@@ -213,6 +231,7 @@ extension Config {
         // No digits: strtoll reads nothing and points at the start, so only an empty text passes.
         if index == digitsStart { return bytes.isEmpty ? 0 : nil }
         guard index == bytes.count else { return nil }
+        if overflowFails && (saturated || magnitude > UInt64(Int64.max) + (negative ? 1 : 0)) { return nil }
         if negative {
             return saturated || magnitude > UInt64(Int64.max) + 1 ? .min : Int64(truncatingIfNeeded: 0 &- magnitude)
         }
