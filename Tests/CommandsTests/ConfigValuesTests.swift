@@ -114,6 +114,9 @@ final class ConfigValuesTests: XCTestCase {
         XCTAssertEqual(Config.parse(["8"], for: octal, current: ""), .failure(ConfigError("argument couldn't be parsed as an octal number")))
         XCTAssertEqual(Config.parse(["7777777777777777777777777"], for: octal, current: ""),
                        .failure(ConfigError("argument couldn't be parsed as an octal number")))
+        let adjust = Config.Parameter(name: "oom-score-adj", kind: .choice(["no", "yes", "relative", "absolute"]),
+                                      defaultValue: "no", mutable: true)
+        XCTAssertEqual(Config.parse(["Relative"], for: adjust, current: ""), .success("yes"), "one value, shown by its first name")
         let oom = Config.Parameter(name: "oom-score-adj-values", kind: .oomScoreAdjValues, defaultValue: "0 200 800", mutable: true)
         XCTAssertEqual(Config.parse(["0", "+200", "-800"], for: oom, current: ""), .success("0 200 -800"))
         XCTAssertEqual(Config.parse(["0", "200"], for: oom, current: ""), .failure(ConfigError("wrong number of arguments")))

@@ -55,7 +55,8 @@ extension Config {
         case .choice(let options):
             let lowered = words.count == 1 ? words[0].lowercased() : ""
             guard words.count == 1, options.contains(lowered) else { return .failure(oneOfError(options)) }
-            return .success(lowered)
+            // Two names of one value show as the first (Redis's configEnumGetName).
+            return .success(synonyms[parameter.name]?[lowered] ?? lowered)
         case .flags(let options):
             return flags(words, options)
         case .string, .optionalString, .directory:
@@ -87,6 +88,9 @@ extension Config {
             return .success("\(words[0]) \(port)")
         }
     }
+
+    /// Enum names Redis keeps as the same value, shown under the first.
+    static let synonyms: [String: [String: String]] = ["oom-score-adj": ["relative": "yes"]]
 
     private static func bounded(_ number: Int64, _ range: ClosedRange<Int64>) -> Result<String, ConfigError> {
         guard range.contains(number) else {
