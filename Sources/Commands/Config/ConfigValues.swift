@@ -10,6 +10,8 @@ extension Config {
     /// The shown form of `words` for a parameter, or Redis's reason for refusing them.
     /// `current` is the value now (client-output-buffer-limit merges into it).
     static func parse(_ words: [String], for parameter: Parameter, current: String) -> Result<String, ConfigError> {
+        // A one-word parameter reads `words[0]` below: its callers give exactly one.
+        if !parameter.kind.takesSeveralWords && words.count != 1 { return .failure(ConfigError("wrong number of arguments")) }
         switch parameter.kind {
         case .bool:
             switch words[0].lowercased() {
