@@ -36,7 +36,10 @@ public enum ConfigTableDoc {
                 parameter.alias.map { "`\($0)`" } ?? "",
                 parameter.defaultValue.isEmpty ? "\"\"" : "`\(parameter.defaultValue)`",
                 parameter.honoured ? "yes" : "**no**",
-                parameter.note + (parameter.mutable ? "" : (parameter.note.isEmpty ? "" : "; ") + "immutable at runtime"),
+                ([parameter.note] + (parameter.mutable ? [] : ["immutable at runtime"])
+                    + (parameter.hidden ? ["hidden (CONFIG GET by its exact name only)"] : [])
+                    + (parameter.protected ? ["protected (`enable-protected-configs`)"] : []))
+                    .filter { !$0.isEmpty }.joined(separator: "; "),
             ]
             text += "| " + cells.joined(separator: " | ") + " |\n"
         }
