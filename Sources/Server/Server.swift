@@ -95,6 +95,7 @@ public final class Server {
             return
         }
         uv_tcp_nodelay(handle, 1)
+        setKeepAlive(handle, seconds: engine.config.tcpKeepAlive)
         let client = engine.connect()
         client.isLocal = isLocal
         let limits = RequestDecoder.Limits(maxBulkLength: engine.config.protoMaxBulkLen)
@@ -222,6 +223,16 @@ public final class Server {
         }
     }
 
+    /// `timeout`: clients idle for longer are closed (Engine.idleTimedOut says which).
+    func closeIdleClients() {
+        guard engine.config.idleTimeout > 0 else { return }
+        let now = Keyspace.clockMilliseconds()
+        for conn in connections.values where !conn.closing && engine.idleTimedOut(conn.client, nowMilliseconds: now) {
+            logger.verbose("Closing idle client")
+            conn.close()
+        }
+    }
+
     func flushWaitingReplies() {
         guard !pendingFlush.isEmpty else { return }
         var waiting: [Connection] = []
@@ -275,6 +286,7 @@ public final class Server {
         let ticksPerSecond = engine.config.hz
         if cronTicks % ticksPerSecond == 0 {
             checkOutputLimits()
+            closeIdleClients()
             aof?.everySecond()
             engine.peakMemory = max(engine.peakMemory, engine.hooks.usedMemory())
         }

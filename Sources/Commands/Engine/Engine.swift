@@ -117,9 +117,10 @@ public final class Engine {
         self.config = config
         self.keyspace = Keyspace(databaseCount: config.databases)
         self.stats = ServerStats(startTime: Keyspace.clockMilliseconds())
-        let table = CommandTable(CommandFamilies.all())
+        let table = CommandTable(CommandFamilies.all(), renames: config.commandRenames)
         self.table = table
-        debugCommandID = table.lookup(Bytes("debug")).map { table.spec(at: $0).id } ?? -1
+        // By its own name: a renamed DEBUG is still guarded by enable-debug-command.
+        debugCommandID = table.lookupLoading(Bytes("debug")).map { table.spec(at: $0).id } ?? -1
         stats.commands = Array(repeating: CommandStat(), count: table.all.count)
         keyspace.onExpired = { [unowned self] db, key in
             self.notify(.expired, .expired, key, db: db)
@@ -140,7 +141,11 @@ public final class Engine {
             if let error = applyParameter(name) { return (name, error) }
         }
         if names.contains("maxmemory") { maxmemoryChanged() }
-        if names.contains("maxmemory-clients"), let warning = config.clientEvictionWarning { hooks.logWarning(warning) }
+        // As at start-up: a setting Swirl does not honour is named in the log.
+        let ignored = config.ignoredSettings.filter(names.contains)
+        if !ignored.isEmpty {
+            hooks.logWarning("WARNING: accepted but not honoured by Swirl (see docs/CONFIG.md): " + ignored.joined(separator: ", "))
+        }
         return nil
     }
 
@@ -238,7 +243,8 @@ public final class Engine {
         let started = clockCarry != 0 ? clockCarry : Keyspace.clockMicroseconds()
         keyspace.now = started / 1000
         client.lastInteraction = keyspace.now
-        guard let top = table.lookup(args[0]) else {
+        // While loading, commands are found by their own names too (CommandTable.lookupLoading).
+        guard let top = loading ? table.lookupLoading(args[0]) : table.lookup(args[0]) else {
             client.lastCommandID = -1
             let message = Errors.unknownCommand(args)
             hooks.logVerbose("\(message) (client id=\(client.id) addr=\(client.address))")
