@@ -15,8 +15,6 @@ public final class Client {
     public var reply = ReplyBuffer()
     public private(set) var db: Database
     public var name: Bytes? = nil
-    public var libraryName: Bytes? = nil
-    public var libraryVersion: Bytes? = nil
     /// Set by QUIT and protocol errors: the connection closes once the reply is written.
     public var closeAfterReply = false
     /// Set when the client passed its output limit: the Server closes it without sending what is pending.
