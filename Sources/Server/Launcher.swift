@@ -51,7 +51,7 @@ public enum Launcher {
         if config.maxmemory > 0 && config.maxmemory < 1024 * 1024 {
             logger.warning("WARNING: You specified a maxmemory value that is less than 1MB (current value is \(config.maxmemory) bytes). Are you sure this is what you really want?")
         }
-        if let warning = config.clientEvictionWarning { logger.warning(warning) }
+        for name in Config.lazyFreeParameters { if let warning = config.lazyFreeWarning(name) { logger.warning(warning) } }
 
         let engine = Engine(config: config)
         engine.configFilePath = absoluteConfigPath

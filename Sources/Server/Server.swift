@@ -61,6 +61,7 @@ public final class Server {
         }
         engine.hooks.logVerbose = { [unowned self] message in self.logger.verbose(message) }
         engine.hooks.logWarning = { [unowned self] message in self.logger.warning(message) }
+        engine.hooks.logNotice = { [unowned self] message in self.logger.notice(message) }
         engine.hooks.keyspaceSnapshot = { [unowned self] in AOFRewriter.snapshot(self.engine.keyspace) }
         if !MemoryStats.installAllocatorHooks(engine) {
             logger.warning("WARNING: malloc is not counted (Sources/CAllocCounter): used_memory is the resident set size, read from /proc at every command while maxmemory is set.")
@@ -104,6 +105,8 @@ public final class Server {
         var fd = uv_os_fd_t()
         if uv_fileno(UnsafeMutableRawPointer(handle).assumingMemoryBound(to: uv_handle_t.self), &fd) == 0 { client.fd = Int(fd) }
         connections[client.id] = conn
+        client.connectionObjectBytes = Connection.fixedBytes(conn)
+        conn.noteMemory()
         handle.pointee.data = Unmanaged.passUnretained(conn).toOpaque()
         uv_read_start(stream, onAllocate, onRead)
     }
@@ -150,6 +153,9 @@ public final class Server {
         aof?.flush()
         flushPublishedMessages()
         flushWaitingReplies()
+        // Last, as Redis's beforeSleep: after the replies are written, what still
+        // holds memory is what the clients do not read.
+        engine.evictClients()
         armBlockingTimer()
     }
 

@@ -298,12 +298,17 @@ public final class Config {
     }
     public var maxmemory: Int { integer("maxmemory") }
     public var maxmemoryPolicy: String { values["maxmemory-policy"] ?? "noeviction" }
-    /// The start-up and CONFIG SET warning for `maxmemory-clients`, nil while it is 0.
-    public var clientEvictionWarning: String? {
-        let value = values["maxmemory-clients"] ?? "0"
-        guard value != "0" && value != "0%" else { return nil }
-        return "WARNING: maxmemory-clients is set to \(value), but Swirl does not evict clients: the setting is accepted and NOT honoured."
+    /// The `lazyfree-lazy-*` parameters: accepted, and not honoured (Swirl has no
+    /// background freeing: a value is freed on the loop when it goes).
+    public static let lazyFreeParameters = ["lazyfree-lazy-eviction", "lazyfree-lazy-expire",
+                                            "lazyfree-lazy-user-del", "lazyfree-lazy-user-flush"]
+    /// The start-up and CONFIG SET warning for a `lazyfree-lazy-*` parameter set to yes, else nil.
+    public func lazyFreeWarning(_ name: String) -> String? {
+        guard Self.lazyFreeParameters.contains(name), flag(name) else { return nil }
+        return "WARNING: \(name) is set to yes, but Swirl frees values synchronously, on the loop thread: the setting is accepted and NOT honoured."
     }
+    /// `maxmemory-clients` as set: bytes, or a percentage of `maxmemory` (`10%`).
+    public var maxmemoryClients: String { values["maxmemory-clients"] ?? "0" }
     public var maxmemorySamples: Int { integer("maxmemory-samples") }
     public var maxmemoryEvictionTenacity: Int { integer("maxmemory-eviction-tenacity") }
     public var zsetMaxListpackEntries: Int { integer("zset-max-listpack-entries") }

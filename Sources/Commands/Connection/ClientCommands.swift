@@ -135,8 +135,7 @@ enum ClientCommands {
         let unsent = client.engine.unsentOutput(client)
         let listed = max(0, unsent - Client.fixedReplyBufferBytes)
         let blockBytes = Client.fixedReplyBufferBytes
-        let totalMemory = client.queryBufferLength + client.queryBufferFree + client.reply.bytes.capacity
-            + client.pendingOutputLength + argvMemory + client.queuedCommandBytes
+        let totalMemory = client.memoryUsage()
         let fields: [(String, String)] = [
             ("id", "\(client.id)"), ("addr", client.address), ("laddr", client.localAddress),
             ("fd", "\(client.fd)"), ("name", name),
