@@ -85,6 +85,21 @@ public struct RequestDecoder: Sendable {
         buffer.append(contentsOf: bytes)
     }
 
+    /// Gives back the memory of a buffer that a large request grew, once all of
+    /// it is consumed (Redis's query buffer is small again after a big argument):
+    /// otherwise an idle client would hold its largest request for ever, and
+    /// count it against `maxmemory-clients`. Call it only outside an input
+    /// batch: the frames' stream offsets stay valid, their bytes do not.
+    /// True when it freed something.
+    @discardableResult
+    public mutating func releaseIfIdle(above threshold: Int) -> Bool {
+        guard readIndex == buffer.count, argsExpected == 0, buffer.capacity > threshold else { return false }
+        droppedCount += readIndex
+        readIndex = 0
+        buffer = []
+        return true
+    }
+
     /// The only place buffered bytes move or are dropped: so the stream offsets
     /// `lastCommandFrame` gives stay valid until the next `append`.
     private mutating func prepareForAppend() {

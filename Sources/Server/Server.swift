@@ -15,6 +15,8 @@ public final class Server {
     static let readScratchSize = 64 * 1024
     /// Past this many unsent reply bytes a client is not read until it catches up.
     static let outputBackpressureBytes = 64 * 1024 * 1024
+    /// An empty query buffer larger than this is freed after its batch (a read is at most 64 KB).
+    static let idleInputBufferBytes = 256 * 1024
 
     let loop: UnsafeMutablePointer<uv_loop_t>
     public let engine: Engine
@@ -121,6 +123,8 @@ public final class Server {
             conn.close()
             return
         }
+        // A large request's buffer is not kept once it is consumed (the batch is over).
+        if conn.decoder.releaseIfIdle(above: Server.idleInputBufferBytes) { conn.noteMemory() }
         scheduleFlush(conn)
     }
 

@@ -151,3 +151,55 @@ def test_tot_mem_counts_the_query_buffer_and_the_output(server):
     send_partial_bulk(idle, 500_000)
     wait_until(lambda: int(clients_by_name(admin)["idle"]["qbuf"]) >= 500_000, "the buffer filled")
     assert int(clients_by_name(admin)["idle"]["tot-mem"]) >= base + 500_000
+
+
+def closed_while(client, commands):
+    """Sends `commands` one at a time, reading each reply, until the server closes
+    the connection; True if it did before they ran out."""
+    try:
+        for command in commands:
+            client.call(*command)
+    except (ConnectionError, OSError, EOFError):
+        return True
+    return False
+
+
+def test_large_arguments_are_served_below_the_limit_and_evicted_past_it(server):
+    admin = admin_client(server)
+    admin.call("CONFIG", "SET", "maxmemory-clients", LIMIT)
+    c = named(server, "writer")
+    c.call("MSET", "k", "v", "k2", b"v" * 1_000_000)
+    assert c.call("GET", "k") == b"v"
+    assert int(clients_by_name(admin)["writer"]["tot-mem"]) < LIMIT
+    assert closed_while(c, [("MSET", "k", "v", "k2", b"v" * LIMIT)])
+    assert evicted_clients(admin) == 1
+
+
+def test_a_large_transaction_queue_is_evicted(server):
+    admin = admin_client(server)
+    admin.call("CONFIG", "SET", "maxmemory-clients", LIMIT)
+    c = named(server, "queuer")
+    c.call("MULTI")
+    c.call("SET", "k", b"v" * (LIMIT // 4))
+    c.call("SET", "k", b"v" * (LIMIT // 4))
+    assert c.call("EXEC") == ["OK", "OK"] or c.call("GET", "k")
+    c.call("MULTI")
+    assert closed_while(c, [("SET", "k", b"v" * (LIMIT // 4))] * 5)
+    assert evicted_clients(admin) == 1
+
+
+@pytest.mark.parametrize("command", [
+    lambda j: ("WATCH", "key:%d" % j),
+    lambda j: ("SUBSCRIBE", "channel:%d" % j),
+    lambda j: ("PSUBSCRIBE", "pattern:%d" % j),
+], ids=["watch", "subscribe", "psubscribe"])
+def test_growing_per_client_tables_are_evicted(server, command):
+    # Small overheads each (Redis counts list and dict entries, not the names):
+    # a low limit, and enough commands to pass it. (Tracking prefixes count too,
+    # ClientEvictionTests; adding one is O(prefixes) in Swirl, too slow to pass 200 KB here.)
+    admin = admin_client(server)
+    admin.call("CONFIG", "SET", "maxmemory-clients", 200_000)
+    c = named(server, "grower")
+    assert closed_while(c, (command(j) for j in range(200_000)))
+    assert "grower" not in clients_by_name(admin)
+    assert evicted_clients(admin) == 1
