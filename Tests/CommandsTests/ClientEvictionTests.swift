@@ -128,6 +128,7 @@ final class ClientEvictionTests: BlockingTestCase {
         XCTAssertEqual(a.recordedMemory, a.memoryUsage())
         let counted = engine.clients.values.reduce(0) { $0 + $1.recordedMemory }
         XCTAssertEqual(engine.clientEviction.total, counted)
+        XCTAssertTrue(run("INFO", "memory").contains("\r\nmem_clients_normal:\(counted)\r\n"), "INFO shows the same total")
     }
 
     func testQueuedCommandsWatchesSubscriptionsAndPrefixesCount() {
