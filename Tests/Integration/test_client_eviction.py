@@ -6,7 +6,9 @@ fit; CLIENT NO-EVICT exempts a client; the percentage form follows maxmemory;
 the others keep being served; INFO counts `evicted_clients` and the log names
 each evicted client. Everything waits on what the server shows (CLIENT LIST,
 INFO, the socket closed), never on a sleep."""
+import os
 import re
+import signal
 
 import pytest
 
@@ -203,3 +205,30 @@ def test_growing_per_client_tables_are_evicted(server, command):
     assert closed_while(c, (command(j) for j in range(200_000)))
     assert "grower" not in clients_by_name(admin)
     assert evicted_clients(admin) == 1
+
+
+def test_the_output_limit_closes_before_client_eviction_would(server):
+    # Two clients pass their output limit in one loop iteration (the server stopped
+    # while they send), taking all clients past maxmemory-clients: they are closed
+    # for the output limit, and the client with the big query buffer is not evicted.
+    admin = admin_client(server)
+    limit, obuf_limit = 10 * 1024 * 1024, 3 * 1024 * 1024
+    admin.call("CONFIG", "SET", "maxmemory-clients", limit)
+    admin.call("CONFIG", "SET", "client-output-buffer-limit", "normal %d 0 0" % obuf_limit)
+    reply_size = obuf_limit + 1024 * 1024
+    admin.call("SETRANGE", "k", reply_size, "v")
+    holder = named(server, "qbuf-client")
+    readers = [named(server, "obuf-client%d" % i) for i in (1, 2)]
+    send_partial_bulk(holder, limit - reply_size)
+    wait_until(lambda: int(clients_by_name(admin)["qbuf-client"]["qbuf"]) >= limit - reply_size, "the query buffer filled")
+    os.kill(server.proc.pid, signal.SIGSTOP)
+    try:
+        for reader in readers:
+            reader.send_command("GET", "k")
+    finally:
+        os.kill(server.proc.pid, signal.SIGCONT)
+    for reader in readers:
+        assert reader.is_closed_by_peer()
+    remaining = clients_by_name(admin)
+    assert "qbuf-client" in remaining and "obuf-client1" not in remaining and "obuf-client2" not in remaining, remaining
+    assert evicted_clients(admin) == 0
