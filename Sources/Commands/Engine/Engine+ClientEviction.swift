@@ -87,7 +87,7 @@ extension Engine {
             forgetMemory(of: client)
             return
         }
-        let usage = client.memoryUsage()
+        let usage = client.memoryUsage(countingArguments: false)
         clientEviction.total += usage - client.recordedMemory
         client.recordedMemory = usage
         let bucket = client.noEvict ? -1 : ClientEvictionState.bucket(for: usage)
