@@ -212,9 +212,11 @@ public final class Config {
                 guard let percent = ByteNumbers.parseInt64(Array(value.dropLast().utf8)), percent >= 0 else {
                     return .failure("argument must be a memory or percent value")
                 }
+                // Redis keeps a percentage as a negative number: 0% is 0.
+                guard percent > 0 else { return .success("0") }
                 return percent <= 100 ? .success("\(percent)%") : .failure("percentage argument must be less or equal to 100")
             }
-            guard let number = memoryValue(value) else { return .failure("argument must be a memory or percent value") }
+            guard let number = memoryValue(value), number >= 0 else { return .failure("argument must be a memory or percent value") }
             return .success(String(number))
         case .keyspaceEvents:
             guard let classes = NotifyClasses(parsing: value) else { return .failure(NotifyClasses.invalidCharacter) }
