@@ -232,3 +232,21 @@ def test_the_output_limit_closes_before_client_eviction_would(server):
     remaining = clients_by_name(admin)
     assert "qbuf-client" in remaining and "obuf-client1" not in remaining and "obuf-client2" not in remaining, remaining
     assert evicted_clients(admin) == 0
+
+
+def test_a_subscriber_that_does_not_read_is_evicted_and_the_publisher_served(server):
+    admin = admin_client(server)
+    admin.call("CONFIG", "SET", "maxmemory-clients", LIMIT)
+    subscriber = named(server, "subscriber")
+    subscriber.call("SUBSCRIBE", "news")
+    publisher = named(server, "publisher")
+    message = b"m" * 200_000
+
+    def published_until_gone():
+        # Messages pile up for the subscriber, which reads nothing (past what the sockets hold).
+        publisher.call("PUBLISH", "news", message)
+        return "subscriber" not in clients_by_name(admin)
+    wait_until(published_until_gone, "the subscriber evicted")
+    assert subscriber.is_closed_by_peer()
+    assert publisher.call("PUBLISH", "news", "after") == 0
+    assert evicted_clients(admin) == 1
