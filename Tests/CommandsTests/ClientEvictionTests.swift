@@ -43,6 +43,7 @@ final class ClientEvictionTests: BlockingTestCase {
         XCTAssertEqual(ClientEvictionState.limit(setting: "10%", maxmemory: 0), 0, "a percentage of no maxmemory is off")
         XCTAssertEqual(ClientEvictionState.limit(setting: "10%", maxmemory: 100 << 20), 10 << 20)
         XCTAssertEqual(ClientEvictionState.limit(setting: "0%", maxmemory: 100 << 20), 0)
+        XCTAssertEqual(ClientEvictionState.limit(setting: "100%", maxmemory: Int.max), Int.max, "no trap at the top")
     }
 
     func testBucketsArePowersOfTwoFrom32KBTo8GB() {

@@ -15,8 +15,9 @@ import SwirlBytes
 /// may not be evicted (CLIENT NO-EVICT, replicas) count in the total but sit
 /// in no bucket. With `maxmemory-clients 0` (the default) nothing is recorded.
 struct ClientEvictionState {
-    /// Buckets hold clients of up to 2^15 (32 KB, the first, which also holds
-    /// every smaller client) … 2^33 bytes (the last, which holds bigger ones too).
+    /// Bucket i holds the clients whose memory has 15 + i significant bits:
+    /// the first every client under 32 KB, each next one twice the sizes, the
+    /// last (i = 18) every client of 4 GB and more, as Redis's.
     static let smallestBucketLog = 15
     static let largestBucketLog = 33
     static let bucketCount = largestBucketLog - smallestBucketLog + 1
@@ -48,7 +49,10 @@ struct ClientEvictionState {
         if setting.hasSuffix("%") {
             let percent = Int(setting.dropLast()) ?? 0
             guard maxmemory > 0 else { return 0 }
-            bytes = Int(clamping: Int64(Double(maxmemory) * Double(percent) / 100))
+            // In doubles, as Redis; a product at 2^63 (maxmemory near the top of its range)
+            // would trap on conversion: clamped instead.
+            let product = Double(maxmemory) * Double(percent) / 100
+            bytes = product < 9.0e18 ? Int(product) : Int.max
         } else {
             bytes = Int(setting) ?? 0
         }
