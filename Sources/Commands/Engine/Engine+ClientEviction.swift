@@ -85,7 +85,9 @@ extension Engine {
     /// Redis's updateClientMemUsageAndBucket: the client's memory replaces its
     /// last record in the total, and an evictable client moves to the bucket
     /// of its size. Clients not (or no longer) connected, replicas, and those
-    /// being closed for their output limit are not counted.
+    /// being closed for their output limit are not counted. (Replication's
+    /// link to a master must be exempt too, as Redis's CLIENT_TYPE_MASTER:
+    /// whatever flag marks it belongs in this guard.)
     func recordMemory(of client: Client) {
         guard client.isConnected, !client.closeASAP, client.outputClass != .replica else {
             forgetMemory(of: client)
