@@ -15,6 +15,8 @@ public final class Server {
     static let readScratchSize = 64 * 1024
     /// Past this many unsent reply bytes a client is not read until it catches up.
     static let outputBackpressureBytes = 64 * 1024 * 1024
+    /// An empty query buffer larger than this is freed after its batch (a read is at most 64 KB).
+    static let idleInputBufferBytes = 256 * 1024
 
     let loop: UnsafeMutablePointer<uv_loop_t>
     public let engine: Engine
@@ -61,6 +63,7 @@ public final class Server {
         }
         engine.hooks.logVerbose = { [unowned self] message in self.logger.verbose(message) }
         engine.hooks.logWarning = { [unowned self] message in self.logger.warning(message) }
+        engine.hooks.logNotice = { [unowned self] message in self.logger.notice(message) }
         engine.hooks.keyspaceSnapshot = { [unowned self] in AOFRewriter.snapshot(self.engine.keyspace) }
         if !MemoryStats.installAllocatorHooks(engine) {
             logger.warning("WARNING: malloc is not counted (Sources/CAllocCounter): used_memory is the resident set size, read from /proc at every command while maxmemory is set.")
@@ -105,6 +108,8 @@ public final class Server {
         var fd = uv_os_fd_t()
         if uv_fileno(UnsafeMutableRawPointer(handle).assumingMemoryBound(to: uv_handle_t.self), &fd) == 0 { client.fd = Int(fd) }
         connections[client.id] = conn
+        client.connectionObjectBytes = Connection.fixedBytes(conn)
+        conn.noteMemory()
         handle.pointee.data = Unmanaged.passUnretained(conn).toOpaque()
         uv_read_start(stream, onAllocate, onRead)
     }
@@ -119,6 +124,8 @@ public final class Server {
             conn.close()
             return
         }
+        // A large request's buffer is not kept once it is consumed (the batch is over).
+        if conn.decoder.releaseIfIdle(above: Server.idleInputBufferBytes) { conn.noteMemory() }
         scheduleFlush(conn)
     }
 
@@ -151,6 +158,9 @@ public final class Server {
         aof?.flush()
         flushPublishedMessages()
         flushWaitingReplies()
+        // Last, as Redis's beforeSleep: after the replies are written, what still
+        // holds memory is what the clients do not read.
+        engine.evictClients()
         armBlockingTimer()
     }
 

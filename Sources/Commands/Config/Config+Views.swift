@@ -70,6 +70,8 @@ extension Config {
     }
     public var maxmemory: Int { integer("maxmemory") }
     public var maxmemoryPolicy: String { values["maxmemory-policy"] ?? "noeviction" }
+    /// `maxmemory-clients` as set: bytes, or a percentage of `maxmemory` (`10%`).
+    public var maxmemoryClients: String { values["maxmemory-clients"] ?? "0" }
     public var maxmemorySamples: Int { integer("maxmemory-samples") }
     public var maxmemoryEvictionTenacity: Int { integer("maxmemory-eviction-tenacity") }
     public var zsetMaxListpackEntries: Int { integer("zset-max-listpack-entries") }

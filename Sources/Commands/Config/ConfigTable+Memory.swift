@@ -7,9 +7,8 @@ extension Config {
                                                   "allkeys-lru", "allkeys-lfu", "allkeys-random", "noeviction"]),
         .number("maxmemory-samples", 5, 1...intMax),
         .number("maxmemory-eviction-tenacity", 10, 0...100),
-        // A warning is logged while it is set (Engine.applyConfig), as well as at start-up.
-        Parameter(name: "maxmemory-clients", kind: .memoryOrPercent, defaultValue: "0", mutable: true)
-            .ignored("Swirl evicts no clients"),
+        // Client eviction (Engine+ClientEviction).
+        Parameter(name: "maxmemory-clients", kind: .memoryOrPercent, defaultValue: "0", mutable: true),
         .number("lfu-log-factor", 10, 0...intMax),
         .number("lfu-decay-time", 1, 0...intMax),
         .yesNo("lazyfree-lazy-eviction", false).ignored("values are freed at once"),

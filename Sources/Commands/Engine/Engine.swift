@@ -62,6 +62,8 @@ public final class Engine {
     var debugState = DebugState()
     /// `maxmemory`: the policy, the eviction pool, the counters (Engine+Eviction.swift).
     var eviction = EvictionState()
+    /// `maxmemory-clients`: the clients' memory by bucket, the total (Engine+ClientEviction.swift).
+    var clientEviction = ClientEvictionState()
 
     static func randomHex() -> String {
         (0..<40).map { _ in String("0123456789abcdef".randomElement()!) }.joined()
@@ -166,6 +168,7 @@ public final class Engine {
         passwordRequired = config.requiresPassword
         configureKeyspaceEvents()
         configureEviction()
+        configureClientEviction()
     }
 
     // MARK: - Clients
@@ -174,12 +177,16 @@ public final class Engine {
     public func connect() -> Client {
         let client = makeClient()
         clients[client.id] = client
+        client.isConnected = true
+        noteClientMemory(client)
         stats.connectionsReceived += 1
         return client
     }
 
     public func disconnect(_ client: Client) {
         clients[client.id] = nil
+        client.isConnected = false
+        forgetMemory(of: client)
         pubsub.unsubscribeAll(client)
         blocking.remove(client)
         forgetPostponed(client)
@@ -220,6 +227,8 @@ public final class Engine {
         if client.closeASAP { client.reply.bytes.removeAll() }
         if keyspace.observingKeyChanges { trackingAfterCommand(client) }
         currentClient = nil
+        // Its buffers after the command (Redis's update in processCommandAndResetClient).
+        noteClientMemory(client)
     }
 
     /// A batch of commands from one connection starts: `source` holds their frames.
@@ -276,6 +285,12 @@ public final class Engine {
         if !client.authenticated && !spec.flags.contains(.noAuth) && passwordRequired {
             reject(client, "NOAUTH Authentication required.", command: spec)
             return
+        }
+        // Redis's processCommand: clients over `maxmemory-clients` go before any
+        // command runs, perhaps this one's (which then does not run).
+        if clientsOverMemoryLimit {
+            evictClients()
+            if client.closeASAP { return }
         }
         // Redis's order: after authentication (and a no-multi command refused inside
         // MULTI), before anything else. One comparison while maxmemory is 0.
