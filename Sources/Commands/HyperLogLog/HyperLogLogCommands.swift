@@ -19,7 +19,7 @@ enum HyperLogLogCommands {
                         complexity: "O(1) with a very small average constant time when called with a single key. "
                             + "O(N) with N being the number of keys, and much bigger constant times, when called with multiple keys.",
                         handler: pfcount),
-            hll.command("pfmerge", -2, [.write, .denyOOM], keys: .all, syntax: "destkey:key [sourcekey:key [sourcekey ...]]",
+            hll.command("pfmerge", -2, [.write, .denyOOM], keys: .all, syntax: "destkey:key sourcekey:key ...",
                         "Merges one or more HyperLogLog values into a single key.",
                         complexity: "O(N) to merge N HyperLogLogs, but with high constant times.", handler: pfmerge),
         ] + HyperLogLogDebugCommands.specs()
