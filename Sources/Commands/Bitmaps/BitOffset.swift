@@ -12,7 +12,7 @@ enum BitOffset {
     nonisolated(unsafe) static var maxBytes: Int64 = 512 * 1024 * 1024
 
     /// Redis's getBitOffsetFromArgument: a non-negative integer whose byte lies
-    /// below `proto-max-bulk-len` (not checked while loading, as Redis obeys its
+    /// below `proto-max-bulk-len` (at least 4 GB while loading: Redis obeys its
     /// AOF). With `width` (BITFIELD), `#n` means n × width; the product wraps as
     /// Redis's C multiplication does and is checked after, so `#2305843009213693952`
     /// with u8 is offset 0 there too. nil after replying the error.
@@ -24,7 +24,10 @@ enum BitOffset {
             return nil
         }
         if useHash { offset = offset &* Int64(width) }
-        guard offset >= 0, c.engine.loading || (offset >> 3) < maxBytes else {
+        // While loading, Redis skips the limit (a file written under a larger one must
+        // load); Swirl keeps a ceiling of 4 GB there rather than attempt any size.
+        let limit = c.engine.loading ? max(maxBytes, 1 << 32) : maxBytes
+        guard offset >= 0, (offset >> 3) < limit else {
             c.reply.error(error)
             return nil
         }

@@ -160,6 +160,23 @@ enum HyperLogLog {
         return histogram
     }
 
+    /// `registers[i] = max(registers[i], register i)` over a dense value, four
+    /// registers per three bytes (PFCOUNT of several keys, PFMERGE).
+    static func mergeDense(_ raw: UnsafeRawBufferPointer, into registers: inout [UInt8]) {
+        registers.withUnsafeMutableBufferPointer { out in
+            var byte = headerSize, index = 0
+            while index < registerCount {
+                let b0 = raw[byte], b1 = raw[byte + 1], b2 = raw[byte + 2]
+                out[index] = max(out[index], b0 & 63)
+                out[index + 1] = max(out[index + 1], (b0 >> 6 | b1 << 2) & 63)
+                out[index + 2] = max(out[index + 2], (b1 >> 4 | b2 << 4) & 63)
+                out[index + 3] = max(out[index + 3], b2 >> 2)
+                byte += 3
+                index += 4
+            }
+        }
+    }
+
     /// The histogram of a value of either encoding; nil for a sparse body that
     /// does not cover exactly every register.
     static func histogram(_ raw: UnsafeRawBufferPointer) -> [Int]? {
@@ -169,7 +186,9 @@ enum HyperLogLog {
     /// Registers given one per byte (PFCOUNT of several keys).
     static func histogram(registers: [UInt8]) -> [Int] {
         var histogram = [Int](repeating: 0, count: 64)
-        for value in registers { histogram[Int(value)] += 1 }
+        histogram.withUnsafeMutableBufferPointer { counts in
+            for value in registers { counts[Int(value & 63)] += 1 }
+        }
         return histogram
     }
 

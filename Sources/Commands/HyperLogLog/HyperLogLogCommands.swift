@@ -167,10 +167,7 @@ enum HyperLogLogCommands {
     static func merge(_ value: Bytes, into registers: inout [UInt8]) -> Bool {
         value.withUnsafeBytes { raw in
             guard raw[4] == HyperLogLog.dense else { return HyperLogLog.Sparse.merge(raw, into: &registers) }
-            for index in 0..<HyperLogLog.registerCount {
-                let value = HyperLogLog.denseRegister(raw, index)
-                if value > registers[index] { registers[index] = value }
-            }
+            HyperLogLog.mergeDense(raw, into: &registers)
             return true
         }
     }
