@@ -38,6 +38,8 @@ enum CommandFamilies {
             LolwutCommand.specs(),
             ReplicationCommands.specs(),
             LatencyCommands.specs(),
+            BitmapCommands.specs(),
+            HyperLogLogCommands.specs(),
         ]
         return families.flatMap { $0 }
     }

@@ -15,6 +15,8 @@ import SwirlBytes
 /// - `CONFIG SET` of `proto-max-bulk-len` or `client-query-buffer-limit`: the
 ///   session lowers them to 1 MB so SETRANGE, APPEND and LCS stay fast; raising
 ///   them again would let one input allocate gigabytes.
+/// - `PFSELFTEST` adds ten million elements (seconds per call, whatever its
+///   input); the same code paths run under PFADD, PFCOUNT and PFMERGE.
 /// - Commands that end the process (`SHUTDOWN`) are harmless here: the engine's
 ///   default hooks refuse them.
 enum FuzzBounds {
@@ -38,6 +40,7 @@ enum FuzzBounds {
             }
             return false
         }
+        if Text.equalsIgnoringCase(name, "pfselftest") { return true }
         if Text.equalsIgnoringCase(name, "srandmember") || Text.equalsIgnoringCase(name, "hrandfield")
             || Text.equalsIgnoringCase(name, "zrandmember") {
             return (number(2) ?? 0) < -maxRandomCount

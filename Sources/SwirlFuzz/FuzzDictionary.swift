@@ -39,7 +39,9 @@ public enum FuzzDictionary {
             tokens(of: spec.arguments).forEach { add(Array($0.utf8)) }
         }
         for parameter in Config.parameters { add(Array(parameter.name.utf8)) }
-        for word in ["string", "list", "set", "zset", "hash", "yes", "no", "local", "*", "a*", "[", "\\"] {
+        // BITFIELD types and offsets, and an HLL's magic (a value that passes the header check).
+        for word in ["string", "list", "set", "zset", "hash", "yes", "no", "local", "*", "a*", "[", "\\",
+                     "u1", "u8", "u63", "i1", "i8", "i64", "#1", "#0", "HYLL\u{01}"] {
             add(Array(word.utf8))
         }
         numbers.forEach { add(Array($0.utf8)) }

@@ -73,7 +73,8 @@ EXCLUDED = {
 EXCLUDED.update({name: "Redis only" for name in (
     "acl", "module", "save", "bgsave", "migrate", "restore", "restore-asking", "dump",
     "script", "function", "eval", "evalsha", "eval_ro", "evalsha_ro", "fcall", "fcall_ro", "cluster",
-    "readonly", "readwrite", "asking", "replconf", "pfdebug", "pfselftest")})
+    "readonly", "readwrite", "asking", "replconf")})
+EXCLUDED["pfselftest"] = "ten million additions: seconds per call (hyperloglog.redis runs it once)"
 EXCLUDED_GROUPS = {b"stream", b"scripting", b"cluster"}
 CONFIG_SAFE = ["hash-max-listpack-entries", "hash-max-listpack-value", "set-max-intset-entries",
                "zset-max-listpack-entries", "zset-max-listpack-value", "slowlog-max-len", "lfu-log-factor",
@@ -175,6 +176,11 @@ def test_grammar_random_commands(seed, compat_servers):
     catalog = Catalog(a, b)
     gen = Generator(seed, catalog.docs)
     saved = {p: fetch(a, "CONFIG", "GET", p)[1] for p in catalog.config}
+    # Both start from Redis's values: its built-in defaults are not always redis.conf's
+    # (hash-max-listpack-entries is 512 in 7.0.15's config.c, 128 in Swirl), which the
+    # config tests check, not this run.
+    for name, value in saved.items():
+        b.call_raw("CONFIG", "SET", name, value)
     protocol = "3" if seed % 2 == 0 else "2"
     for conn in (a, b):
         conn.call_raw("HELLO", protocol)

@@ -43,5 +43,6 @@ final class CorpusReplayTests: XCTestCase {
         XCTAssertTrue(FuzzBounds.skips(["SRANDMEMBER", "s", "-9223372036854775807"]))
         XCTAssertFalse(FuzzBounds.skips(["SRANDMEMBER", "s", "9223372036854775807"]))
         XCTAssertTrue(FuzzBounds.skips(["CONFIG", "SET", "maxmemory", "1", "proto-max-bulk-len", "1gb"]))
+        XCTAssertTrue(FuzzBounds.skips(["PFSELFTEST"]))
     }
 }

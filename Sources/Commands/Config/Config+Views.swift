@@ -76,6 +76,7 @@ extension Config {
     public var maxmemoryEvictionTenacity: Int { integer("maxmemory-eviction-tenacity") }
     public var zsetMaxListpackEntries: Int { integer("zset-max-listpack-entries") }
     public var zsetMaxListpackValue: Int { integer("zset-max-listpack-value") }
+    public var hllSparseMaxBytes: Int { integer("hll-sparse-max-bytes") }
     /// The output limit of one client class (`normal`, `slave`, `pubsub`).
     public func outputBufferLimit(_ clientClass: String) -> OutputBufferLimit {
         OutputBufferLimits.limit(of: clientClass, in: values["client-output-buffer-limit"] ?? "")

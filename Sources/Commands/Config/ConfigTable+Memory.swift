@@ -35,7 +35,7 @@ extension Config {
         .number("zset-max-listpack-entries", 128, 0...longMax, alias: "zset-max-ziplist-entries"),
         Parameter(name: "zset-max-listpack-value", kind: .memory(0...longMax), defaultValue: "64", mutable: true,
                   alias: "zset-max-ziplist-value"),
-        .bytes("hll-sparse-max-bytes", 3000, 0...longMax).ignored("HyperLogLog is not implemented yet"),
+        .bytes("hll-sparse-max-bytes", 3000, 0...longMax),
         .bytes("stream-node-max-bytes", 4096, 0...longMax).ignored("streams are not implemented yet"),
         .number("stream-node-max-entries", 100, 0...longMax).ignored("streams are not implemented yet"),
         .number("tracking-table-max-keys", 1_000_000, 0...longMax).ignored("the tracking table has no limit"),

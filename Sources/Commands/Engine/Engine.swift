@@ -159,6 +159,8 @@ public final class Engine {
         SetValue.maxIntsetEntries = config.setMaxIntsetEntries
         SortedSetValue.maxCompactEntries = config.zsetMaxListpackEntries
         SortedSetValue.maxCompactValueLength = config.zsetMaxListpackValue
+        BitOffset.maxBytes = Int64(config.protoMaxBulkLen)
+        HyperLogLog.sparseMaxBytes = config.hllSparseMaxBytes
         configureOutputLimits()
         slowlog.configure(config)
         keyspace.accessTracking = config.accessTracking

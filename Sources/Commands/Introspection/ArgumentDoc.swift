@@ -29,7 +29,7 @@ import SwirlBytes
 /// - `x ...` makes `x` `multiple`. The documented repetition
 ///   `key [key ...]` / `field value [field value ...]` does the same for the
 ///   words it repeats (several words become a `multiple` block), and
-///   `TOKEN x [TOKEN x ...]` also sets `multiple_token`.
+///   `TOKEN x [TOKEN x ...]` (or `TOKEN x y [TOKEN x y ...]`, a block) also sets `multiple_token`.
 /// - Suffixes, written right after a word or a closing bracket: `@7.0.0` is
 ///   the version that added the argument (`since`); `#1` is a key's
 ///   `key_spec_index` (by default, keys are numbered 0, 1, … in order).

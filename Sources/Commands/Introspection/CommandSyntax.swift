@@ -268,6 +268,8 @@ public enum CommandSyntax {
                 var block = Item(node: .group(label: nil, optional: false, alternatives: [words]), position: words[0].position)
                 block.multiple = true
                 block.forceBlock = true
+                // `GET a b [GET a b ...]`: the token repeats with each block (BITFIELD_RO).
+                block.multipleToken = words[0].isBareToken
                 items.append(block)
             }
         }

@@ -80,6 +80,8 @@ public enum KeyspaceEvent: String, CaseIterable, Sendable {
     case copyTo = "copy_to"
     // Strings.
     case set, setrange, incrby, incrbyfloat, append
+    // Bitmaps and HyperLogLog (string values).
+    case setbit, pfadd
     // Hashes.
     case hset, hdel, hincrby, hincrbyfloat
     // Lists.
