@@ -80,7 +80,7 @@ public final class Config {
         Parameter(name: "proto-max-bulk-len", kind: .memory(1024 * 1024...Int64.max), defaultValue: "536870912", mutable: true),
         Parameter(name: "client-output-buffer-limit", kind: .outputBufferLimits, defaultValue: OutputBufferLimits.defaultValue, mutable: true),
         Parameter(name: "client-query-buffer-limit", kind: .memory(1024 * 1024...Int64.max), defaultValue: "1073741824", mutable: true),
-        Parameter(name: "hash-max-listpack-entries", kind: .integer(0...Int64.max), defaultValue: "128", mutable: true),
+        Parameter(name: "hash-max-listpack-entries", kind: .integer(0...Int64.max), defaultValue: "512", mutable: true),
         Parameter(name: "hash-max-listpack-value", kind: .integer(0...Int64.max), defaultValue: "64", mutable: true),
         Parameter(name: "set-max-intset-entries", kind: .integer(0...Int64.max), defaultValue: "512", mutable: true),
         Parameter(name: "zset-max-listpack-entries", kind: .integer(0...Int64.max), defaultValue: "128", mutable: true),
