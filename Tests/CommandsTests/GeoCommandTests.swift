@@ -183,6 +183,21 @@ final class GeoCommandTests: PropagationTestCase {
         XCTAssertEqual(run("GEOSEARCH", "Sicily", "FROMLONLAT", "1", "1", "BYBOX", "1", "-1", "km"),
                        error("ERR height or width cannot be negative"))
         XCTAssertEqual(run("GEOSEARCH", "nokey", "FROMMEMBER", "x", "BYRADIUS", "1", "km"), "*0\r\n")
+        XCTAssertEqual(run("GEOSEARCH", "Sicily", "FROMLONLAT", "15", "37", "BYRADIUS", "200", "km", "COUNT",
+                           "9223372036854775807", "ANY"), "*2\r\n" + bulk("Palermo") + bulk("Catania"),
+                       "a COUNT at Int64.max overflows nothing")
+    }
+
+    func testAnyStopsTheScanInBothEncodings() {
+        for (key, limit) in [("compact", "128"), ("large", "2")] {
+            run("CONFIG", "SET", "zset-max-listpack-entries", limit)
+            for i in 0..<20 { run("GEOADD", key, "10.\(i)", "10", "m\(i)") }
+            XCTAssertEqual(run("OBJECT", "ENCODING", key), bulk(key == "large" ? "skiplist" : "listpack"))
+            XCTAssertEqual(run("GEOSEARCH", key, "FROMLONLAT", "10", "10", "BYRADIUS", "500", "km", "COUNT", "3", "ANY"),
+                           "*3\r\n" + bulk("m0") + bulk("m1") + bulk("m10"), "scan order (10.1 = 10.10), stopped at 3")
+            XCTAssertEqual(run("GEOSEARCH", key, "FROMLONLAT", "10.5", "10", "BYRADIUS", "30", "km", "COUNT", "2", "DESC"),
+                           "*2\r\n" + bulk("m7") + bulk("m3"), "a tie, in pqsort's order")
+        }
     }
 
     func testStoresReplaceTheDestinationAndAreLoggedAsTyped() {

@@ -38,25 +38,14 @@ enum GeoSearch {
         let low = cell.aligned52
         let high = GeoHash(bits: cell.bits &+ 1, step: cell.step).aligned52
         let ranks = zset.ranks(in: ScoreRange(min: Double(low), max: Double(high), maxExclusive: true))
-        if ranks.isEmpty { return }
-        // Without a limit the whole range is read in one walk; with one, in
-        // chunks, so that a small ANY stops early as Redis's scan does.
-        var start = ranks.lowerBound
-        while start < ranks.upperBound {
-            let chunk = limit > 0 ? max(limit - found.count, 16) : ranks.count
-            let end = min(start + chunk, ranks.upperBound)
-            var done = false
-            zset.forEach(ranks: start..<end) { member, score in
-                if done { return }
-                let point = GeoHash.decode(score: score)
-                if let distance = shape.distanceIfInside(longitude: point.longitude, latitude: point.latitude) {
-                    found.append(Point(member: member, score: score, longitude: point.longitude,
-                                       latitude: point.latitude, distance: distance))
-                }
-                if limit > 0 && found.count >= limit { done = true }
+        // Members are read only for the points kept; ANY stops the walk at its count, as Redis's scan.
+        zset.scan(ranks: ranks) { score, member in
+            let point = GeoHash.decode(score: score)
+            if let distance = shape.distanceIfInside(longitude: point.longitude, latitude: point.latitude) {
+                found.append(Point(member: member(), score: score, longitude: point.longitude,
+                                   latitude: point.latitude, distance: distance))
             }
-            if done { return }
-            start = end
+            return limit == 0 || found.count < limit
         }
     }
 
