@@ -225,6 +225,15 @@ final class GeoCommandTests: PropagationTestCase {
         XCTAssertEqual(run("EXISTS", "dst"), int(0))
     }
 
+    func testGetkeysFindsStoreKeysAsRedisKeySpecs() {
+        func keys(_ words: String...) -> [String] { (bulkArray(run(args: words.map { Bytes($0) }, on: client)) ?? []).map { $0 ?? "" } }
+        XCTAssertEqual(keys("COMMAND", "GETKEYS", "GEORADIUS", "k", "1", "1", "1", "km", "STOREDIST", "e", "STORE", "d"), ["k", "d", "e"])
+        XCTAssertEqual(keys("COMMAND", "GETKEYS", "GEORADIUS", "k", "1", "1", "1", "km", "STORE", "a", "store", "b"), ["k", "a"])
+        XCTAssertEqual(keys("COMMAND", "GETKEYS", "GEORADIUS", "k", "1", "1", "1", "km", "WITHDIST", "STOREDIST"), ["k"])
+        XCTAssertEqual(keys("COMMAND", "GETKEYS", "GEORADIUSBYMEMBER", "k", "m", "1", "km", "store", "x", "storedist", "y"), ["k", "x", "y"])
+        XCTAssertEqual(keys("COMMAND", "GETKEYS", "GEOSEARCHSTORE", "d", "s", "FROMLONLAT", "1", "1", "BYRADIUS", "1", "km"), ["d", "s"])
+    }
+
     func testSearchRunsInsideMulti() {
         sicily()
         XCTAssertEqual(run("MULTI"), ok)

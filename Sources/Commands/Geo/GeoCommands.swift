@@ -73,21 +73,19 @@ enum GeoCommands {
         ]
     }
 
-    /// GEORADIUS's keys: the source, and the key after the last STORE or
-    /// STOREDIST from `first` on (Redis's georadiusGetKeys).
+    /// GEORADIUS's keys as Redis 7.0's key specs find them: the source, the
+    /// key after the first STORE, then the key after the first STOREDIST
+    /// (each keyword searched from `first` on, case-insensitively).
     private static func storeKeys(from first: Int) -> ([Bytes]) -> [Int]? {
         return { args in
-            var stored: Int? = nil
-            var index = first
-            while index < args.count {
-                if index + 1 < args.count,
-                   Text.equalsIgnoringCase(args[index], "STORE") || Text.equalsIgnoringCase(args[index], "STOREDIST") {
-                    stored = index + 1
-                    index += 1
-                }
-                index += 1
+            var keys = [1]
+            for keyword: StaticString in ["STORE", "STOREDIST"] {
+                guard first < args.count,
+                      let found = args[first...].firstIndex(where: { Text.equalsIgnoringCase($0, keyword) }),
+                      found + 1 < args.count else { continue }
+                keys.append(found + 1)
             }
-            return stored.map { [1, $0] } ?? [1]
+            return keys
         }
     }
 
