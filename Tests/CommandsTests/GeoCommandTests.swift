@@ -234,6 +234,17 @@ final class GeoCommandTests: PropagationTestCase {
         XCTAssertEqual(keys("COMMAND", "GETKEYS", "GEOSEARCHSTORE", "d", "s", "FROMLONLAT", "1", "1", "BYRADIUS", "1", "km"), ["d", "s"])
     }
 
+    func testSlowLogAndStatisticsSeeGeoaddAsTyped() {
+        run("CONFIG", "SET", "slowlog-log-slower-than", "0")
+        run("SLOWLOG", "RESET")
+        run("GEOADD", "sl", "1", "1", "a")
+        let entry = run("SLOWLOG", "GET", "1")
+        XCTAssertTrue(entry.contains(bulk("GEOADD") + bulk("sl") + bulk("1") + bulk("1") + bulk("a")), entry)
+        let stats = run("INFO", "commandstats")
+        XCTAssertTrue(stats.contains("cmdstat_geoadd:calls=1,"), stats)
+        XCTAssertFalse(stats.contains("cmdstat_zadd"), "ZADD ran inside GEOADD, not as a command of its own")
+    }
+
     func testSearchRunsInsideMulti() {
         sicily()
         XCTAssertEqual(run("MULTI"), ok)
