@@ -245,6 +245,17 @@ final class GeoCommandTests: PropagationTestCase {
         XCTAssertFalse(stats.contains("cmdstat_zadd"), "ZADD ran inside GEOADD, not as a command of its own")
     }
 
+    func testGeoaddInsideMultiIsLoggedAsZaddInTheBlock() {
+        run("MULTI")
+        run("GEOADD", "g", "13.361389", "38.115556", "Palermo")
+        run("GEOSEARCHSTORE", "d", "g", "FROMMEMBER", "Palermo", "BYRADIUS", "1", "km")
+        XCTAssertEqual(run("EXEC"), "*2\r\n" + int(1) + int(1))
+        XCTAssertEqual(logged(includingSelect: false), [
+            ["MULTI"], ["zadd", "g", "3479099956230698", "Palermo"],
+            ["GEOSEARCHSTORE", "d", "g", "FROMMEMBER", "Palermo", "BYRADIUS", "1", "km"], ["EXEC"],
+        ])
+    }
+
     func testSearchRunsInsideMulti() {
         sicily()
         XCTAssertEqual(run("MULTI"), ok)
