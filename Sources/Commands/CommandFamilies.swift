@@ -32,6 +32,7 @@ enum CommandFamilies {
             SetCommands.specs(),
             SortedSetCommands.specs(),
             SortedSetPopCommands.blockingSpecs(),
+            GeoCommands.specs(),
             SlowLogCommands.specs(),
             MonitorCommand.specs(),
             ObjectCommand.specs(),

@@ -6,7 +6,7 @@ import SwirlBytes
 /// `hash-max-listpack-entries` entries or `hash-max-listpack-value` bytes it
 /// converts, once, to a `ByteTable`.
 public final class HashValue {
-    public nonisolated(unsafe) static var maxCompactEntries = 128
+    public nonisolated(unsafe) static var maxCompactEntries = 512
     public nonisolated(unsafe) static var maxCompactValueLength = 64
 
     private(set) var packed = PackedPairs()

@@ -8,7 +8,7 @@ import SwirlBytes
 /// then its bytes, field before value, pairs in insertion order. A pair of short
 /// strings costs a few bytes instead of the 64 of a `(Bytes, Bytes)` tuple, and
 /// a lookup scans one contiguous buffer (compact hashes hold at most
-/// `hash-max-listpack-entries` pairs, 128 by default).
+/// `hash-max-listpack-entries` pairs, 512 by default, as Redis 7.0).
 struct PackedPairs {
     private(set) var bytes: [UInt8] = []
     private(set) var count = 0

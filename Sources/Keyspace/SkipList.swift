@@ -277,6 +277,21 @@ struct SkipList {
         }
     }
 
+    /// `forEach(from:count:)` for scans that read few members (geo searches):
+    /// per entry only its level entry is read, the member only when `body`
+    /// calls the function it gets; `body` returns false to stop.
+    func forEachScore(from node: Int32, count: Int, _ body: (Double, () -> Bytes) -> Bool) {
+        var node = node, base = Int(levelBase[Int(node)]), score = scores[Int(node)]
+        for index in 0..<count {
+            guard body(score, { members[Int(node)] }) else { return }
+            if index == count - 1 { break }
+            let step = levels[base]
+            node = step.forward
+            score = step.forwardScore
+            base = Int(step.forwardBase)
+        }
+    }
+
     // MARK: - Queries
 
     /// How many entries satisfy `isBefore`, a predicate true for a prefix of

@@ -189,6 +189,23 @@ public final class SortedSetValue {
         }
     }
 
+    /// The entries of `ranks` in ascending order, for scans that keep few of
+    /// them (geo searches): `body` gets the score and a function reading the
+    /// member (a large set's walk then touches one level entry per entry, not
+    /// its member too), and returns false to stop.
+    public func scan(ranks: Range<Int>, _ body: (Double, () -> Bytes) -> Bool) {
+        if ranks.isEmpty { return }
+        if isCompact {
+            compact.entries.forEachPayload { position, payload in
+                if position < ranks.lowerBound { return true }
+                if position >= ranks.upperBound { return false }
+                return body(CompactSortedSet.score(payload)) { Bytes(copying: CompactSortedSet.member(payload)) }
+            }
+            return
+        }
+        list.forEachScore(from: list.node(atRank: ranks.lowerBound), count: ranks.count, body)
+    }
+
     /// Every entry in ascending order.
     public func forEach(_ body: (Bytes, Double) -> Void) {
         forEach(ranks: 0..<count, body)

@@ -91,6 +91,8 @@ public enum KeyspaceEvent: String, CaseIterable, Sendable {
     // Sorted sets.
     case zadd, zincr, zrem, zremrangebyrank, zremrangebyscore, zremrangebylex, zpopmin, zpopmax
     case zunionstore, zinterstore, zdiffstore, zrangestore
+    // Geo (GEOADD publishes ZADD's event).
+    case georadiusstore, geosearchstore
 }
 
 private let keyspacePrefix: [UInt8] = Array("__keyspace@".utf8)
