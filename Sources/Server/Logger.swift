@@ -1,3 +1,4 @@
+internal import CLibUV
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -8,6 +9,15 @@ public final class Logger {
     public enum Level: Int, Comparable {
         case debug, verbose, notice, warning, nothing
         public static func < (a: Level, b: Level) -> Bool { a.rawValue < b.rawValue }
+        /// syslog(3)'s priority for the level, as Redis maps them.
+        var syslogPriority: Int32 {
+            switch self {
+            case .debug: return LOG_DEBUG
+            case .verbose: return LOG_INFO
+            case .notice: return LOG_NOTICE
+            case .warning, .nothing: return LOG_WARNING
+            }
+        }
         var mark: String {
             switch self {
             case .debug: return "."
@@ -31,6 +41,8 @@ public final class Logger {
     private let file: UnsafeMutablePointer<FILE>
     private let ownsFile: Bool
     public var role = "M"
+    /// `syslog-enabled yes`: every line also goes to syslog(3), without Redis's prefix.
+    private var syslogEnabled = false
 
     /// Logs to `path`, or to standard output when it is empty.
     public init(path: String, level: Level) {
@@ -51,6 +63,28 @@ public final class Logger {
         if ownsFile { fclose(file) }
     }
 
+    /// The facilities `syslog-facility` names, as Redis's enum.
+    static let syslogFacilities: [String: Int32] = [
+        "user": LOG_USER, "local0": LOG_LOCAL0, "local1": LOG_LOCAL1, "local2": LOG_LOCAL2, "local3": LOG_LOCAL3,
+        "local4": LOG_LOCAL4, "local5": LOG_LOCAL5, "local6": LOG_LOCAL6, "local7": LOG_LOCAL7,
+    ]
+
+    /// Opens syslog as Redis's initServer does: the ident, the pid in each
+    /// line, the connection made now (a daemon may chroot or lose /dev/log later).
+    public func enableSyslog(ident: String, facility: String) {
+        // openlog keeps the pointer: the copy lives as long as the process.
+        openlog(strdup(ident), LOG_PID | LOG_NDELAY | LOG_NOWAIT, Self.syslogFacilities[facility] ?? LOG_LOCAL0)
+        syslogEnabled = true
+    }
+
+    /// A block of text written as is (the logo), not as a log line: Redis's LL_RAW.
+    public func raw(_ level: Level, _ text: String) {
+        guard level >= self.level, self.level != .nothing else { return }
+        fputs(text, file)
+        fflush(file)
+        if syslogEnabled { swirl_syslog(level.syslogPriority, text) }
+    }
+
     public func log(_ level: Level, _ message: String) {
         guard level >= self.level, self.level != .nothing else { return }
         var now = timeval()
@@ -65,6 +99,7 @@ public final class Logger {
         let padded = String(repeating: "0", count: 3 - millis.count) + millis
         fputs("\(getpid()):\(role) \(date)\(padded) \(level.mark) \(message)\n", file)
         fflush(file)
+        if syslogEnabled { swirl_syslog(level.syslogPriority, message) }
     }
 
     public func notice(_ message: String) { log(.notice, message) }

@@ -20,6 +20,12 @@ public final class Config {
         case memoryOrPercent
         /// `notify-keyspace-events`: class letters, shown in Redis's normal form (KeyspaceEvents.swift).
         case keyspaceEvents
+        /// A number written in octal (`unixsocketperm 700`), shown in octal, as Redis's OCTAL_CONFIG.
+        case octal(ClosedRange<Int64>)
+        /// `oom-score-adj-values`: three numbers from -2000 to 2000 (DeploymentParameters.swift).
+        case oomScoreAdjValues
+        /// `proc-title-template`: `{variable}`s Redis knows, expanding to something (ProcessTitleTemplate.swift).
+        case procTitleTemplate
     }
 
     public struct Parameter: Sendable {
@@ -102,7 +108,7 @@ public final class Config {
         Parameter(name: "enable-module-command", kind: .choice(["no", "yes", "local"]), defaultValue: "no", mutable: false),
         Parameter(name: "notify-keyspace-events", kind: .keyspaceEvents, defaultValue: "", mutable: true),
         Parameter(name: "slowlog-max-len", kind: .integer(0...Int64(Int32.max)), defaultValue: "128", mutable: true),
-    ]
+    ] + deploymentParameters
 
     private static let aliases: [String: String] = [
         "hash-max-ziplist-entries": "hash-max-listpack-entries",
@@ -137,6 +143,9 @@ public final class Config {
     @discardableResult
     public func set(_ name: String, _ value: String) -> String? {
         guard let parameter = Self.parameter(named: name) else { return "Bad directive or wrong number of arguments" }
+        if case .procTitleTemplate = parameter.kind, !ProcessTitleTemplate.isValid(value, config: self) {
+            return ProcessTitleTemplate.invalid
+        }
         switch Self.normalize(value, parameter.kind) {
         case .failure(let reason): return reason
         case .success(let normalized):
@@ -148,8 +157,13 @@ public final class Config {
                 values[parameter.name] = OutputBufferLimits.merge(values[parameter.name] ?? "", normalized)
                 return nil
             }
+            switch parameter.name {
             // Redis clamps hz into 1…500 when it is set.
-            values[parameter.name] = parameter.name == "hz" ? String(min(500, max(1, Int(normalized)!))) : normalized
+            case "hz": values[parameter.name] = String(min(500, max(1, Int(normalized)!)))
+            // `relative` is another name of `yes`; Redis shows the first name of the value.
+            case "oom-score-adj": values[parameter.name] = normalized == "relative" ? "yes" : normalized
+            default: values[parameter.name] = normalized
+            }
         }
         return nil
     }
@@ -219,6 +233,13 @@ public final class Config {
         case .keyspaceEvents:
             guard let classes = NotifyClasses(parsing: value) else { return .failure(NotifyClasses.invalidCharacter) }
             return .success(classes.description)
+        case .octal(let range):
+            return normalizeOctal(value, range)
+        case .oomScoreAdjValues:
+            return normalizeOOMScoreAdjValues(value)
+        case .procTitleTemplate:
+            // Whether it expands depends on other parameters: checked in `set`.
+            return .success(value)
         case .outputBufferLimits:
             switch OutputBufferLimits.parse(value) {
             case .failure(let error): return .failure(error.reason)

@@ -35,6 +35,7 @@ public enum ConfigFile {
                 throw Failure(line: lineNumber, text: line, reason: "Bad directive or wrong number of arguments")
             }
             let isList = parameter.name == "bind" || parameter.name == "save" || parameter.name == "client-output-buffer-limit"
+                || parameter.name == "oom-score-adj-values"
             guard isList || values.count == 1 else {
                 throw Failure(line: lineNumber, text: line, reason: "wrong number of arguments")
             }

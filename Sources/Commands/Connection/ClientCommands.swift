@@ -140,6 +140,7 @@ enum ClientCommands {
         if client.watcher?.keyChanged == true { letters += "d" }
         if client.closeAfterReply { letters += "c" }
         if client.closeASAP { letters += "A" }
+        if client.isUnixSocket { letters += "U" }
         if client.noEvict { letters += "e" }
         return letters.isEmpty ? "N" : letters
     }
