@@ -55,7 +55,9 @@ public enum Launcher {
             return 1
         }
         let logger = Logger(path: config.logFile, level: Logger.Level(name: config.logLevel))
-        if config.syslogEnabled { logger.enableSyslog(ident: config.syslogIdent, facility: config.syslogFacility) }
+        // Lines before the server initializes go to syslog under its defaults (the
+        // program's name, LOG_USER), as Redis's do: it opens syslog in initServer.
+        if config.syslogEnabled { logger.syslogEnabled = true }
         // Under a service manager the process stays in the foreground whatever `daemonize` says.
         let supervision = Supervision.start(config.supervised, logger: logger)
         if let supervision { config.set("supervised", supervision.mode.rawValue) }
@@ -73,13 +75,14 @@ public enum Launcher {
         }
         if let warning = config.clientEvictionWarning { logger.warning(warning) }
 
+        if config.syslogEnabled { logger.openSyslog(ident: config.syslogIdent, facility: config.syslogFacility) }
         let engine = Engine(config: config)
         engine.configFilePath = absoluteConfigPath
         engine.executablePath = absolutePath(arguments.first ?? "swirl-server")
         let server = Server(engine: engine, logger: logger)
         server.supervision = supervision
         server.processTitle = processTitle
-        engine.supervisedMode = supervision?.mode.rawValue ?? (config.supervised == "auto" ? "unknown" : config.supervised)
+        engine.supervisedMode = supervision?.mode.rawValue ?? "no"
         engine.startupMemory = engine.hooks.usedMemory()
         if background || !config.pidFile.isEmpty {
             let path = config.pidFile.isEmpty ? Daemon.defaultPidFile : config.pidFile
@@ -88,6 +91,7 @@ public enum Launcher {
         }
         if config.setProcTitle { processTitle.update(config: config, configFile: absoluteConfigPath) }
         StartupBanner.show(logger, config: config)
+        server.catchShutdownSignals()
         logger.warning("Server initialized")
         if config.appendOnly {
             guard AOFSetup.open(server: server) else { return 1 }

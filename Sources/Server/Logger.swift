@@ -42,7 +42,7 @@ public final class Logger {
     private let ownsFile: Bool
     public var role = "M"
     /// `syslog-enabled yes`: every line also goes to syslog(3), without Redis's prefix.
-    private var syslogEnabled = false
+    public var syslogEnabled = false
 
     /// Logs to `path`, or to standard output when it is empty.
     public init(path: String, level: Level) {
@@ -71,10 +71,9 @@ public final class Logger {
 
     /// Opens syslog as Redis's initServer does: the ident, the pid in each
     /// line, the connection made now (a daemon may chroot or lose /dev/log later).
-    public func enableSyslog(ident: String, facility: String) {
+    public func openSyslog(ident: String, facility: String) {
         // openlog keeps the pointer: the copy lives as long as the process.
         openlog(strdup(ident), LOG_PID | LOG_NDELAY | LOG_NOWAIT, Self.syslogFacilities[facility] ?? LOG_LOCAL0)
-        syslogEnabled = true
     }
 
     /// A block of text written as is (the logo), not as a log line: Redis's LL_RAW.

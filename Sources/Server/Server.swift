@@ -324,18 +324,27 @@ public final class Server {
         uv_timer_init(loop, blockingTimer)
         uv_idle_init(loop, evictionIdle)
         startCron()
+        uv_run(loop, UV_RUN_DEFAULT)
+        finishShutdown()
+    }
+
+    /// SIGINT and SIGTERM schedule a clean shutdown from here on (Redis's
+    /// setupSignalHandlers in initServer): caught before the server says it is
+    /// ready, so a service manager's stop right after READY=1 is a clean one.
+    /// A signal that comes before the loop runs waits for it.
+    func catchShutdownSignals() {
         for signal in [SIGINT, SIGTERM] {
             let handle = UnsafeMutablePointer<uv_signal_t>.allocate(capacity: 1)
             uv_signal_init(loop, handle)
             uv_signal_start(handle, onSignal, signal)
         }
-        uv_run(loop, UV_RUN_DEFAULT)
-        finishShutdown()
     }
 
     func signalReceived(_ signal: Int32) {
         let name = signal == SIGINT ? "SIGINT" : "SIGTERM"
         logger.warning("Received \(name) scheduling shutdown...")
+        // Redis's prepareForShutdown logs this for a signal as for SHUTDOWN.
+        logger.warning("User requested shutdown...")
         requestShutdown()
     }
 
