@@ -40,7 +40,13 @@ public enum Launcher {
             printError(error.line > 0 ? error.report : error.reason + "\n")
             return 1
         }
+        let absoluteConfigPath = configPath.map(absolutePath)
+        guard chdir(config.dir) == 0 else {
+            printError("Can't chdir to '\(config.dir)': \(String(cString: strerror(errno)))\n")
+            return 1
+        }
         // Redis checks at load time that the log file can be opened: a daemon could not tell later.
+        // After the chdir to `dir`, as Redis's: a relative path is in the data directory.
         if !config.logFile.isEmpty {
             guard let file = fopen(config.logFile, "a") else {
                 printError("\n*** FATAL CONFIG FILE ERROR (Redis \(ServerInfo.redisVersion)) ***\n"
@@ -48,11 +54,6 @@ public enum Launcher {
                 return 1
             }
             fclose(file)
-        }
-        let absoluteConfigPath = configPath.map(absolutePath)
-        guard chdir(config.dir) == 0 else {
-            printError("Can't chdir to '\(config.dir)': \(String(cString: strerror(errno)))\n")
-            return 1
         }
         let logger = Logger(path: config.logFile, level: Logger.Level(name: config.logLevel))
         // Lines before the server initializes go to syslog under its defaults (the

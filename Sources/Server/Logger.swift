@@ -38,8 +38,9 @@ public final class Logger {
     }
 
     public var level: Level
-    private let file: UnsafeMutablePointer<FILE>
-    private let ownsFile: Bool
+    /// The log file; empty for standard output.
+    private let path: String
+    private let standardOutput: UnsafeMutablePointer<FILE>
     public var role = "M"
     /// `syslog-enabled yes`: every line also goes to syslog(3), without Redis's prefix.
     public var syslogEnabled = false
@@ -47,20 +48,27 @@ public final class Logger {
     /// Logs to `path`, or to standard output when it is empty.
     public init(path: String, level: Level) {
         self.level = level
-        if !path.isEmpty, let opened = fopen(path, "a") {
-            file = opened
-            ownsFile = true
-        } else {
-            file = fdopen(STDOUT_FILENO, "a")
-            ownsFile = false
-        }
+        self.path = path
+        standardOutput = fdopen(STDOUT_FILENO, "a")
     }
 
-    /// The log's descriptor, which the rewrite child keeps open to log.
-    var descriptor: Int32 { fileno(file) }
+    /// The descriptor the rewrite child keeps open to log: standard output's
+    /// (a log file is opened afresh for each line).
+    var descriptor: Int32 { STDOUT_FILENO }
 
-    deinit {
-        if ownsFile { fclose(file) }
+    /// Writes to the log: a log file is opened for each write and closed
+    /// after, as Redis's serverLogRaw does, so a log rotated by renaming
+    /// (Debian's logrotate for Redis has no copytruncate and no signal)
+    /// continues in a new file at the configured path.
+    private func write(_ text: String) {
+        guard !path.isEmpty else {
+            fputs(text, standardOutput)
+            fflush(standardOutput)
+            return
+        }
+        guard let file = fopen(path, "a") else { return }
+        fputs(text, file)
+        fclose(file)
     }
 
     /// The facilities `syslog-facility` names, as Redis's enum.
@@ -79,8 +87,7 @@ public final class Logger {
     /// A block of text written as is (the logo), not as a log line: Redis's LL_RAW.
     public func raw(_ level: Level, _ text: String) {
         guard level >= self.level, self.level != .nothing else { return }
-        fputs(text, file)
-        fflush(file)
+        write(text)
         if syslogEnabled { swirl_syslog(level.syslogPriority, text) }
     }
 
@@ -96,8 +103,7 @@ public final class Logger {
         let date = String(decoding: stamp[0..<length].map { UInt8(bitPattern: $0) }, as: UTF8.self)
         let millis = String(now.tv_usec / 1000)
         let padded = String(repeating: "0", count: 3 - millis.count) + millis
-        fputs("\(getpid()):\(role) \(date)\(padded) \(level.mark) \(message)\n", file)
-        fflush(file)
+        write("\(getpid()):\(role) \(date)\(padded) \(level.mark) \(message)\n")
         if syslogEnabled { swirl_syslog(level.syslogPriority, message) }
     }
 

@@ -176,3 +176,19 @@ def test_sigterm_logs_the_shutdown_as_redis(servers, both):
     assert "Received SIGTERM scheduling shutdown..." in log
     assert "User requested shutdown..." in log
     assert "ready to exit, bye bye..." in log
+
+
+def test_log_rotated_by_renaming_continues_at_the_path(servers, both, tmp_path):
+    # Debian's logrotate for Redis renames the file and signals nothing: the
+    # server opens its log file for every line, so the next line starts a new file.
+    logfile = tmp_path / "server.log"
+    s = servers.start(both, "--appendonly", "no", "--save", "", "--logfile", str(logfile))
+    logfile.rename(tmp_path / "server.log.1")
+    assert s.client().call("DEBUG", "LOG", "after the rotation") == "OK"
+    assert "after the rotation" in wait_until(lambda: logfile.exists() and logfile.read_text(), "the new log file")
+    assert "after the rotation" not in (tmp_path / "server.log.1").read_text()
+
+
+def test_relative_logfile_is_in_the_data_directory(servers, both, tmp_path):
+    s = servers.start(both, "--appendonly", "no", "--save", "", "--logfile", "relative.log")
+    assert "Ready to accept connections" in open(os.path.join(s.dir, "relative.log")).read()
