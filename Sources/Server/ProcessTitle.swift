@@ -57,14 +57,17 @@ final class ProcessTitle {
         return end
     }
 
-    /// Writes `title`, cut to the room there is, NUL-padded.
+    /// Redis's setproctitle keeps at most this many bytes of a title.
+    static let maxTitleBytes = 255
+
+    /// Writes `title`, cut to 255 bytes and to the room there is, NUL-padded.
     func set(_ title: String) {
         guard let area, capacity > 1 else { return }
         memset(area, 0, capacity)
         // A title longer than the arguments runs into the moved environment's
         // room; the kernel then reads past the arguments, since their last
         // byte is no longer NUL (the setproctitle convention).
-        let bytes = Array(title.utf8.prefix(capacity - 1))
+        let bytes = Array(title.utf8.prefix(min(Self.maxTitleBytes, capacity - 1)))
         for (offset, byte) in bytes.enumerated() { area[offset] = CChar(bitPattern: byte) }
     }
 

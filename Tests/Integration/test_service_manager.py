@@ -160,12 +160,21 @@ def test_process_title(servers, both):
         assert f.read().strip() == os.path.basename(s.binary)[:15]
 
 
-def test_long_process_title_takes_the_environments_room(servers, swirl_bin):
-    s = servers.start(swirl_bin, "--appendonly", "no", "--save", "")
-    title = "t" * 300
-    assert s.client().call("CONFIG", "SET", "proc-title-template", title) == "OK"
-    assert cmdline(s.proc.pid) == title
-    # The environment moved to the heap first, intact: the server still reads it.
+def raw_cmdline(pid):
+    with open("/proc/%d/cmdline" % pid, "rb") as f:
+        return f.read()
+
+
+def test_process_title_bytes(servers, both):
+    s = servers.start(both, "--appendonly", "no", "--save", "")
+    arguments = b"\0".join(a.encode() for a in s.argv) + b"\0"
+    title = ("%s 127.0.0.1:%d" % (s.binary, s.port)).encode()
+    # Shorter than the command line: written over it, the rest NULs.
+    assert raw_cmdline(s.proc.pid) == title + b"\0" * (len(arguments) - len(title))
+    # Longer: into the environment's room, cut at 255 bytes as Redis's setproctitle.
+    assert s.client().call("CONFIG", "SET", "proc-title-template", "t" * 300) == "OK"
+    assert raw_cmdline(s.proc.pid) == b"t" * 255 + b"\0"
+    # The environment moved to the heap first, intact: the server still works.
     assert s.client().call("PING") == "PONG"
 
 
