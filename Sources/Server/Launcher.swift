@@ -58,7 +58,7 @@ public enum Launcher {
         let logger = Logger(path: config.logFile, level: Logger.Level(name: config.logLevel))
         // Lines before the server initializes go to syslog under its defaults (the
         // program's name, LOG_USER), as Redis's do: it opens syslog in initServer.
-        if config.syslogEnabled { logger.syslogEnabled = true }
+        logger.syslogEnabled = config.syslogEnabled
         // Under a service manager the process stays in the foreground whatever `daemonize` says.
         let supervision = Supervision.start(config.supervised, logger: logger)
         if let supervision { config.set("supervised", supervision.mode.rawValue) }

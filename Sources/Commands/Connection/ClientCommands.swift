@@ -128,8 +128,8 @@ enum ClientCommands {
 
     /// CLIENT LIST's `flags=`, letters in Redis's order: O monitor (S replica),
     /// P pub/sub, x in MULTI, b blocked, t/R/B tracking, d a watched key
-    /// changed, c closing after its reply, A closing for its output limit, e
-    /// no-evict; N for none.
+    /// changed, c closing after its reply, A closing for its output limit, U
+    /// a unix socket client, e no-evict; N for none.
     static func flagLetters(_ client: Client) -> String {
         var letters = ""
         if client.isMonitor { letters += "O" } else if client.isReplica { letters += "S" }
