@@ -15,6 +15,8 @@ public final class Server {
     static let readScratchSize = 64 * 1024
     /// Past this many unsent reply bytes a client is not read until it catches up.
     static let outputBackpressureBytes = 64 * 1024 * 1024
+    /// An empty query buffer larger than this is freed after its batch (a read is at most 64 KB).
+    static let idleInputBufferBytes = 256 * 1024
 
     let loop: UnsafeMutablePointer<uv_loop_t>
     public let engine: Engine
@@ -70,6 +72,7 @@ public final class Server {
         }
         engine.hooks.logVerbose = { [unowned self] message in self.logger.verbose(message) }
         engine.hooks.logWarning = { [unowned self] message in self.logger.warning(message) }
+        engine.hooks.logNotice = { [unowned self] message in self.logger.notice(message) }
         engine.hooks.keyspaceSnapshot = { [unowned self] in AOFRewriter.snapshot(self.engine.keyspace) }
         if !MemoryStats.installAllocatorHooks(engine) {
             logger.warning("WARNING: malloc is not counted (Sources/CAllocCounter): used_memory is the resident set size, read from /proc at every command while maxmemory is set.")
@@ -122,7 +125,10 @@ public final class Server {
             refuse(stream, with: refusal)
             return
         }
-        if !isUnix { uv_tcp_nodelay(tcp, 1) }
+        if !isUnix {
+            uv_tcp_nodelay(tcp, 1)
+            setKeepAlive(tcp, seconds: engine.config.tcpKeepAlive)
+        }
         let client = engine.connect()
         client.isLocal = isLocal
         client.isUnixSocket = isUnix
@@ -139,6 +145,8 @@ public final class Server {
         var fd = uv_os_fd_t()
         if uv_fileno(handle, &fd) == 0 { client.fd = Int(fd) }
         connections[client.id] = conn
+        client.connectionObjectBytes = Connection.fixedBytes(conn)
+        conn.noteMemory()
         stream.pointee.data = Unmanaged.passUnretained(conn).toOpaque()
         uv_read_start(stream, onAllocate, onRead)
     }
@@ -153,6 +161,8 @@ public final class Server {
             conn.close()
             return
         }
+        // A large request's buffer is not kept once it is consumed (the batch is over).
+        if conn.decoder.releaseIfIdle(above: Server.idleInputBufferBytes) { conn.noteMemory() }
         scheduleFlush(conn)
     }
 
@@ -185,6 +195,9 @@ public final class Server {
         aof?.flush()
         flushPublishedMessages()
         flushWaitingReplies()
+        // Last, as Redis's beforeSleep: after the replies are written, what still
+        // holds memory is what the clients do not read.
+        engine.evictClients()
         armBlockingTimer()
     }
 
@@ -257,6 +270,16 @@ public final class Server {
         }
     }
 
+    /// `timeout`: clients idle for longer are closed (Engine.idleTimedOut says which).
+    func closeIdleClients() {
+        guard engine.config.idleTimeout > 0 else { return }
+        let now = Keyspace.clockMilliseconds()
+        for conn in connections.values where !conn.closing && engine.idleTimedOut(conn.client, nowMilliseconds: now) {
+            logger.verbose("Closing idle client")
+            conn.close()
+        }
+    }
+
     func flushWaitingReplies() {
         guard !pendingFlush.isEmpty else { return }
         var waiting: [Connection] = []
@@ -310,6 +333,7 @@ public final class Server {
         let ticksPerSecond = engine.config.hz
         if cronTicks % ticksPerSecond == 0 {
             checkOutputLimits()
+            closeIdleClients()
             aof?.everySecond()
             engine.peakMemory = max(engine.peakMemory, engine.hooks.usedMemory())
         }

@@ -1,68 +1,27 @@
-#if canImport(Glibc)
-import Glibc
-#endif
-
 /// The parameters of running Swirl as a service: how it is reached (a unix
 /// socket), how it lives beside a service manager (daemonize, pidfile,
 /// supervised), where it logs, how it names itself and how the kernel's OOM
 /// killer should treat it. Redis 7.0.15's names, defaults and mutability.
 /// The Server layer honours them (Launcher, Daemon, Supervision, ProcessTitle,
-/// OOMScore, Logger).
+/// OOMScore, Logger). `daemonize`, `pidfile`, `supervised`, `logfile` and
+/// `always-show-logo` are declared with the server's (ConfigTable+Server.swift).
 extension Config {
     static let deploymentParameters: [Parameter] = [
         // Both immutable in 7.0 (config.c: IMMUTABLE_CONFIG); 7.2 made neither mutable either.
-        Parameter(name: "unixsocket", kind: .string, defaultValue: "", mutable: false),
+        // Empty is unset (Redis's EMPTY_STRING_IS_NULL).
+        Parameter(name: "unixsocket", kind: .optionalString, defaultValue: "", mutable: false),
         Parameter(name: "unixsocketperm", kind: .octal(0...0o777), defaultValue: "0", mutable: false),
         Parameter(name: "syslog-enabled", kind: .bool, defaultValue: "no", mutable: false),
         Parameter(name: "syslog-ident", kind: .string, defaultValue: "redis", mutable: false),
         Parameter(name: "syslog-facility", kind: .choice(["user", "local0", "local1", "local2", "local3", "local4", "local5", "local6", "local7"]),
                   defaultValue: "local0", mutable: false),
         Parameter(name: "set-proc-title", kind: .bool, defaultValue: "yes", mutable: false),
-        Parameter(name: "proc-title-template", kind: .procTitleTemplate, defaultValue: ProcessTitleTemplate.defaultTemplate, mutable: true),
+        // Checked against the other parameters when set (Config.set: ProcessTitleTemplate.isValid).
+        Parameter(name: "proc-title-template", kind: .string, defaultValue: ProcessTitleTemplate.defaultTemplate, mutable: true),
+        // `relative` is shown as `yes`, its synonym (ConfigValues.synonyms).
         Parameter(name: "oom-score-adj", kind: .choice(["no", "yes", "relative", "absolute"]), defaultValue: "no", mutable: true),
         Parameter(name: "oom-score-adj-values", kind: .oomScoreAdjValues, defaultValue: "0 200 800", mutable: true),
     ]
-
-    /// Redis's octal numbers: strtoll in base 8 (a sign, leading spaces and a
-    /// `0` prefix are fine, an empty value is 0), the bounds shown in octal.
-    static func normalizeOctal(_ value: String, _ range: ClosedRange<Int64>) -> Normalized {
-        var end: UnsafeMutablePointer<CChar>? = nil
-        errno = 0
-        let number: Int64? = value.withCString { start in
-            let parsed = strtoll(start, &end, 8)
-            return errno == 0 && end?.pointee == 0 ? Int64(parsed) : nil
-        }
-        guard let number else { return .failure("argument couldn't be parsed as an octal number") }
-        // Redis compares as unsigned: a negative number is past the upper bound.
-        guard number >= 0, range.contains(number) else {
-            return .failure("argument must be between \(String(range.lowerBound, radix: 8)) and \(String(range.upperBound, radix: 8)) inclusive")
-        }
-        return .success(String(number, radix: 8))
-    }
-
-    /// `oom-score-adj-values`: exactly three base-10 numbers in -2000…2000,
-    /// for a master, a replica and a background child, in that order. Split
-    /// at every single space, as Redis splits a CONFIG SET value (two spaces
-    /// make an empty fourth argument; a config file's arguments arrive joined
-    /// by one space).
-    static func normalizeOOMScoreAdjValues(_ value: String) -> Normalized {
-        let words = value.split(separator: " ", omittingEmptySubsequences: false)
-        guard words.count == 3 else { return .failure("wrong number of arguments") }
-        var numbers: [Int64] = []
-        for word in words {
-            var end: UnsafeMutablePointer<CChar>? = nil
-            errno = 0
-            let parsed: Int64? = String(word).withCString { start in
-                let number = strtoll(start, &end, 10)
-                return end?.pointee == 0 ? Int64(number) : nil
-            }
-            guard let parsed, (-2000...2000).contains(parsed) else {
-                return .failure("Invalid oom-score-adj-values, elements must be between -2000 and 2000.")
-            }
-            numbers.append(parsed)
-        }
-        return .success(numbers.map(String.init).joined(separator: " "))
-    }
 
     // MARK: - Typed views
 

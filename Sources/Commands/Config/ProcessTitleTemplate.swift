@@ -29,7 +29,11 @@ public enum ProcessTitleTemplate {
             rest = name[name.index(after: close)...]
         }
         result += rest
-        return result.trimmingCharacters(in: " ")
+        // sdstrim(res, " "): spaces off both ends.
+        var trimmed = Substring(result)
+        while trimmed.first == " " { trimmed = trimmed.dropFirst() }
+        while trimmed.last == " " { trimmed = trimmed.dropLast() }
+        return String(trimmed)
     }
 
     /// Redis's validateProcTitleTemplate: it expands (with an empty title) to something.

@@ -21,6 +21,8 @@ public struct ServerHooks {
     /// Bytes the allocator has handed out (INFO used_memory); read before every command
     /// while `maxmemory` is set, so it must be cheap (Server/AllocatorStats.swift: a counter).
     public var usedMemory: () -> Int = { MemoryStats.residentBytes() }
+    /// Notice-level log lines (an evicted client).
+    public var logNotice: (String) -> Void = { _ in }
     /// Warning-level log lines (DEBUG LOG, DEBUG RELOAD).
     public var logWarning: (String) -> Void = { _ in }
     /// DEBUG RELOAD: the whole keyspace as commands that rebuild it (AOFRewriter's snapshot).
