@@ -25,7 +25,9 @@ FROM ${RUNTIME_IMAGE}
 # turns it off too). Set a password (`--requirepass`) when the port is published.
 # The healthcheck speaks RESP over bash's /dev/tcp (no extra package): it finds
 # the port in /etc/swirl/swirl.conf and then on PID 1's command line (`--port N`),
-# and counts `+PONG` and `-NOAUTH` (a password is set) as healthy.
+# and counts `+PONG` and `-NOAUTH` (a password is set) as healthy. That is why the
+# image's config says `set-proc-title no`: the process title would replace the
+# command line the healthcheck reads.
 # hadolint ignore=DL3008,SC2016
 RUN apt-get update \
     && apt-get install -y --no-install-recommends libuv1 \
@@ -35,7 +37,7 @@ RUN apt-get update \
     && mkdir -p /data /etc/swirl \
     && chown swirl:swirl /data \
     && printf '%s\n' '# Defaults of the image; arguments after the image name override them.' \
-        'bind * -::*' 'protected-mode no' 'port 6379' 'dir /data' 'appendonly yes' 'appendfsync everysec' > /etc/swirl/swirl.conf \
+        'bind * -::*' 'protected-mode no' 'set-proc-title no' 'port 6379' 'dir /data' 'appendonly yes' 'appendfsync everysec' > /etc/swirl/swirl.conf \
     && printf '%s\n' '#!/bin/bash' \
         '# Exits 0 when the Swirl server of this container answers PING.' \
         'port=6379' \

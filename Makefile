@@ -21,10 +21,15 @@ deps:
 	@dpkg -s libuv1-dev >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq libuv1-dev pkg-config; }
 
 # What the tests drive Swirl with: redis-cli, redis-benchmark, redis-server 7 (for differential tests),
-# and the pinned Python tools (pytest, redis-py, hadolint).
+# systemd-analyze (deploy/swirl.service), unshare (the syslog test's mount namespace), nutcracker
+# (twemproxy, deploy/twemproxy) and prometheus-redis-exporter (docs/MONITORING.md),
+# and the pinned Python tools (pytest, redis-py, hadolint). Each `command:package` whose
+# command is missing gets its Debian package installed.
+TEST_TOOLS := redis-server:redis-server redis-cli:redis-tools redis-benchmark:redis-tools \
+	systemd-analyze:systemd unshare:util-linux /usr/sbin/nutcracker:nutcracker prometheus-redis-exporter:prometheus-redis-exporter
 test-deps: deps python-deps
-	@command -v redis-server >/dev/null 2>&1 && command -v redis-cli >/dev/null 2>&1 && command -v redis-benchmark >/dev/null 2>&1 \
-		|| { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq redis-server redis-tools; }
+	@missing=$$(for tool in $(TEST_TOOLS); do command -v $${tool%%:*} >/dev/null 2>&1 || echo $${tool#*:}; done | sort -u); \
+		[ -z "$$missing" ] || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq $$missing; }
 
 # $(REQUIREMENTS), exactly, in the project's virtual environment $(VENV): created when missing or broken
 # (with python3-venv from apt when this Python cannot make one), reinstalled whenever the file differs

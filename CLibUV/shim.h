@@ -8,3 +8,10 @@
 static inline int swirl_set_parent_death_signal(int signal) {
     return prctl(PR_SET_PDEATHSIG, (unsigned long)signal, 0UL, 0UL, 0UL);
 }
+
+#include <syslog.h>
+
+/* syslog(3) is variadic too: a log line is passed as one "%s" argument. */
+static inline void swirl_syslog(int priority, const char *message) {
+    syslog(priority, "%s", message);
+}

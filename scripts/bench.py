@@ -23,10 +23,13 @@ def free_port():
 
 
 class ServerProcess:
-    def __init__(self, name, argv, port):
+    def __init__(self, name, argv, port, unix=False):
         self.name, self.port = name, port
         self.dir = tempfile.mkdtemp(prefix=f"bench-{name}-")
-        self.proc = subprocess.Popen(["taskset", "-c", "0"] + argv + ["--port", str(port), "--dir", self.dir],
+        # --unix: redis-benchmark reaches the server through this socket file instead of TCP.
+        self.socket = os.path.join(self.dir, "s.sock") if unix else None
+        extra = ["--unixsocket", self.socket] if unix else []
+        self.proc = subprocess.Popen(["taskset", "-c", "0"] + argv + ["--port", str(port), "--dir", self.dir] + extra,
                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         deadline = time.time() + 20
         while time.time() < deadline:
@@ -85,7 +88,7 @@ def has_command(server, command):
 
 def run_benchmark(server, test, pipeline, requests, data_size, clients=50, keyspace=100000):
     common = ["-n", str(requests), "-P", str(pipeline), "-c", str(clients), "-r", str(keyspace), "-d", str(data_size), "--csv", "-q"]
-    argv = ["taskset", "-c", "1", "redis-benchmark", "-p", str(server.port)]
+    argv = ["taskset", "-c", "1", "redis-benchmark"] + (["-s", server.socket] if server.socket else ["-p", str(server.port)])
     if test.startswith("lrange_"):
         # redis-benchmark's own LRANGE tests first LPUSH as many elements as they then
         # read, in the same run (two rows, one CPU total): fill the list apart, then
@@ -162,6 +165,8 @@ def main():
     parser.add_argument("--only-aof", action="store_true", help="run only the AOF-cost comparison")
     parser.add_argument("--tests", help="comma-separated redis-benchmark tests instead of the matrix (e.g. lpush,zadd)")
     parser.add_argument("--data-size", type=int, default=3, help="value size for --tests (redis-benchmark -d; default 3)")
+    parser.add_argument("--unix", action="store_true",
+                        help="run only the unix socket comparison: SET and GET at -P 1 and -P 16 over each server's unixsocket")
     args = parser.parse_args()
     rounds = args.rounds or 3
     requests = args.requests or (100_000 if args.quick else 1_000_000)
@@ -169,6 +174,9 @@ def main():
     if args.only_aof:
         args.no_memory = True
         aof_cost(args, rounds, requests)
+        return
+    if args.unix:
+        unix_socket(args, rounds, requests)
         return
     redis = ServerProcess("redis", [args.redis, "--save", "", "--appendonly", "no"], free_port())
     swirl = ServerProcess("swirl", [args.swirl, "--appendonly", "no"], free_port())
@@ -200,6 +208,19 @@ def main():
                     server.stop()
     if not args.no_aof:
         aof_cost(args, rounds, requests)
+
+
+def unix_socket(args, rounds, requests):
+    """Both servers over their unix sockets (`redis-benchmark -s`), nothing over TCP."""
+    redis = ServerProcess("redis", [args.redis, "--save", "", "--appendonly", "no"], free_port(), unix=True)
+    swirl = ServerProcess("swirl", [args.swirl, "--appendonly", "no"], free_port(), unix=True)
+    try:
+        print(f"# Unix socket: Swirl vs Redis, {rounds} alternating rounds, medians, -c 50 -r 100000, -n {requests}\n")
+        print_header("redis", "swirl")
+        compare(redis, swirl, (args.tests or "set,get").split(","), [1, 16], rounds, requests, args.data_size, " (unix)")
+    finally:
+        redis.stop()
+        swirl.stop()
 
 
 def aof_cost(args, rounds, requests):

@@ -22,6 +22,8 @@ extension Server {
         signal(SIGTERM, SIG_DFL)
         logger.role = "C"
         closeInheritedDescriptors(keeping: [report, logger.descriptor])
+        // A child is the OOM killer's first choice (the third `oom-score-adj-values`), as Redis's forks.
+        oomScore.apply(config: engine.config, as: .backgroundChild)
         let pid = getpid()
         guard writeBase(pid: pid, parent: parent) else { _exit(1) }
         logger.notice("Successfully created the temporary AOF base file \(RewriteChild.finishedName(pid))")

@@ -38,11 +38,11 @@ extension Server {
     }
 
     /// Writes `message` if the socket takes it now (it is new, so it does), counts a rejected connection, closes.
-    func refuse(_ handle: UnsafeMutablePointer<uv_tcp_t>, with message: String) {
+    func refuse(_ handle: UnsafeMutablePointer<uv_stream_t>, with message: String) {
         var bytes = Array(message.utf8)
         bytes.withUnsafeMutableBytes { raw in
             var buffer = uv_buf_init(raw.baseAddress!.assumingMemoryBound(to: CChar.self), UInt32(raw.count))
-            _ = uv_try_write(UnsafeMutableRawPointer(handle).assumingMemoryBound(to: uv_stream_t.self), &buffer, 1)
+            _ = uv_try_write(handle, &buffer, 1)
         }
         engine.stats.rejectedConnections += 1
         uv_close(UnsafeMutableRawPointer(handle).assumingMemoryBound(to: uv_handle_t.self), onHandleClosed)

@@ -96,7 +96,8 @@ let onAOFSynced: uv_fs_cb = { request in
 /// Closes every handle still open at shutdown.
 let closeAnyHandle: uv_walk_cb = { handle, _ in
     guard let handle, uv_is_closing(handle) == 0 else { return }
-    if handle.pointee.type == UV_TCP, handle.pointee.data != nil {
+    // Only connections set `data`: listeners and the loop's own handles leave it nil.
+    if handle.pointee.type == UV_TCP || handle.pointee.type == UV_NAMED_PIPE, handle.pointee.data != nil {
         withConnection(of: handle) { $0.close() }
     } else {
         uv_close(handle, onHandleClosed)

@@ -2,14 +2,15 @@ internal import CLibUV
 import Commands
 import RESP
 
-/// One TCP client: its libuv handle, its decoder, its command state, and its
-/// write state.
+/// One client, over TCP or the unix socket: its libuv stream, its decoder,
+/// its command state, and its write state.
 ///
 /// Ownership: the Server's `connections` table holds the only strong
 /// reference; the handle's `data` points here unretained, and the entry is
 /// dropped in the close callback, after libuv is done with the handle.
 final class Connection: ReceivedFrames {
-    let handle: UnsafeMutablePointer<uv_tcp_t>
+    /// A `uv_tcp_t` or a `uv_pipe_t`, seen as the stream both begin with.
+    let handle: UnsafeMutablePointer<uv_stream_t>
     /// `unowned(unsafe)`: the server outlives every connection (it frees them in close callbacks).
     unowned(unsafe) let server: Server
     let client: Client
@@ -21,16 +22,14 @@ final class Connection: ReceivedFrames {
     var readingPaused = false
     var closing = false
 
-    init(handle: UnsafeMutablePointer<uv_tcp_t>, server: Server, client: Client, limits: RequestDecoder.Limits) {
+    init(handle: UnsafeMutablePointer<uv_stream_t>, server: Server, client: Client, limits: RequestDecoder.Limits) {
         self.handle = handle
         self.server = server
         self.client = client
         self.decoder = RequestDecoder(limits: limits)
     }
 
-    var stream: UnsafeMutablePointer<uv_stream_t> {
-        UnsafeMutableRawPointer(handle).assumingMemoryBound(to: uv_stream_t.self)
-    }
+    var stream: UnsafeMutablePointer<uv_stream_t> { handle }
 
     /// Decodes and runs every complete command in the input; stops at a
     /// protocol error, a command that ends the connection, or one that blocks

@@ -12,6 +12,8 @@ import Glibc
 public enum Launcher {
     public static func main(_ arguments: [String]) -> Int32 {
         signal(SIGPIPE, SIG_IGN)
+        // Before anything reads the environment's strings where the kernel put them.
+        let processTitle = ProcessTitle()
         var options = Array(arguments.dropFirst())
         if let first = options.first {
             if first == "--help" || first == "-h" {
@@ -45,31 +47,63 @@ public enum Launcher {
             printError(error.line != 0 ? error.report : error.reason + "\n")
             return 1
         }
-        // `dir` moved the working directory while the configuration was read, as in Redis.
+        // Redis checks at load time that the log file can be opened: a daemon could not tell later.
+        // `dir` moved the working directory while the configuration was read, as in Redis,
+        // so a relative path is in the data directory.
+        if !config.logFile.isEmpty {
+            guard let file = fopen(config.logFile, "a") else {
+                printError("\n*** FATAL CONFIG FILE ERROR (Redis \(ServerInfo.redisVersion)) ***\n"
+                    + "Can't open the log file: \(String(cString: strerror(errno)))\n")
+                return 1
+            }
+            fclose(file)
+        }
         let logger = Logger(path: config.logFile, level: Logger.Level(name: config.logLevel))
-        logger.notice("oO0OoO0OoO0Oo Swirl is starting oO0OoO0OoO0Oo")
-        logger.notice("Swirl version=\(ServerInfo.swirlVersion), redis_version=\(ServerInfo.redisVersion), bits=64, pid=\(getpid()), just started")
-        logger.notice(absoluteConfigPath == nil ? "Configuration loaded (no config file, using defaults and command-line options)" : "Configuration loaded")
+        // Lines before the server initializes go to syslog under its defaults (the
+        // program's name, LOG_USER), as Redis's do: it opens syslog in initServer.
+        logger.syslogEnabled = config.syslogEnabled
+        // Under a service manager the process stays in the foreground whatever `daemonize` says.
+        let supervision = Supervision.start(config.supervised, logger: logger)
+        if let supervision { config.set("supervised", supervision.mode.rawValue) }
+        let background = config.daemonize && supervision == nil
+        if background { Daemon.detach() }
+        StartupBanner.starting(logger)
+        if arguments.count <= 1 {
+            logger.warning("Warning: no config file specified, using the default config. In order to specify a config file use \(arguments.first ?? "swirl-server") /path/to/swirl.conf")
+        } else {
+            logger.warning("Configuration loaded")
+        }
         raiseOpenFileLimit(config: config, logger: logger)
         if config.maxmemory > 0 && config.maxmemory < 1024 * 1024 {
             logger.warning("WARNING: You specified a maxmemory value that is less than 1MB (current value is \(config.maxmemory) bytes). Are you sure this is what you really want?")
         }
         if let warning = config.ignoredSettingsWarning { logger.warning(warning) }
 
+        if config.syslogEnabled { logger.openSyslog(ident: config.syslogIdent, facility: config.syslogFacility) }
         let engine = Engine(config: config)
         engine.configFilePath = absoluteConfigPath
         engine.executablePath = executablePath
         let server = Server(engine: engine, logger: logger)
+        server.supervision = supervision
+        server.processTitle = processTitle
+        engine.supervisedMode = supervision?.mode.rawValue ?? "no"
         engine.startupMemory = engine.hooks.usedMemory()
-        logger.notice("Server initialized")
+        if background || !config.pidFile.isEmpty {
+            let path = config.pidFile.isEmpty ? Daemon.defaultPidFile : config.pidFile
+            Daemon.writePidFile(path)
+            server.pidFilePath = path
+        }
+        if config.setProcTitle { processTitle.update(config: config, configFile: absoluteConfigPath) }
+        StartupBanner.show(logger, config: config)
+        server.catchShutdownSignals()
+        logger.warning("Server initialized")
         if config.appendOnly {
             guard AOFSetup.open(server: server) else { return 1 }
         }
-        guard server.listen(addresses: config.bind, port: config.port), !server.listeners.isEmpty else {
-            logger.warning("Failed listening on port \(config.port) (tcp), aborting.")
-            return 1
-        }
-        logger.notice("Ready to accept connections tcp")
+        guard server.openListeners() else { return 1 }
+        supervision?.ready()
+        server.oomScore.warnIfUnprivilegedOrder(config: config)
+        server.oomScore.apply(config: config)
         server.run()
         return 0
     }

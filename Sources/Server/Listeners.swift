@@ -6,6 +6,33 @@ import Glibc
 /// The listening sockets: opening them at start, moving them when CONFIG SET
 /// changes `port` or `bind`, and the addresses CLIENT LIST shows.
 extension Server {
+    /// At start, once the AOF is loaded: TCP (unless `port 0`), then the unix
+    /// socket, with Redis 7.0's log lines. False when the server must exit.
+    func openListeners() -> Bool {
+        let config = engine.config
+        if config.port != 0 {
+            guard listen(addresses: config.bind, port: config.port), !listeners.isEmpty else {
+                // Redis's test framework matches "Failed listening on port" to pick another port.
+                logger.warning("Failed listening on port \(config.port) (TCP), aborting.")
+                return false
+            }
+        }
+        if !config.unixSocket.isEmpty {
+            let backlog = Int32(clamping: Int(config["tcp-backlog"] ?? "") ?? 511)
+            if let failure = listenUnix(path: config.unixSocket, permissions: config.unixSocketPermissions, backlog: backlog) {
+                logger.warning("Failed opening Unix socket: \(failure)")
+                return false
+            }
+        }
+        if listeners.isEmpty && unixListener == nil {
+            logger.warning("Configured to not listen anywhere, exiting.")
+            return false
+        }
+        if !listeners.isEmpty { logger.notice("Ready to accept connections") }
+        if unixListener != nil { logger.notice("The server is now ready to accept connections at \(config.unixSocket)") }
+        return true
+    }
+
     /// Binds every address of `bind` on `port`; a `-` prefix marks an address
     /// whose failure is fine. False when another failed: then nothing stays bound.
     func listen(addresses: [String], port: Int) -> Bool {
@@ -42,6 +69,8 @@ extension Server {
     func changeListeners(_ parameter: String) -> String? {
         closeListeners()
         let port = engine.config.port
+        // Redis retitles the process when its listeners move.
+        defer { if engine.config.setProcTitle { updateProcessTitle() } }
         guard port != 0 else { return nil }
         if listen(addresses: engine.config.bind, port: port) { return nil }
         if parameter == "port" { return "Unable to listen on this port. Check server logs." }

@@ -23,6 +23,15 @@ public final class Server {
     let logger: Logger
     let readScratch = UnsafeMutableRawPointer.allocate(byteCount: Server.readScratchSize, alignment: 16)
     var listeners: [UnsafeMutablePointer<uv_tcp_t>] = []
+    /// The `unixsocket` listener, and its path (UnixSocketListener.swift).
+    var unixListener: UnsafeMutablePointer<uv_pipe_t>? = nil
+    var unixSocketPath = ""
+    /// The pid file written at start, removed at a clean exit; nil when none was.
+    var pidFilePath: String? = nil
+    /// systemd or upstart, when they supervise us (Supervision.swift).
+    var supervision: Supervision? = nil
+    var processTitle: ProcessTitle? = nil
+    lazy var oomScore = OOMScore(logger: logger)
     var connections: [Int: Connection] = [:]
     /// Connections with reply bytes to send before the loop sleeps.
     var pendingFlush: [Connection] = []
@@ -75,6 +84,12 @@ public final class Server {
             case "hz": self.startCron()
             case "appendonly": self.appendOnlyChanged()
             case "port", "bind": return self.changeListeners(name)
+            case "proc-title-template": self.updateProcessTitle()
+            case "oom-score-adj-values":
+                self.oomScore.warnIfUnprivilegedOrder(config: engine.config)
+                if !self.oomScore.apply(config: engine.config) { return "Failed to set current oom_score_adj. Check server logs." }
+            case "oom-score-adj":
+                if !self.oomScore.apply(config: engine.config) { return "Failed to set current oom_score_adj. Check server logs." }
             default: break
             }
             return nil
@@ -83,34 +98,56 @@ public final class Server {
 
     // MARK: - Connections
 
+    /// A connection on a TCP listener or on the unix socket: both are served
+    /// by the same Connection; only the facts CLIENT LIST shows differ.
     func accept(from listener: UnsafeMutablePointer<uv_stream_t>) {
-        let handle = UnsafeMutablePointer<uv_tcp_t>.allocate(capacity: 1)
-        uv_tcp_init(loop, handle)
-        handle.pointee.data = nil
-        let stream = UnsafeMutableRawPointer(handle).assumingMemoryBound(to: uv_stream_t.self)
+        let isUnix = listener.pointee.type == UV_NAMED_PIPE
+        let stream: UnsafeMutablePointer<uv_stream_t>
+        if isUnix {
+            let pipe = UnsafeMutablePointer<uv_pipe_t>.allocate(capacity: 1)
+            uv_pipe_init(loop, pipe, 0)
+            stream = UnsafeMutableRawPointer(pipe).assumingMemoryBound(to: uv_stream_t.self)
+        } else {
+            let tcp = UnsafeMutablePointer<uv_tcp_t>.allocate(capacity: 1)
+            uv_tcp_init(loop, tcp)
+            stream = UnsafeMutableRawPointer(tcp).assumingMemoryBound(to: uv_stream_t.self)
+        }
+        stream.pointee.data = nil
+        let handle = UnsafeMutableRawPointer(stream).assumingMemoryBound(to: uv_handle_t.self)
         guard uv_accept(listener, stream) == 0 else {
-            uv_close(UnsafeMutableRawPointer(handle).assumingMemoryBound(to: uv_handle_t.self), onHandleClosed)
+            uv_close(handle, onHandleClosed)
             return
         }
-        let isLocal = Self.peerIsLocal(handle)
+        let tcp = UnsafeMutableRawPointer(stream).assumingMemoryBound(to: uv_tcp_t.self)
+        // A unix socket client is local, as Redis's islocalClient says.
+        let isLocal = isUnix || Self.peerIsLocal(tcp)
         if let refusal = admissionRefusal(isLocal: isLocal) {
-            refuse(handle, with: refusal)
+            refuse(stream, with: refusal)
             return
         }
-        uv_tcp_nodelay(handle, 1)
-        setKeepAlive(handle, seconds: engine.config.tcpKeepAlive)
+        if !isUnix {
+            uv_tcp_nodelay(tcp, 1)
+            setKeepAlive(tcp, seconds: engine.config.tcpKeepAlive)
+        }
         let client = engine.connect()
         client.isLocal = isLocal
+        client.isUnixSocket = isUnix
         let limits = RequestDecoder.Limits(maxBulkLength: engine.config.protoMaxBulkLen)
-        let conn = Connection(handle: handle, server: self, client: client, limits: limits)
-        client.address = Self.address(of: handle, peer: true)
-        client.localAddress = Self.address(of: handle, peer: false)
+        let conn = Connection(handle: stream, server: self, client: client, limits: limits)
+        if isUnix {
+            // Redis prints a socket client's both ends as the socket's path and port 0.
+            client.address = "\(engine.config.unixSocket):0"
+            client.localAddress = client.address
+        } else {
+            client.address = Self.address(of: tcp, peer: true)
+            client.localAddress = Self.address(of: tcp, peer: false)
+        }
         var fd = uv_os_fd_t()
-        if uv_fileno(UnsafeMutableRawPointer(handle).assumingMemoryBound(to: uv_handle_t.self), &fd) == 0 { client.fd = Int(fd) }
+        if uv_fileno(handle, &fd) == 0 { client.fd = Int(fd) }
         connections[client.id] = conn
         client.connectionObjectBytes = Connection.fixedBytes(conn)
         conn.noteMemory()
-        handle.pointee.data = Unmanaged.passUnretained(conn).toOpaque()
+        stream.pointee.data = Unmanaged.passUnretained(conn).toOpaque()
         uv_read_start(stream, onAllocate, onRead)
     }
 
@@ -311,19 +348,33 @@ public final class Server {
         uv_timer_init(loop, blockingTimer)
         uv_idle_init(loop, evictionIdle)
         startCron()
+        uv_run(loop, UV_RUN_DEFAULT)
+        finishShutdown()
+    }
+
+    /// SIGINT and SIGTERM schedule a clean shutdown from here on (Redis's
+    /// setupSignalHandlers in initServer): caught before the server says it is
+    /// ready, so a service manager's stop right after READY=1 is a clean one.
+    /// A signal that comes before the loop runs waits for it.
+    func catchShutdownSignals() {
         for signal in [SIGINT, SIGTERM] {
             let handle = UnsafeMutablePointer<uv_signal_t>.allocate(capacity: 1)
             uv_signal_init(loop, handle)
             uv_signal_start(handle, onSignal, signal)
         }
-        uv_run(loop, UV_RUN_DEFAULT)
-        finishShutdown()
     }
 
     func signalReceived(_ signal: Int32) {
         let name = signal == SIGINT ? "SIGINT" : "SIGTERM"
         logger.warning("Received \(name) scheduling shutdown...")
+        // Redis's prepareForShutdown logs this for a signal as for SHUTDOWN.
+        logger.warning("User requested shutdown...")
         requestShutdown()
+    }
+
+    /// The process title from `proc-title-template` (Redis's redisSetProcTitle).
+    func updateProcessTitle() {
+        processTitle?.update(config: engine.config, configFile: engine.configFilePath)
     }
 
     func requestShutdown() {
@@ -334,9 +385,12 @@ public final class Server {
     /// After the loop stopped: stop reading, let the AOF write in flight land,
     /// write and fsync the rest, close every handle, and free the loop.
     private func finishShutdown() {
+        supervision?.stopping()
         killRewriteChild()
         for conn in connections.values { conn.stopReading() }
+        // Listeners close first, so nothing connects while the AOF drains.
         closeListeners()
+        closeUnixListener()
         while let aof, !aof.isIdle, aof.writeInFlight || aof.syncInFlight {
             uv_run(loop, UV_RUN_ONCE)
         }
@@ -344,6 +398,10 @@ public final class Server {
             logger.notice("Calling fsync() on the AOF file.")
             aof.finishSynchronously()
             close(aof.fd)
+        }
+        if let pidFilePath {
+            logger.notice("Removing the pid file.")
+            unlink(pidFilePath)
         }
         uv_walk(loop, closeAnyHandle, nil)
         uv_run(loop, UV_RUN_DEFAULT)

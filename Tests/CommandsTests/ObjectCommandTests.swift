@@ -83,6 +83,18 @@ final class ObjectCommandTests: CommandTestCase {
         run("EXISTS", "k")
         XCTAssertEqual(run("OBJECT", "FREQ", "k"), int(6), "GET is an access; TYPE, OBJECT, EXISTS are not")
     }
+
+    /// Redis's objectCommandLookup counts keyspace hits and misses (redis-server
+    /// 7.0.15: OBJECT ENCODING of a key and of a missing one give hits 1, misses 1).
+    func testCountsKeyspaceHitsAndMisses() {
+        run("SET", "k", "v")
+        engine.keyspace.stats = KeyspaceStats()
+        run("OBJECT", "ENCODING", "k")
+        run("OBJECT", "FREQ", "k")
+        run("OBJECT", "REFCOUNT", "nosuch")
+        XCTAssertEqual(engine.keyspace.stats.keyspaceHits, 2)
+        XCTAssertEqual(engine.keyspace.stats.keyspaceMisses, 1)
+    }
 }
 
 /// ROLE and LOLWUT.

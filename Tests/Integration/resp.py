@@ -172,11 +172,17 @@ def encode_command(*args):
 
 
 class RespClient:
-    def __init__(self, port, host="127.0.0.1", timeout=WAIT, source=None):
+    def __init__(self, port, host="127.0.0.1", timeout=WAIT, source=None, unix=None):
         # `source`: the local address to connect from (127.0.0.2 is not local to Redis).
-        self.sock = socket.create_connection((host, port), timeout=timeout,
-                                             source_address=(source, 0) if source else None)
-        self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        # `unix`: a unix socket's path, connected to instead of host:port.
+        if unix is not None:
+            self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            self.sock.settimeout(timeout)
+            self.sock.connect(unix)
+        else:
+            self.sock = socket.create_connection((host, port), timeout=timeout,
+                                                 source_address=(source, 0) if source else None)
+            self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         self.buf = bytearray()
 
     # -- raw byte level -------------------------------------------------

@@ -20,7 +20,7 @@ enum InfoSections {
             ("redis_mode", "standalone"), ("os", operatingSystem), ("arch_bits", "64"),
             ("monotonic_clock", "POSIX clock_gettime"), ("multiplexing_api", "epoll"),
             ("atomicvar_api", "c11-builtin"), ("gcc_version", "0.0.0"),
-            ("process_id", "\(getpid())"), ("process_supervised", "no"), ("run_id", engine.runID),
+            ("process_id", "\(getpid())"), ("process_supervised", engine.supervisedMode), ("run_id", engine.runID),
             ("tcp_port", "\(engine.hooks.tcpPort())"), ("server_time_usec", "\(Keyspace.clockMicroseconds())"),
             ("uptime_in_seconds", "\(uptime)"), ("uptime_in_days", "\(uptime / 86400)"),
             ("hz", "\(engine.config.hz)"), ("configured_hz", "\(engine.config.hz)"),

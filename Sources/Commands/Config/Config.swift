@@ -7,7 +7,7 @@ import Keyspace
 public final class Config {
     public static let parameters: [Parameter] =
         serverParameters + persistenceParameters + memoryParameters + securityParameters
-        + replicationParameters + clusterParameters
+        + replicationParameters + clusterParameters + deploymentParameters
 
     /// Each parameter by its name and by its alias.
     private static let byName: [String: Parameter] = {
@@ -64,6 +64,10 @@ public final class Config {
     /// Sets a parameter from its words: a config file line's arguments, or
     /// CONFIG SET's value split. In a file, `save` lines add up.
     func set(_ parameter: Parameter, words: [String], fromFile: Bool) -> String? {
+        // Whether a template expands depends on the other parameters (`{unixsocket}` …).
+        if parameter.name == "proc-title-template", words.count == 1, !ProcessTitleTemplate.isValid(words[0], config: self) {
+            return ProcessTitleTemplate.invalid
+        }
         let current = values[parameter.name] ?? ""
         switch Self.parse(words, for: parameter, current: current) {
         case .failure(let error):

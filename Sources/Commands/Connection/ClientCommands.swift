@@ -105,8 +105,8 @@ enum ClientCommands {
 
     /// CLIENT LIST's `flags=`, letters in Redis's order: O monitor (S replica),
     /// P pub/sub, x in MULTI, b blocked, t/R/B tracking, d a watched key
-    /// changed, c closing after its reply, A closing for its output limit, e
-    /// no-evict; N for none.
+    /// changed, c closing after its reply, A closing for its output limit, U
+    /// a unix socket client, e no-evict; N for none.
     static func flagLetters(_ client: Client) -> String {
         var letters = ""
         if client.isMonitor { letters += "O" } else if client.isReplica { letters += "S" }
@@ -117,6 +117,7 @@ enum ClientCommands {
         if client.watcher?.keyChanged == true { letters += "d" }
         if client.closeAfterReply { letters += "c" }
         if client.closeASAP { letters += "A" }
+        if client.isUnixSocket { letters += "U" }
         if client.noEvict { letters += "e" }
         return letters.isEmpty ? "N" : letters
     }

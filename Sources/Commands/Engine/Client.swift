@@ -34,6 +34,8 @@ public final class Client {
     /// Connected from 127.0.0.1 or ::1 (Redis's islocalClient), for `enable-debug-command local`
     /// and the like; in-process clients (tests, the AOF) count as local, as Redis's unix sockets.
     public var isLocal = true
+    /// Connected through the unix socket (`U` in CLIENT LIST's flags; always local, as in Redis).
+    public var isUnixSocket = false
     public var fd = -1
     public let createdAt: Int64
     public var lastInteraction: Int64

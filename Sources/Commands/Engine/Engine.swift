@@ -51,6 +51,8 @@ public final class Engine {
     /// The configuration file the server started with, for CONFIG REWRITE and INFO.
     public var configFilePath: String? = nil
     public var executablePath = ""
+    /// INFO's `process_supervised`: `systemd` or `upstart` when one supervises us, else `no`.
+    public var supervisedMode = "no"
     public var peakMemory = 0
     /// Allocated bytes before any data was loaded (INFO used_memory_startup).
     public var startupMemory = 0

@@ -27,12 +27,17 @@ enum ObjectCommand {
         ]
     }
 
-    /// The live slot at argument 2, or nil after replying null.
+    /// The live slot at argument 2, or nil after replying null. Counted as a
+    /// keyspace hit or miss, as Redis's objectCommandLookup (LOOKUP_NOTOUCH |
+    /// LOOKUP_NONOTIFY: no access recorded, no `keymiss` event) counts it;
+    /// monitoring sees those counters (prometheus-redis-exporter's key checks).
     private static func slot(_ c: Client) -> Slot? {
         guard let slot = c.db.peekSlot(c.args[2]) else {
+            c.engine.keyspace.stats.keyspaceMisses += 1
             c.reply.null()
             return nil
         }
+        c.engine.keyspace.stats.keyspaceHits += 1
         return slot
     }
 
