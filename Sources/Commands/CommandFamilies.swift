@@ -38,6 +38,8 @@ enum CommandFamilies {
             LolwutCommand.specs(),
             ReplicationCommands.specs(),
             LatencyCommands.specs(),
+            StreamCommands.specs(),
+            StreamReadCommands.specs(),
         ]
         return families.flatMap { $0 }
     }

@@ -85,6 +85,8 @@ public final class Config {
         Parameter(name: "set-max-intset-entries", kind: .integer(0...Int64.max), defaultValue: "512", mutable: true),
         Parameter(name: "zset-max-listpack-entries", kind: .integer(0...Int64.max), defaultValue: "128", mutable: true),
         Parameter(name: "zset-max-listpack-value", kind: .integer(0...Int64.max), defaultValue: "64", mutable: true),
+        Parameter(name: "stream-node-max-bytes", kind: .memory(0...Int64.max), defaultValue: "4096", mutable: true),
+        Parameter(name: "stream-node-max-entries", kind: .integer(0...Int64.max), defaultValue: "100", mutable: true),
         Parameter(name: "requirepass", kind: .string, defaultValue: "", mutable: true, sensitive: true),
         // Kept for replication (not implemented): accepted, shown, redacted as in Redis.
         Parameter(name: "masterauth", kind: .string, defaultValue: "", mutable: true, sensitive: true),
@@ -308,6 +310,8 @@ public final class Config {
     public var maxmemoryEvictionTenacity: Int { integer("maxmemory-eviction-tenacity") }
     public var zsetMaxListpackEntries: Int { integer("zset-max-listpack-entries") }
     public var zsetMaxListpackValue: Int { integer("zset-max-listpack-value") }
+    public var streamNodeMaxBytes: Int { integer("stream-node-max-bytes") }
+    public var streamNodeMaxEntries: Int { integer("stream-node-max-entries") }
     /// The output limit of one client class (`normal`, `slave`, `pubsub`).
     public func outputBufferLimit(_ clientClass: String) -> OutputBufferLimit {
         OutputBufferLimits.limit(of: clientClass, in: values["client-output-buffer-limit"] ?? "")

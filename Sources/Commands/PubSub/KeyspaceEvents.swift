@@ -89,6 +89,10 @@ public enum KeyspaceEvent: String, CaseIterable, Sendable {
     // Sorted sets.
     case zadd, zincr, zrem, zremrangebyrank, zremrangebyscore, zremrangebylex, zpopmin, zpopmax
     case zunionstore, zinterstore, zdiffstore, zrangestore
+    // Streams.
+    case xadd, xdel, xtrim, xsetid
+    case xgroupCreate = "xgroup-create", xgroupSetid = "xgroup-setid", xgroupDestroy = "xgroup-destroy"
+    case xgroupCreateconsumer = "xgroup-createconsumer", xgroupDelconsumer = "xgroup-delconsumer"
 }
 
 private let keyspacePrefix: [UInt8] = Array("__keyspace@".utf8)
