@@ -40,6 +40,9 @@ enum CommandFamilies {
             LatencyCommands.specs(),
             StreamCommands.specs(),
             StreamReadCommands.specs(),
+            StreamGroupCommands.specs(),
+            StreamClaimCommands.specs(),
+            StreamInfoCommand.specs(),
         ]
         return families.flatMap { $0 }
     }

@@ -8,13 +8,14 @@ import SwirlBytes
 enum StreamCommands {
     static func specs() -> [CommandSpec] {
         let streams = CommandGroup("stream", since: "5.0.0", keys: .single)
-        let trim = "trim:[strategy:<MAXLEN | MINID@6.2.0> operator:[equal:\"=\" | approximately:\"~\"] threshold [LIMIT count:integer]@6.2.0]"
+        let trimParts = "strategy:<MAXLEN | MINID@6.2.0> operator:[\"=\" | \"~\"] threshold [LIMIT count:integer]@6.2.0"
+        let trim = "trim:[\(trimParts)]"
         return [
             streams.command("xadd", -5, [.write, .denyOOM, .fast],
-                            syntax: "key [NOMKSTREAM]@6.2.0 \(trim) id-selector:<auto-id:\"*\" | id> field value [field value ...]",
+                            syntax: "key [NOMKSTREAM]@6.2.0 \(trim) id-selector:<\"*\" | id> field value [field value ...]",
                             "Appends a new message to a stream. Creates the key if it doesn't exist.", complexity: "O(1) when adding a new entry, O(N) when trimming where N being the number of entries evicted.",
                             handler: xadd),
-            streams.command("xtrim", -4, [.write], syntax: "key \(trim)",
+            streams.command("xtrim", -4, [.write], syntax: "key trim:<\(trimParts)>",
                             "Deletes messages from the beginning of a stream.", complexity: "O(N), with N being the number of evicted entries.",
                             handler: xtrim),
             streams.command("xdel", -3, [.write, .fast], syntax: "key id [id ...]",
@@ -134,40 +135,9 @@ enum StreamCommands {
     static func xrange(_ c: Client) { range(c, reverse: false) }
     static func xrevrange(_ c: Client) { range(c, reverse: true) }
 
-    /// An interval end: `(` makes it exclusive (and strict), an incomplete ID
-    /// gets `missingSeq`. Nil after replying.
-    private static func intervalID(_ c: Client, at index: Int, missingSeq: UInt64) -> (StreamID, Bool)? {
-        let arg = c.args[index]
-        if arg.count > 1 && arg[0] == UInt8(ascii: "(") {
-            guard case .id(let id)? = StreamID.parse(Bytes(arg.dropFirst()), missingSeq: missingSeq, strict: true) else {
-                c.reply.error(StreamErrors.invalidID)
-                return nil
-            }
-            return (id, true)
-        }
-        guard let id = c.streamID(at: index, missingSeq: missingSeq) else { return nil }
-        return (id, false)
-    }
-
     private static func range(_ c: Client, reverse: Bool) {
-        guard var (start, startExclusive) = intervalID(c, at: reverse ? 3 : 2, missingSeq: 0) else { return }
-        if startExclusive {
-            guard let next = start.successor else {
-                c.reply.error("ERR invalid start ID for the interval")
-                return
-            }
-            start = next
-        }
-        guard var (end, endExclusive) = intervalID(c, at: reverse ? 2 : 3, missingSeq: .max) else { return }
-        if endExclusive {
-            guard let previous = end.predecessor else {
-                c.reply.error("ERR invalid end ID for the interval")
-                return
-            }
-            end = previous
-        }
-        startExclusive = false
-        endExclusive = false
+        guard let start = StreamRangeArguments.start(c, at: reverse ? 3 : 2),
+              let end = StreamRangeArguments.end(c, at: reverse ? 2 : 3) else { return }
         var count = -1
         var index = 4
         while index < c.args.count {
