@@ -173,3 +173,22 @@ def test_redis_aof_with_streams_loads_in_swirl(servers, swirl_bin, redis_bin):
     assert s.stop() == 0
     r2 = servers.start(redis_bin, *AOF_ON, dir=d)
     assert stream_state(r2, ["s", "t", "e"]) == replayed
+
+
+def test_redis_rdb_base_file_with_streams_loads_in_swirl(servers, swirl_bin, redis_bin):
+    """Redis's default AOF after a rewrite: streams in an RDB base file
+    (RDB_TYPE_STREAM_LISTPACKS_2), with tombstones, groups, consumers and PELs."""
+    import os
+    d = servers.new_dir()
+    r = servers.start(redis_bin, *AOF_ON, "--aof-use-rdb-preamble", "yes", dir=d)
+    c = r.client()
+    write_streams(c, then_rewrite=False)
+    rewrite(c)
+    c.call("XADD", "s", "*", "after", "rewrite")  # in the incremental file
+    before = stream_state(r, ["s", "t", "e"])
+    assert r.stop() == 0
+    names = os.listdir(os.path.join(d, "appendonlydir"))
+    assert any(name.endswith(".base.rdb") for name in names), names
+    s = servers.start(swirl_bin, *AOF_ON, dir=d)
+    after = stream_state(s, ["s", "t", "e"])
+    assert after == before
