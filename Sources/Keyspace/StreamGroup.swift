@@ -125,8 +125,8 @@ extension StreamValue {
         if id == lastID { return added }
         if id > lastID { return nil }
         if maxDeletedID.isZero || maxDeletedID < firstID {
-            if id < firstID { return added - Int64(length) }
-            if id == firstID { return added - Int64(length) + 1 }
+            if id < firstID { return added &- Int64(length) }
+            if id == firstID { return added &- Int64(length) &+ 1 }
         }
         return nil
     }
@@ -136,9 +136,9 @@ extension StreamValue {
         let added = Int64(bitPattern: entriesAdded)
         if entriesAdded == 0 { return 0 }
         if group.entriesRead != StreamGroup.invalidEntriesRead && !rangeHasTombstones(from: group.lastID) {
-            return added - group.entriesRead
+            return added &- group.entriesRead
         }
-        if let read = estimatedDistance(to: group.lastID) { return added - read }
+        if let read = estimatedDistance(to: group.lastID) { return added &- read }
         return nil
     }
 }

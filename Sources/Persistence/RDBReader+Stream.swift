@@ -88,7 +88,8 @@ extension RDBReader {
         }
         let live = try integer(), deleted = try integer()
         let masterCount = try integer()
-        guard live >= 0, deleted >= 0, masterCount >= 0, masterCount <= elements.count else {
+        guard live >= 0, deleted >= 0, live <= elements.count, deleted <= elements.count,
+              masterCount >= 0, masterCount <= elements.count else {
             throw Failure("a malformed stream master entry")
         }
         var masterFields: [Bytes] = []

@@ -184,3 +184,37 @@ final class StreamPropagationTests: PropagationTestCase {
         XCTAssertEqual(run(args: ["XINFO", "STREAM", "e"], on: replayer), run("XINFO", "STREAM", "e"))
     }
 }
+
+/// Counters at the edges of 64 bits wrap as Redis's do instead of trapping,
+/// and idle times read the clock.
+final class StreamCounterTests: CommandTestCase {
+    func testCountersAtTheLimitWrap() {
+        run("XADD", "s", "1-0", "f", "v")
+        run("XGROUP", "CREATE", "s", "g", "0", "ENTRIESREAD", "9223372036854775807")
+        run("XSETID", "s", "1-0", "ENTRIESADDED", "9223372036854775807")
+        run("XADD", "s", "2-0", "f", "v")
+        XCTAssertEqual(run("XREADGROUP", "GROUP", "g", "c", "STREAMS", "s", ">").hasPrefix("*1\r\n"), true)
+        XCTAssertEqual(run("XCLAIM", "s", "g", "c", "0", "1-0", "RETRYCOUNT", "9223372036854775807", "JUSTID"), "*1\r\n" + bulk("1-0"))
+        XCTAssertEqual(run("XCLAIM", "s", "g", "c", "0", "1-0"), "*1\r\n*2\r\n" + bulk("1-0") + "*2\r\n" + bulk("f") + bulk("v"))
+        XCTAssertEqual(run("XAUTOCLAIM", "s", "g", "d", "0", "0", "COUNT", "1").hasPrefix("*3\r\n"), true)
+        XCTAssertTrue(run("XINFO", "GROUPS", "s").contains("entries-read"))
+        XCTAssertTrue(run("XINFO", "STREAM", "s").contains(":-9223372036854775808\r\n"), "entries-added wrapped, printed signed")
+    }
+
+    func testIdleTimesComeFromTheDeliveryTime() {
+        run("XADD", "s", "1-0", "f", "v")
+        run("XGROUP", "CREATE", "s", "g", "0")
+        run("XREADGROUP", "GROUP", "g", "c", "STREAMS", "s", ">")
+        run("XCLAIM", "s", "g", "c", "0", "1-0", "IDLE", "5000")
+        let rows = run("XPENDING", "s", "g", "-", "+", "10").components(separatedBy: "\r\n")
+        // *1, *4, $3, 1-0, $1, c, :idle, :count
+        XCTAssertEqual(Array(rows.prefix(6)), ["*1", "*4", "$3", "1-0", "$1", "c"])
+        let idle = Int(rows[6].dropFirst()) ?? -1
+        XCTAssertTrue(idle >= 5000 && idle < 65000, "idle \(idle)")
+        XCTAssertEqual(rows[7], ":2")
+        XCTAssertEqual(run("XPENDING", "s", "g", "IDLE", "4000000", "-", "+", "10"), "*0\r\n")
+        XCTAssertEqual(run("XPENDING", "s", "g", "IDLE", "5000", "-", "+", "10").hasPrefix("*1\r\n"), true)
+        let consumers = run("XINFO", "CONSUMERS", "s", "g")
+        XCTAssertTrue(consumers.hasPrefix("*1\r\n*6\r\n" + bulk("name") + bulk("c") + bulk("pending") + ":1\r\n" + bulk("idle")), consumers)
+    }
+}

@@ -146,7 +146,7 @@ enum StreamClaimCommands {
             if retryCount >= 0 {
                 claim.deliveryCount = retryCount
             } else if !justID {
-                claim.deliveryCount += 1
+                claim.deliveryCount &+= 1
             }
             if created || claim.consumer !== target || !target.pending.contains(id) {
                 target.pending.insert(id, claim)
@@ -235,7 +235,7 @@ enum StreamClaimCommands {
             owner = target
             if pending.consumer !== target { pending.consumer.pending.remove(id) }
             pending.deliveryTime = now
-            if !justID { pending.deliveryCount += 1 }
+            if !justID { pending.deliveryCount &+= 1 }
             if pending.consumer !== target {
                 target.pending.insert(id, pending)
                 pending.consumer = target

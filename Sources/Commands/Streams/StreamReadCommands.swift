@@ -278,7 +278,7 @@ enum StreamReadCommands {
             let id = entry.id
             if id > group.lastID {
                 if group.entriesRead != StreamGroup.invalidEntriesRead && !stream.rangeHasTombstones(from: id) {
-                    group.entriesRead += 1
+                    group.entriesRead &+= 1
                 } else if stream.entriesAdded != 0 {
                     group.entriesRead = stream.estimatedDistance(to: id) ?? StreamGroup.invalidEntriesRead
                 }
@@ -326,7 +326,7 @@ enum StreamReadCommands {
             if let found = stream.entry(id) {
                 c.replyEntry(found)
                 entry.deliveryTime = now
-                entry.deliveryCount += 1
+                entry.deliveryCount &+= 1
             } else {
                 c.reply.array(2)
                 c.reply.bulk(id.bytes)
