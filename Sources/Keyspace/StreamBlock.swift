@@ -19,12 +19,38 @@ enum ListpackSize {
     }
 
     static func string(_ bytes: Bytes) -> Int {
-        if bytes.count <= 20, ByteNumbersLite.isCanonicalInt64(bytes), let value = Int64(bytes.description) {
+        let length = bytes.count
+        if length > 0 && length <= 20, let value = bytes.withUnsafeBytes({ canonicalInteger($0) }) {
             return integer(value)
         }
-        let length = bytes.count
         let encoded = length < 64 ? 1 + length : length < 4096 ? 2 + length : 5 + length
         return encoded + backLength(encoded)
+    }
+
+    /// The value of a string that a listpack stores as an integer (Redis's
+    /// lpStringToInt64: `0`, or an optional `-` then digits without a leading
+    /// zero, within Int64), read without allocating.
+    static func canonicalInteger(_ raw: UnsafeRawBufferPointer) -> Int64? {
+        if raw.count == 1 && raw[0] == UInt8(ascii: "0") { return 0 }
+        var index = 0
+        let negative = raw[0] == UInt8(ascii: "-")
+        if negative { index = 1 }
+        guard index < raw.count, raw[index] >= UInt8(ascii: "1"), raw[index] <= UInt8(ascii: "9") else { return nil }
+        var magnitude: UInt64 = 0
+        while index < raw.count {
+            let digit = raw[index] &- UInt8(ascii: "0")
+            guard digit <= 9 else { return nil }
+            let (times, o1) = magnitude.multipliedReportingOverflow(by: 10)
+            let (sum, o2) = times.addingReportingOverflow(UInt64(digit))
+            if o1 || o2 { return nil }
+            magnitude = sum
+            index += 1
+        }
+        if negative {
+            guard magnitude <= UInt64(Int64.max) + 1 else { return nil }
+            return magnitude == UInt64(Int64.max) + 1 ? Int64.min : -Int64(magnitude)
+        }
+        return magnitude <= UInt64(Int64.max) ? Int64(magnitude) : nil
     }
 
     static func backLength(_ length: Int) -> Int {

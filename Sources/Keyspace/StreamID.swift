@@ -36,28 +36,25 @@ public struct StreamID: Comparable, Hashable, Sendable {
         return nil
     }
 
-    /// `ms-seq` in decimal.
+    /// `ms-seq` in decimal, formatted in a stack buffer (an ID of up to 23
+    /// characters becomes an inline `Bytes` with no heap allocation).
     public var bytes: Bytes {
-        var out: [UInt8] = []
-        out.reserveCapacity(42)
-        Self.appendDecimal(ms, to: &out)
-        out.append(UInt8(ascii: "-"))
-        Self.appendDecimal(seq, to: &out)
-        return Bytes(out)
-    }
-
-    static func appendDecimal(_ value: UInt64, to out: inout [UInt8]) {
-        if value == 0 {
-            out.append(UInt8(ascii: "0"))
-            return
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 41) { buffer in
+            var end = 41
+            func put(_ value: UInt64) {
+                var rest = value
+                repeat {
+                    end -= 1
+                    buffer[end] = UInt8(ascii: "0") + UInt8(rest % 10)
+                    rest /= 10
+                } while rest > 0
+            }
+            put(seq)
+            end -= 1
+            buffer[end] = UInt8(ascii: "-")
+            put(ms)
+            return Bytes(copying: UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(buffer)[end..<41]))
         }
-        var digits: [UInt8] = []
-        var rest = value
-        while rest > 0 {
-            digits.append(UInt8(ascii: "0") + UInt8(rest % 10))
-            rest /= 10
-        }
-        out.append(contentsOf: digits.reversed())
     }
 
     /// Reads an unsigned decimal as Redis's string2ull: a canonical integer

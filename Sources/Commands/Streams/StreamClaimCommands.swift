@@ -22,6 +22,7 @@ enum StreamClaimCommands {
 
     /// Redis's streamPropagateXCLAIM: the PEL entry as it now is, and the group's last ID.
     static func logClaim(_ c: Client, _ group: StreamGroup, id: Bytes, _ pending: StreamPending, consumer: Bytes) {
+        guard c.engine.propagating else { return }
         c.propagate(as: ["XCLAIM", c.args[1], c.args[2], consumer, "0", id,
                          "TIME", ByteNumbers.decimal(pending.deliveryTime),
                          "RETRYCOUNT", ByteNumbers.decimal(pending.deliveryCount),

@@ -71,23 +71,22 @@ enum StreamCommands {
         c.db.signalModifiedKey(c.args[1])
         c.notify(.stream, .xadd, c.args[1])
         c.engine.dirty += 1
-        var logged = c.args
-        var rewritten = false
-        if let strategy = parsed.strategy {
-            if stream.trim(strategy, approximate: parsed.approximate, limit: parsed.limit) > 0 {
-                c.notify(.stream, .xtrim, c.args[1])
-            }
-            if parsed.approximate {
-                parsed.rewriteExact(&logged, stream)
-                rewritten = true
-            }
+        if let strategy = parsed.strategy,
+           stream.trim(strategy, approximate: parsed.approximate, limit: parsed.limit) > 0 {
+            c.notify(.stream, .xtrim, c.args[1])
         }
-        // The AOF gets the ID given to the entry.
-        if parsed.id == nil || parsed.id.map({ if case .msOnly = $0 { return true } else { return false } }) == true {
-            logged[parsed.idIndex] = idBytes
-            rewritten = true
+        // The AOF gets the ID given to the entry and an exact trim (built only when something is logged).
+        let generated: Bool
+        switch parsed.id {
+        case nil, .msOnly?: generated = true
+        case .id?: generated = false
         }
-        if rewritten { c.propagate(as: logged) }
+        if c.engine.propagating && (generated || parsed.approximate) {
+            var logged = c.args
+            if parsed.approximate { parsed.rewriteExact(&logged, stream) }
+            if generated { logged[parsed.idIndex] = idBytes }
+            c.propagate(as: logged)
+        }
         c.db.signalStreamReady(c.args[1])
     }
 

@@ -299,6 +299,7 @@ enum StreamReadCommands {
                     group.pending.insert(id, pending)
                 }
                 consumer.pending.insert(id, pending)
+                guard c.engine.propagating else { continue }
                 c.propagate(as: ["XCLAIM", key, group.name, consumer.name, "0", id.bytes,
                                  "TIME", ByteNumbers.decimal(pending.deliveryTime),
                                  "RETRYCOUNT", ByteNumbers.decimal(pending.deliveryCount),
