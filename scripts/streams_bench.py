@@ -60,9 +60,18 @@ def main():
     parser.add_argument("--requests", type=int, default=200_000)
     parser.add_argument("--entries", type=int, default=1_000_000, help="entries for the memory figure")
     parser.add_argument("--no-speed", action="store_true")
+    parser.add_argument("--no-memory", action="store_true")
+    parser.add_argument("--pipelines", default="1,16", help="comma-separated -P values")
     args = parser.parse_args()
     argvs = {"swirl": [args.swirl, "--appendonly", "no"], "redis": [args.redis, "--save", "", "--appendonly", "no"]}
 
+    if not args.no_memory:
+        memory(args, argvs)
+    if not args.no_speed:
+        speed(args, argvs)
+
+
+def memory(args, argvs):
     print(f"# Memory: RSS growth after {args.entries} XADDs of 3 small fields into one stream, fresh servers\n")
     print("| server | XLEN | B/entry (RSS) |\n|---|---:|---:|")
     for name in ("swirl", "redis"):
@@ -76,9 +85,9 @@ def main():
             print(f"| {name} | {length} | {(server.rss() - empty) / length:.1f} |", flush=True)
         finally:
             server.stop()
-    if args.no_speed:
-        return
 
+
+def speed(args, argvs):
     servers = {name: ServerProcess(name, argv, free_port()) for name, argv in argvs.items()}
     try:
         for server in servers.values():
@@ -90,7 +99,7 @@ def main():
                  ("XRANGE 10 entries", "XRANGE r __rand_int__ + COUNT 10", 99_990, None),
                  ("XREADGROUP COUNT 1 >", "XREADGROUP GROUP g c COUNT 1 STREAMS q >", 1, "fill"),
                  ("XACK (random delivered ID)", "XACK q g __rand_int__-0", args.requests, None)]
-        for pipeline in (1, 16):
+        for pipeline in [int(p) for p in args.pipelines.split(",")]:
             pair = {}
             for label, command, keyspace, prepare in tests:
                 samples = {name: [] for name in servers}
