@@ -80,6 +80,8 @@ public final class StreamBlock {
     public internal(set) var deleted = 0
     /// The last entry's ID, tombstone or not.
     public internal(set) var lastID: StreamID
+    /// Where the last entry starts, so its tombstone flag is one read away.
+    var lastOffset = 0
     /// Redis's listpack bytes for the entries (what its node would hold).
     var redisEntryBytes = 0
     private let redisMasterFieldBytes: Int
@@ -118,6 +120,7 @@ public final class StreamBlock {
                 break
             }
         }
+        lastOffset = data.count
         data.append(same ? Self.sameFieldsFlag : 0)
         let msDelta = id.ms &- masterID.ms
         let seqPart = msDelta == 0 ? id.seq &- masterID.seq : id.seq
@@ -222,6 +225,9 @@ public final class StreamBlock {
         offset += length
         return slice
     }
+
+    /// Whether the last entry is live (no decoding: its flags byte).
+    var lastIsLive: Bool { !data.isEmpty && data[lastOffset] & Self.deletedFlag == 0 }
 
     /// Marks the live entry at `offset` deleted.
     func markDeleted(at offset: Int) {

@@ -161,7 +161,11 @@ public final class StreamValue {
     }
 
     /// The last live entry's ID (0-0 when none), Redis's streamLastValidID.
-    public var lastLiveID: StreamID { edgeID(first: false, skipTombstones: true) ?? .zero }
+    public var lastLiveID: StreamID {
+        // The usual case, read from the last entry's flags: XREAD and XREADGROUP ask on every call.
+        if let last = blocks.last, last.lastIsLive { return last.lastID }
+        return edgeID(first: false, skipTombstones: true) ?? .zero
+    }
 
     // MARK: - Deleting
 
@@ -265,6 +269,7 @@ public final class StreamValue {
             twin.live = block.live
             twin.deleted = block.deleted
             twin.lastID = block.lastID
+            twin.lastOffset = block.lastOffset
             twin.redisEntryBytes = block.redisEntryBytes
             copy.blocks.append(twin)
         }

@@ -37,6 +37,7 @@ final class StreamValueModelTests: XCTestCase {
         XCTAssertEqual(stream.length, model.entries.count, "length", file: file, line: line)
         XCTAssertEqual(stream.lastID, model.lastID, file: file, line: line)
         XCTAssertEqual(stream.firstID, model.entries.first?.id ?? .zero, "first id", file: file, line: line)
+        XCTAssertEqual(stream.lastLiveID, model.entries.last?.id ?? .zero, "last live id", file: file, line: line)
         let all = collect(stream, .zero, .max, reverse: false)
         XCTAssertEqual(all.map { $0.0 }, model.entries.map { $0.id }, file: file, line: line)
         XCTAssertEqual(all.map { $0.1 }, model.entries.map { $0.pairs }, file: file, line: line)
@@ -78,6 +79,7 @@ final class StreamValueModelTests: XCTestCase {
                     let expected = model.entries.contains { $0.id == id }
                     XCTAssertEqual(stream.delete(id), expected, "seed \(seed) step \(step)")
                     model.entries.removeAll { $0.id == id }
+                    XCTAssertEqual(stream.lastLiveID, model.entries.last?.id ?? .zero, "seed \(seed) step \(step)")
                     XCTAssertFalse(stream.delete(id))
                 case 15..<17:
                     let maximum = random.next(max(model.entries.count + 2, 1))
