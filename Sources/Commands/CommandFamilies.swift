@@ -41,6 +41,11 @@ enum CommandFamilies {
             LatencyCommands.specs(),
             BitmapCommands.specs(),
             HyperLogLogCommands.specs(),
+            StreamCommands.specs(),
+            StreamReadCommands.specs(),
+            StreamGroupCommands.specs(),
+            StreamClaimCommands.specs(),
+            StreamInfoCommand.specs(),
         ]
         return families.flatMap { $0 }
     }

@@ -47,6 +47,19 @@ extension Database {
         keyspace.readyKeys.append((self, key))
     }
 
+    /// XADD's signal (Redis calls signalKeyAsReady itself: the key existed, no `add` ran).
+    public func signalStreamReady(_ key: Bytes) {
+        if !blockingQueues.isEmpty { signalKeyAsReady(key) }
+    }
+
+    /// A stream going away (deleted, expired, overwritten, flushed) signals its
+    /// key, so XREADGROUP clients blocked on it get their error (Redis 7.0's
+    /// dbGenericDelete, dbOverwrite and emptyDbStructure).
+    func signalIfStream(at position: Int) {
+        guard !blockingQueues.isEmpty, main.readValue(at: position, { $0.value.stream != nil }) else { return }
+        signalKeyAsReady(main.key(at: position))
+    }
+
     /// Called just before `key` is served: a value stored from now on signals it again.
     public func clearReady(_ key: Bytes) {
         readyKeys.remove(key)

@@ -180,6 +180,7 @@ public final class Database {
     @discardableResult
     public func delete(_ key: Bytes) -> Bool {
         guard let position = main.index(of: key) else { return false }
+        signalIfStream(at: position)
         remove(at: position)
         keyChanged(key)
         return true
@@ -213,6 +214,7 @@ public final class Database {
 
     public func removeAll() {
         touchAllWatchedKeys(replacement: nil)
+        for key in blockingQueues.keys { if let position = main.index(of: key) { signalIfStream(at: position) } }
         main.removeAll()
         volatileCount = 0
         sweepCursor = 0
@@ -233,6 +235,7 @@ public final class Database {
 
     private func deleteExpired(at position: Int) {
         let key = main.key(at: position)
+        signalIfStream(at: position)
         remove(at: position)
         keyChanged(key)
         keyspace.stats.expiredKeys += 1

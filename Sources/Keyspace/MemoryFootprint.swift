@@ -61,6 +61,7 @@ public enum MemoryFootprint {
         case .list(let list): return listBytes(list, samples: samples)
         case .set(let set): return setBytes(set, samples: samples)
         case .sortedSet(let zset): return sortedSetBytes(zset, samples: samples)
+        case .stream(let stream): return stream.footprint
         }
     }
 

@@ -8,6 +8,7 @@ public enum RedisValue {
     case list(ListValue)
     case set(SetValue)
     case sortedSet(SortedSetValue)
+    case stream(StreamValue)
 
     /// The name TYPE reports.
     public var typeName: String {
@@ -17,6 +18,7 @@ public enum RedisValue {
         case .list: return "list"
         case .set: return "set"
         case .sortedSet: return "zset"
+        case .stream: return "stream"
         }
     }
 
@@ -38,6 +40,8 @@ public enum RedisValue {
             return set.encodingName
         case .sortedSet(let zset):
             return zset.encodingName
+        case .stream:
+            return "stream"
         }
     }
 
@@ -53,6 +57,12 @@ public enum RedisValue {
         return nil
     }
 
+    /// The stream, if this is one.
+    public var stream: StreamValue? {
+        if case .stream(let stream) = self { return stream }
+        return nil
+    }
+
     /// A deep copy, for COPY.
     public func duplicate() -> RedisValue {
         switch self {
@@ -61,6 +71,7 @@ public enum RedisValue {
         case .list(let list): return .list(list.duplicate())
         case .set(let set): return .set(set.duplicate())
         case .sortedSet(let zset): return .sortedSet(zset.duplicate())
+        case .stream(let stream): return .stream(stream.duplicate())
         }
     }
 }

@@ -121,6 +121,8 @@ public struct AOFReader {
                         }
                     }
                     db.set(entry.key, .sortedSet(zset))
+                case .stream(let stream):
+                    db.set(entry.key, .stream(stream))
                 }
                 if let when = entry.expireAt { db.setExpire(entry.key, at: when) }
                 result.commands += 1

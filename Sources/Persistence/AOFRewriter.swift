@@ -86,6 +86,8 @@ public enum AOFRewriter {
                 }
             }
             if !command.isEmpty { CommandEncoder.append(command, to: &out) }
+        case .stream(let stream):
+            appendStream(key, stream, to: &out)
         }
     }
 }

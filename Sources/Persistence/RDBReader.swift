@@ -1,10 +1,12 @@
+import Keyspace
 import SwirlBytes
 
 /// Reads the RDB format (version 10 and earlier) that Redis 7 writes as the
 /// base file of its AOF (`aof-use-rdb-preamble yes`, the default), so a Redis
 /// AOF directory loads in Swirl. It reads the types Swirl has: strings,
 /// hashes (plain, ziplist and listpack encodings), sets (plain, intset and
-/// listpack) and sorted sets (text or binary scores, ziplist and listpack);
+/// listpack), sorted sets (text or binary scores, ziplist and listpack) and
+/// streams (RDBReader+Stream.swift);
 /// other types stop the load
 /// with a clear message rather than losing them silently.
 ///
@@ -31,6 +33,7 @@ public struct RDBReader {
         case set([Bytes])
         case list([Bytes])
         case sortedSet([(Bytes, Double)])
+        case stream(StreamValue)
     }
 
     let bytes: [UInt8]
@@ -151,8 +154,10 @@ public struct RDBReader {
                 }
             }
             return .list(elements)
+        case 15, 19, 21:  // streams: RDB_TYPE_STREAM_LISTPACKS, _2 (Redis 7.0) and _3 (7.2)
+            return .stream(try stream(type: type))
         default:
-            throw Failure("the RDB holds a value of type \(type) (streams and modules are not supported)")
+            throw Failure("the RDB holds a value of type \(type) (modules are not supported)")
         }
     }
 
@@ -212,32 +217,32 @@ public struct RDBReader {
 
     // MARK: - Primitives
 
-    private mutating func byte() throws -> UInt8 {
+    mutating func byte() throws -> UInt8 {
         guard position < bytes.count else { throw Failure("unexpected end of the RDB file") }
         defer { position += 1 }
         return bytes[position]
     }
 
-    private mutating func take(_ count: Int) throws -> ArraySlice<UInt8> {
+    mutating func take(_ count: Int) throws -> ArraySlice<UInt8> {
         guard count >= 0, position + count <= bytes.count else { throw Failure("unexpected end of the RDB file") }
         defer { position += count }
         return bytes[position..<(position + count)]
     }
 
-    private mutating func littleEndian(_ count: Int) throws -> UInt64 {
+    mutating func littleEndian(_ count: Int) throws -> UInt64 {
         var value: UInt64 = 0
         for (shift, byte) in try take(count).enumerated() { value |= UInt64(byte) << (8 * UInt64(shift)) }
         return value
     }
 
-    private mutating func bigEndian(_ count: Int) throws -> UInt64 {
+    mutating func bigEndian(_ count: Int) throws -> UInt64 {
         var value: UInt64 = 0
         for byte in try take(count) { value = value << 8 | UInt64(byte) }
         return value
     }
 
     /// A length, or for strings the special encodings (returned as `encoding`).
-    private mutating func lengthOrEncoding() throws -> (length: Int, encoding: UInt8?) {
+    mutating func lengthOrEncoding() throws -> (length: Int, encoding: UInt8?) {
         let first = try byte()
         switch first >> 6 {
         case 0: return (Int(first & 0x3F), nil)
@@ -255,13 +260,13 @@ public struct RDBReader {
         }
     }
 
-    private mutating func length() throws -> Int {
+    mutating func length() throws -> Int {
         let (length, encoding) = try lengthOrEncoding()
         guard encoding == nil else { throw Failure("a string encoding where a length belongs") }
         return length
     }
 
-    private mutating func string() throws -> Bytes {
+    mutating func string() throws -> Bytes {
         let (count, encoding) = try lengthOrEncoding()
         switch encoding {
         case nil:

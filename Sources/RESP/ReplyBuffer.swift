@@ -86,6 +86,14 @@ public struct ReplyBuffer: Sendable {
 
     public mutating func bulk(_ text: String) { bulk(Array(text.utf8)) }
 
+    /// Borrowed bytes (a stream entry's field or value read in place): one copy,
+    /// without the generic path's per-call overhead across modules.
+    public mutating func bulk(_ raw: UnsafeRawBufferPointer) {
+        header(UInt8(ascii: "$"), raw.count)
+        bytes.append(contentsOf: raw)
+        crlf()
+    }
+
     public mutating func bulk(_ value: Bytes) {
         header(UInt8(ascii: "$"), value.count)
         value.withUnsafeBytes { bytes.append(contentsOf: $0) }

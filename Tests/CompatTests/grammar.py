@@ -31,12 +31,22 @@ RELATIVE_MS = ["0", "-1", "-10", "100000000", "1000000000"] + RELATIVE_TIMES[5:]
 TIMEOUTS = ["0.01", "0.001", "0.02", "-1", "x", "nan", "1e400", "-0.5", "-9223372036854775808"]
 
 
-BLOCKING = {"blpop", "brpop", "brpoplpush", "blmove", "blmpop", "bzpopmin", "bzpopmax", "bzmpop", "wait"}
+BLOCKING = {"blpop", "brpop", "brpoplpush", "blmove", "blmpop", "bzpopmin", "bzpopmax", "bzmpop", "wait",
+            "xread", "xreadgroup"}
+# XREAD/XREADGROUP BLOCK takes milliseconds: a millisecond at most, or an error.
+STREAM_BLOCK_MS = ["1", "2", "-1", "x", "1.5", "-9223372036854775808"]
+# Stream IDs (and what stands for one), for the stream commands' ID arguments.
+STREAM_IDS = ["0", "0-0", "0-1", "1", "1-0", "1-1", "2-0", "3", "5-*", "1-*", "-", "+", "(1", "(0-1", "(2-0",
+              "$", ">", "18446744073709551615-18446744073709551615", "18446744073709551615", "18446744073709551615-*",
+              "9223372036854775807-1", "x", "1-x", "", "-1", "+1", "007-1"]
+# A minimum idle time compared with the time since a delivery: 0 or far beyond
+# any test, never a few milliseconds, which would read the clock differently in each server.
+STREAM_MIN_IDLE = ["0", "-1", "100000000", "9223372036854775807", "x", "-9223372036854775808"]
 
 
 # Each data type's commands mostly use their own key, so most commands get past
 # WRONGTYPE to their numbers; the others are shared, so types still clash.
-HOME = {b"string": "k1", b"list": "k2", b"set": "k3", b"sorted-set": "k4", b"hash": "k5"}
+HOME = {b"string": "k1", b"list": "k2", b"set": "k3", b"sorted-set": "k4", b"hash": "k5", b"stream": "k6"}
 
 
 class Generator:
@@ -50,6 +60,10 @@ class Generator:
 
     def number(self, name):
         r = self.r
+        if self.home == "k6" and name == "milliseconds":
+            return r.choice(STREAM_BLOCK_MS)
+        if self.home == "k6" and name == "min-idle-time":
+            return r.choice(STREAM_MIN_IDLE)
         if "timeout" in name:
             return r.choice(TIMEOUTS)
         if name in ("seconds", "milliseconds"):
@@ -71,6 +85,10 @@ class Generator:
         if kind == b"pure-token":
             return None
         # strings: what the name says they are, else a value (often numeric)
+        if self.home == "k6" and name in ("id", "start", "end", "threshold", "last-id", "lastid", "max-deleted-id"):
+            return r.choice(STREAM_IDS)
+        if self.home == "k6" and name in ("group", "consumer"):
+            return r.choice(["g1", "g2", "c1", "c2", "", "a\x00b"])
         if name in ("min", "max", "start", "end"):
             return r.choice(DOUBLES + ["[a", "(b", "-", "+", "[", "(c"])
         if name in ("count", "index", "offset", "rank", "len", "numkeys", "seconds", "milliseconds"):

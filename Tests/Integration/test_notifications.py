@@ -88,6 +88,16 @@ SCRIPT = [
     ("SORT", "nolist", "STORE", "sorted"), ("SORT", "sl"), ("SET", "w_1", "5"), ("HSET", "h_2", "f", "x"),
     ("SORT", "sl", "BY", "w_*", "GET", "#", "GET", "h_*->f", "GET", "w_*", "STORE", "sorted2"),
     ("SORT", "sl", "BY", "nosort"),
+    # Streams (class t).
+    ("XADD", "x1", "1-0", "f", "v"), ("XADD", "x1", "2-0", "f", "v"), ("XADD", "x1", "MAXLEN", "1", "3-0", "f", "v"),
+    ("XADD", "x2", "NOMKSTREAM", "1-0", "f", "v"), ("XADD", "x1", "1-0", "f", "v"), ("XDEL", "x1", "3-0", "9-0"),
+    ("XDEL", "x1", "9-0"), ("XADD", "x1", "4-0", "f", "v"), ("XTRIM", "x1", "MAXLEN", "0"), ("XTRIM", "x1", "MAXLEN", "0"),
+    ("XSETID", "x1", "10-0"), ("XGROUP", "CREATE", "x1", "g", "0"), ("XGROUP", "CREATE", "x3", "g", "$", "MKSTREAM"),
+    ("XADD", "x1", "11-0", "f", "v"), ("XREADGROUP", "GROUP", "g", "c1", "STREAMS", "x1", ">"),
+    ("XGROUP", "CREATECONSUMER", "x1", "g", "c2"), ("XGROUP", "CREATECONSUMER", "x1", "g", "c2"),
+    ("XCLAIM", "x1", "g", "c3", "0", "11-0"), ("XAUTOCLAIM", "x1", "g", "c4", "0", "0"),
+    ("XGROUP", "SETID", "x1", "g", "0"), ("XGROUP", "DELCONSUMER", "x1", "g", "c1"),
+    ("XGROUP", "DESTROY", "x1", "g"), ("XGROUP", "DESTROY", "x1", "g"), ("XREAD", "STREAMS", "nostream", "0"),
 ]
 
 # Several databases, SWAPDB, FLUSHDB and FLUSHALL: played last.
@@ -204,7 +214,8 @@ def test_event_streams_match_redis(swirl, servers, redis_bin, flags):
     if flags == "KEA":
         # Spot checks, so the comparison is not vacuous.
         for part in (b"__keyspace@0__:l1", b"rename_from", b"move_to", b"__keyevent@3__:move_to",
-                     b"copy_to", b"sortstore", b"zrangestore", b"expired", b"hincrbyfloat"):
+                     b"copy_to", b"sortstore", b"zrangestore", b"expired", b"hincrbyfloat",
+                     b"xgroup-createconsumer", b"xgroup-destroy", b"xsetid", b"xtrim"):
             assert part in expected, part
         assert b"$3\r\nnew\r\n" not in expected  # `A` leaves out `n`
         assert b">3\r\n$7\r\nmessage\r\n$18\r\n__keyevent@0__:del\r\n" in expected

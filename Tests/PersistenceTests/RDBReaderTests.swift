@@ -1,4 +1,5 @@
 import XCTest
+import Keyspace
 @testable import Persistence
 import SwirlBytes
 
@@ -61,11 +62,31 @@ final class RDBReaderTests: XCTestCase {
     }
 
     func testUnsupportedTypesAreNamed() {
-        // Type 19 (a stream of listpacks) after SELECTDB 0: not loaded.
-        let bytes = Array("REDIS0010".utf8) + [0xFE, 0x00, 19, 0x01, UInt8(ascii: "x"), 0x00]
+        // Type 7 (module data) after SELECTDB 0: not loaded.
+        let bytes = Array("REDIS0010".utf8) + [0xFE, 0x00, 7, 0x01, UInt8(ascii: "x"), 0x00]
         XCTAssertThrowsError(try entries(bytes)) { error in
-            XCTAssertTrue("\(error)".contains("type 19"), "\(error)")
+            XCTAssertTrue("\(error)".contains("type 7"), "\(error)")
         }
+    }
+
+    func testAnEmptyStreamWithItsCounters() throws {
+        // Type 19: no nodes, length 0, last ID 5-0, first ID 0-0, max deleted 4-0, 3 added, one
+        // group "g" at 5-0 with 3 read, an empty PEL and no consumers.
+        let bytes = Array("REDIS0010".utf8) + [0xFE, 0x00, 19, 0x01, UInt8(ascii: "s"),
+                                                0x00, 0x00, 0x05, 0x00, 0x00, 0x00, 0x04, 0x00, 0x03,
+                                                0x01, 0x01, UInt8(ascii: "g"), 0x05, 0x00, 0x03, 0x00, 0x00, 0xFF]
+        var reader = RDBReader(bytes)
+        var loaded: StreamValue?
+        try reader.read { entry in
+            if case .stream(let stream) = entry.value { loaded = stream }
+        }
+        let stream = try XCTUnwrap(loaded)
+        XCTAssertEqual(stream.length, 0)
+        XCTAssertEqual(stream.lastID, StreamID(ms: 5, seq: 0))
+        XCTAssertEqual(stream.maxDeletedID, StreamID(ms: 4, seq: 0))
+        XCTAssertEqual(stream.entriesAdded, 3)
+        XCTAssertEqual(stream.groups["g"]?.entriesRead, 3)
+        XCTAssertEqual(stream.groups["g"]?.lastID, StreamID(ms: 5, seq: 0))
     }
 
     func testQuicklistOfListpacksAndPlainNodes() throws {

@@ -33,6 +33,12 @@ extension Client {
     /// (inside MULTI or while the AOF loads), which answers `emptyReply` at once.
     public func serveOrBlock(_ request: BlockingRequest) {
         if serveFirst(of: request.keys, type: request.type, request.serve) { return }
+        block(request)
+    }
+
+    /// Blocks on `request.keys` (a command that found nothing to serve), or
+    /// answers `emptyReply` when it may not block (MULTI, loading).
+    func block(_ request: BlockingRequest) {
         // lastCommandID is the running command (Engine.call sets it first); a handler run any other way cannot block.
         if inTransaction || engine.loading || lastCommandID < 0 {
             request.emptyReply(self)
@@ -77,9 +83,14 @@ extension Engine {
                 db.clearReady(key)
                 keyspace.refreshClock()
                 for id in db.blockedClients(on: key) {
-                    guard let value = db.lookup(key) else { break }
-                    guard let client = blocking.clients[id], let state = client.blocked,
-                          value.typeName == state.request.type else { continue }
+                    guard let client = blocking.clients[id], let state = client.blocked else { continue }
+                    let value = db.lookup(key)
+                    if let attempt = state.request.attempt {
+                        // Streams: served, failed (the group or key went) or left waiting.
+                        if let body = attempt(client, key, value) { complete(client) { body(client) } }
+                        continue
+                    }
+                    guard let value, value.typeName == state.request.type else { continue }
                     complete(client) { state.request.serve(client, key, value) }
                 }
             }

@@ -24,6 +24,10 @@ public struct BlockingRequest {
     /// Completes the command with `key`, which holds `value`, a value of `type`.
     /// `client.isBlocked` tells a client served after blocking from one served at once.
     public var serve: (_ client: Client, _ key: Bytes, _ value: RedisValue) -> Void
+    /// Set by XREAD and XREADGROUP, whose readiness is more than a value of the
+    /// right type: whenever `key` is signalled, whatever it holds now (nil when
+    /// deleted), this says how to complete the client, or nil to keep it waiting.
+    public var attempt: ((_ client: Client, _ key: Bytes, _ value: RedisValue?) -> ((Client) -> Void)?)? = nil
 
     public init(keys: [Bytes], type: String, deadline: Int64,
                 emptyReply: @escaping (Client) -> Void = { $0.reply.nullArray() },

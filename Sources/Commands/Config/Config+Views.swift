@@ -77,6 +77,8 @@ extension Config {
     public var zsetMaxListpackEntries: Int { integer("zset-max-listpack-entries") }
     public var zsetMaxListpackValue: Int { integer("zset-max-listpack-value") }
     public var hllSparseMaxBytes: Int { integer("hll-sparse-max-bytes") }
+    public var streamNodeMaxBytes: Int { integer("stream-node-max-bytes") }
+    public var streamNodeMaxEntries: Int { integer("stream-node-max-entries") }
     /// The output limit of one client class (`normal`, `slave`, `pubsub`).
     public func outputBufferLimit(_ clientClass: String) -> OutputBufferLimit {
         OutputBufferLimits.limit(of: clientClass, in: values["client-output-buffer-limit"] ?? "")

@@ -36,8 +36,8 @@ extension Config {
         Parameter(name: "zset-max-listpack-value", kind: .memory(0...longMax), defaultValue: "64", mutable: true,
                   alias: "zset-max-ziplist-value"),
         .bytes("hll-sparse-max-bytes", 3000, 0...longMax),
-        .bytes("stream-node-max-bytes", 4096, 0...longMax).ignored("streams are not implemented yet"),
-        .number("stream-node-max-entries", 100, 0...longMax).ignored("streams are not implemented yet"),
+        .bytes("stream-node-max-bytes", 4096, 0...longMax),
+        .number("stream-node-max-entries", 100, 0...longMax),
         .number("tracking-table-max-keys", 1_000_000, 0...longMax).ignored("the tracking table has no limit"),
 
         Parameter(name: "proto-max-bulk-len", kind: .memory(1024 * 1024...longMax), defaultValue: "536870912", mutable: true),

@@ -54,6 +54,7 @@ enum DebugInspection {
         case .list(let list): pointer = UInt(bitPattern: ObjectIdentifier(list))
         case .set(let set): pointer = UInt(bitPattern: ObjectIdentifier(set))
         case .sortedSet(let zset): pointer = UInt(bitPattern: ObjectIdentifier(zset))
+        case .stream(let stream): pointer = UInt(bitPattern: ObjectIdentifier(stream))
         }
         return "0x" + String(pointer, radix: 16)
     }
@@ -134,6 +135,15 @@ enum SerializedLength {
             // RDB_TYPE_ZSET_2: each member as a string, each score as 8 bytes.
             var total = length(zset.count)
             zset.forEach { member, _ in total += string(member) + 8 }
+            return total
+        case .stream(let stream):
+            // Swirl's own figure: each entry's ID and strings.
+            var total = length(stream.length)
+            stream.forEach(from: .zero, to: .max) { entry in
+                total += 16
+                entry.forEachPair { field, value in total += length(field.count) + field.count + length(value.count) + value.count }
+                return true
+            }
             return total
         }
     }

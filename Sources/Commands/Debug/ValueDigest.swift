@@ -39,7 +39,26 @@ enum ValueDigest {
         case .hash(let hash): return ofHash(hash)
         case .set(let set): return ofSet(set)
         case .sortedSet(let zset): return ofSortedSet(zset)
+        case .stream(let stream): return ofStream(stream)
         }
+    }
+
+    /// Entries in order (ID, fields and values), then the last ID and each
+    /// group's name and last ID: Swirl's own digest, like every one here.
+    static func ofStream(_ stream: StreamValue) -> [UInt8] {
+        var sha = SHA1()
+        feed(&sha, "stream")
+        stream.forEach(from: .zero, to: .max) { entry in
+            feed(&sha, entry.id.bytes)
+            for item in entry.pairs { feed(&sha, item) }
+            return true
+        }
+        feed(&sha, stream.lastID.bytes)
+        for group in stream.sortedGroups {
+            feed(&sha, group.name)
+            feed(&sha, group.lastID.bytes)
+        }
+        return sha.finish()
     }
 
     /// Members with their scores (printed as ZSCORE prints them), in any order.

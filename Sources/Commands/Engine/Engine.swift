@@ -77,6 +77,9 @@ public final class Engine {
     public private(set) var clients: [Int: Client] = [:]
     /// MONITOR clients (Monitor.swift).
     var monitors: [Client] = []
+    /// `stream-node-max-bytes` and `stream-node-max-entries`, read by every XADD.
+    var streamNodeMaxBytes = 4096
+    var streamNodeMaxEntries = 100
     /// Client-side caching: who read what, BCAST prefixes (Tracking.swift).
     let trackingTable = TrackingTable()
     /// The client whose command is running (NOLOOP, invalidations after its reply).
@@ -163,6 +166,8 @@ public final class Engine {
         SortedSetValue.maxCompactValueLength = config.zsetMaxListpackValue
         BitOffset.maxBytes = Int64(config.protoMaxBulkLen)
         HyperLogLog.sparseMaxBytes = config.hllSparseMaxBytes
+        streamNodeMaxBytes = config.streamNodeMaxBytes
+        streamNodeMaxEntries = config.streamNodeMaxEntries
         configureOutputLimits()
         slowlog.configure(config)
         keyspace.accessTracking = config.accessTracking

@@ -93,6 +93,10 @@ public enum KeyspaceEvent: String, CaseIterable, Sendable {
     case zunionstore, zinterstore, zdiffstore, zrangestore
     // Geo (GEOADD publishes ZADD's event).
     case georadiusstore, geosearchstore
+    // Streams.
+    case xadd, xdel, xtrim, xsetid
+    case xgroupCreate = "xgroup-create", xgroupSetid = "xgroup-setid", xgroupDestroy = "xgroup-destroy"
+    case xgroupCreateconsumer = "xgroup-createconsumer", xgroupDelconsumer = "xgroup-delconsumer"
 }
 
 private let keyspacePrefix: [UInt8] = Array("__keyspace@".utf8)
