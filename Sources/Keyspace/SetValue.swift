@@ -29,6 +29,8 @@ public final class SetValue {
     /// object of a small set fits a 64-byte heap block.
     private var packedCount: Int32 = 0
     private(set) var integers: [Int64] = []
+    /// The intset form's members, ascending (RDB writes them as an intset).
+    public var integerMembers: [Int64] { integers }
     private(set) var packed = PackedEntries()
     private var large: Box<ByteTable<Void>>?
     /// The table form's storage; read only in that form.
