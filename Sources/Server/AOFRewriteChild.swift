@@ -80,7 +80,7 @@ extension Server {
     }
 
     /// write(2) until all of `bytes` is written; 0, or the errno that stopped it.
-    private static func writeAll(_ bytes: [UInt8], to fd: Int32) -> Int32 {
+    static func writeAll(_ bytes: [UInt8], to fd: Int32) -> Int32 {
         var done = 0
         while done < bytes.count {
             let count = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + done, $0.count - done) }
@@ -96,7 +96,7 @@ extension Server {
     /// Closes what the child inherited (client sockets, the listeners, the
     /// loop's descriptors, the AOF) but `keeping`, so a connection the parent
     /// closes during the rewrite ends at once rather than when the child exits.
-    private func closeInheritedDescriptors(keeping: [Int32]) {
+    func closeInheritedDescriptors(keeping: [Int32]) {
         guard let directory = opendir("/proc/self/fd") else { return }
         var inherited: [Int32] = []
         while let entry = readdir(directory) {
@@ -109,7 +109,7 @@ extension Server {
 
     /// The pages this process no longer shares with the server (Private_Dirty,
     /// as Redis's zmalloc_get_private_dirty), for INFO aof_last_cow_size.
-    private func copyOnWriteBytes() -> Int {
+    func copyOnWriteBytes() -> Int {
         guard let text = try? FileIO.read("/proc/self/smaps_rollup") else { return 0 }
         var kilobytes = 0
         for line in String(decoding: text, as: UTF8.self).split(separator: "\n") where line.hasPrefix("Private_Dirty:") {

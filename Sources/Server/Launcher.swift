@@ -61,6 +61,8 @@ public enum Launcher {
         logger.notice("Server initialized")
         if config.appendOnly {
             guard AOFSetup.open(server: server) else { return 1 }
+        } else {
+            guard RDBLoad.load(server: server) else { return 1 }
         }
         guard server.listen(addresses: config.bind, port: config.port), !server.listeners.isEmpty else {
             logger.warning("Failed listening on port \(config.port) (tcp), aborting.")

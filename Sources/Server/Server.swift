@@ -27,6 +27,7 @@ public final class Server {
     var aof: AOFWriter?
     var aofManifest: AOFManifest?
     var maintenance = AOFMaintenanceState()
+    var snapshotState = SnapshotState()
     var boundPort = 0
     private(set) var shutdownRequested = false
     private let prepare = UnsafeMutablePointer<uv_prepare_t>.allocate(capacity: 1)
@@ -48,11 +49,13 @@ public final class Server {
         uv_loop_init(loop)
         loop.pointee.data = Unmanaged.passUnretained(self).toOpaque()
         engine.hooks.tcpPort = { [unowned self] in self.boundPort }
-        engine.hooks.shutdown = { [unowned self] _ in
+        engine.hooks.shutdown = { [unowned self] save in
             self.logger.warning("User requested shutdown...")
+            guard self.prepareSnapshotForShutdown(save: save) else { return "ERR Errors trying to SHUTDOWN. Check logs." }
             self.requestShutdown()
             return nil
         }
+        installSnapshotHooks()
         engine.hooks.aofInfo = { [unowned self] in self.rewriteInfoFields + (self.aof?.infoFields ?? []) }
         engine.hooks.rewriteAOF = { [unowned self] in self.scheduleRewrite() }
         engine.hooks.closeClient = { [unowned self] id in self.connections[id]?.close() }
@@ -71,6 +74,7 @@ public final class Server {
             case "loglevel": self.logger.level = Logger.Level(name: engine.config.logLevel)
             case "hz": self.startCron()
             case "appendonly": self.appendOnlyChanged()
+            case "save", "stop-writes-on-bgsave-error": self.persistenceStatusChanged()
             case "port", "bind": return self.changeListeners(name)
             default: break
             }
@@ -247,7 +251,7 @@ public final class Server {
     /// The AOF's write or fsync failed or recovered: the engine refuses write
     /// commands with MISCONF while it is failing, as Redis does.
     func aofStatusChanged() {
-        engine.diskError = aof?.refusal
+        persistenceStatusChanged()
     }
 
     // MARK: - Cron
@@ -271,6 +275,7 @@ public final class Server {
             engine.keyspace.activeExpireCycle(budgetMicroseconds: Int64(250_000 / engine.config.hz), hz: engine.config.hz)
         }
         reapRewriteChild()
+        snapshotCron()
         rewriteIfGrown()
         let ticksPerSecond = engine.config.hz
         if cronTicks % ticksPerSecond == 0 {
@@ -301,6 +306,10 @@ public final class Server {
     func signalReceived(_ signal: Int32) {
         let name = signal == SIGINT ? "SIGINT" : "SIGTERM"
         logger.warning("Received \(name) scheduling shutdown...")
+        guard prepareSnapshotForShutdown(save: nil) else {
+            logger.warning("\(name) received but errors trying to shut down the server, check the logs for more information")
+            return
+        }
         requestShutdown()
     }
 
@@ -313,6 +322,7 @@ public final class Server {
     /// write and fsync the rest, close every handle, and free the loop.
     private func finishShutdown() {
         killRewriteChild()
+        killSaveChild()
         for conn in connections.values { conn.stopReading() }
         closeListeners()
         while let aof, !aof.isIdle, aof.writeInFlight || aof.syncInFlight {

@@ -53,7 +53,13 @@ public final class Config {
         Parameter(name: "auto-aof-rewrite-percentage", kind: .integer(0...Int64(Int32.max)), defaultValue: "100", mutable: true),
         Parameter(name: "auto-aof-rewrite-min-size", kind: .memory(0...Int64.max), defaultValue: "67108864", mutable: true),
         Parameter(name: "rdb-key-save-delay", kind: .integer(Int64(Int32.min)...Int64(Int32.max)), defaultValue: "0", mutable: true, hidden: true),
-        Parameter(name: "save", kind: .save, defaultValue: "", mutable: true),
+        Parameter(name: "save", kind: .save, defaultValue: "3600 1 300 100 60 10000", mutable: true),
+        Parameter(name: "stop-writes-on-bgsave-error", kind: .bool, defaultValue: "yes", mutable: true),
+        Parameter(name: "rdbcompression", kind: .bool, defaultValue: "yes", mutable: true),
+        Parameter(name: "rdbchecksum", kind: .bool, defaultValue: "yes", mutable: false),
+        // Only replication makes sync files; Swirl has none, so there is never one to delete.
+        Parameter(name: "rdb-del-sync-files", kind: .bool, defaultValue: "no", mutable: true),
+        Parameter(name: "sanitize-dump-payload", kind: .choice(["no", "yes", "clients"]), defaultValue: "no", mutable: true),
         Parameter(name: "dbfilename", kind: .string, defaultValue: "dump.rdb", mutable: true, protected: true),
         Parameter(name: "maxclients", kind: .integer(1...Int64(UInt32.max)), defaultValue: "10000", mutable: true),
         Parameter(name: "hz", kind: .integer(0...Int64(Int32.max)), defaultValue: "10", mutable: true),
@@ -270,6 +276,16 @@ public final class Config {
     public var autoAOFRewriteMinSize: Int { integer("auto-aof-rewrite-min-size") }
     /// Microseconds the rewrite child waits after each key (a testing aid, as in Redis).
     public var rdbKeySaveDelay: Int { integer("rdb-key-save-delay") }
+    /// `save`: (seconds, changes) pairs, in order.
+    public var savePoints: [(seconds: Int64, changes: Int64)] {
+        let numbers = (values["save"] ?? "").split(separator: " ").compactMap { Int64($0) }
+        return stride(from: 0, to: numbers.count - 1, by: 2).map { (numbers[$0], numbers[$0 + 1]) }
+    }
+    public var dbFileName: String { values["dbfilename"] ?? "dump.rdb" }
+    public var stopWritesOnBgsaveError: Bool { flag("stop-writes-on-bgsave-error") }
+    public var rdbCompression: Bool { flag("rdbcompression") }
+    public var rdbChecksum: Bool { flag("rdbchecksum") }
+    public var aofUseRDBPreamble: Bool { flag("aof-use-rdb-preamble") }
     public var maxClients: Int { integer("maxclients") }
     /// Redis clamps hz to 1…500 when it uses it.
     public var hz: Int { min(500, max(1, integer("hz"))) }

@@ -12,6 +12,12 @@ public struct ServerHooks {
     public var aofInfo: () -> [(String, String)] = { [] }
     /// Verbose-level log lines (unknown commands, as Redis logs them).
     public var logVerbose: (String) -> Void = { _ in }
+    /// SAVE: writes dump.rdb now; false when it failed (the log says why).
+    public var save: () -> Bool = { false }
+    /// BGSAVE: starts the child (true) or says why not (false, the log says why).
+    public var backgroundSave: () -> Bool = { false }
+    /// Whether a child process runs (an AOF rewrite or a BGSAVE): BGSAVE then waits.
+    public var childActive: () -> Bool = { false }
     /// BGREWRITEAOF: schedules a rewrite; returns an error text on refusal.
     public var rewriteAOF: () -> String? = { "ERR AOF rewriting is not available here" }
     /// CLIENT KILL: closes the connection of the client with this id.
