@@ -169,6 +169,11 @@ public final class Database {
         }
     }
 
+    /// Room for `count` keys in all (an RDB's RESIZEDB hint), so loading does not rehash.
+    public func reserve(_ count: Int) {
+        main.reserve(count)
+    }
+
     /// Sets the access stamp of `key` (a loaded or restored key's idle time or frequency).
     public func setAccess(_ key: Bytes, _ access: UInt32) {
         guard let position = main.index(of: key) else { return }

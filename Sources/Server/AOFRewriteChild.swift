@@ -1,5 +1,6 @@
 internal import CLibUV
 import Commands
+import Keyspace
 import Persistence
 #if canImport(Glibc)
 import Glibc
@@ -34,7 +35,7 @@ extension Server {
         _exit(0)
     }
 
-    /// The keyspace as commands, written a megabyte at a time into
+    /// The keyspace as an RDB file or as commands, written a megabyte at a time into
     /// `temp-rewriteaof-<pid>.aof`, synced, and renamed to
     /// `temp-rewriteaof-bg-<pid>.aof` for the parent to adopt, as Redis's
     /// rewriteAppendOnlyFile (with its log lines). The parent is checked
@@ -48,13 +49,19 @@ extension Server {
         }
         let delay = engine.config.rdbKeySaveDelay
         var failure: Int32 = 0
-        var written = AOFRewriter.snapshot(engine.keyspace, chunkSize: 1 << 20, afterEachKey: {
+        let afterEachKey = {
             // Redis's debugDelay: a negative delay sleeps 1 µs once in -delay keys.
             if delay > 0 { usleep(UInt32(delay)) } else if delay < 0 && Int.random(in: 0 ..< -delay) == 0 { usleep(1) }
-        }) { chunk in
+        }
+        let write = { (chunk: [UInt8]) -> Bool in
             failure = Self.writeAll(chunk, to: fd)
             return failure == 0
         }
+        // The base as RDB (`aof-use-rdb-preamble yes`, its name ends in .rdb) or as commands.
+        var written = engine.config.aofUseRDBPreamble
+            ? RDBWriter.snapshot(engine.keyspace, options: rdbOptions, aux: rdbAux(aofBase: true), now: Keyspace.clockMilliseconds(),
+                                 chunkSize: 1 << 20, afterEachKey: afterEachKey, write: write)
+            : AOFRewriter.snapshot(engine.keyspace, chunkSize: 1 << 20, afterEachKey: afterEachKey, write: write)
         if written && getppid() != parent { written = false }
         if written && fsync(fd) != 0 {
             failure = errno

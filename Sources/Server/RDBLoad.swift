@@ -31,7 +31,11 @@ enum RDBLoad {
         keyspace.loading = true
         defer { keyspace.loading = false }
         do {
-            try reader.read(verifyChecksum: config.rdbChecksum) { entry in
+            // A hint beyond what the file's bytes could hold is a corrupt one: no reservation then.
+            let sizeHint = { (db: Int, keys: Int, _: Int) in
+                if db < keyspace.count && keys <= bytes.count / 2 { keyspace[db].reserve(keyspace[db].count + keys) }
+            }
+            try reader.read(verifyChecksum: config.rdbChecksum, sizeHint: sizeHint) { entry in
                 guard entry.db < keyspace.count else {
                     throw LoadFailure("FATAL: Data file was created with a Redis server configured to handle more than \(keyspace.count) databases. Exiting")
                 }

@@ -64,7 +64,9 @@ public final class Server {
         }
         engine.hooks.logVerbose = { [unowned self] message in self.logger.verbose(message) }
         engine.hooks.logWarning = { [unowned self] message in self.logger.warning(message) }
-        engine.hooks.keyspaceSnapshot = { [unowned self] in AOFRewriter.snapshot(self.engine.keyspace) }
+        engine.hooks.keyspaceSnapshot = { [unowned self] in
+            RDBWriter.file(self.engine.keyspace, options: self.rdbOptions, aux: self.rdbAux(aofBase: false), now: Keyspace.clockMilliseconds())
+        }
         if !MemoryStats.installAllocatorHooks(engine) {
             logger.warning("WARNING: malloc is not counted (Sources/CAllocCounter): used_memory is the resident set size, read from /proc at every command while maxmemory is set.")
         }

@@ -256,3 +256,44 @@ def test_bgsave_waits_for_the_aof_rewrite(servers, swirl_bin):
     assert c.call("BGSAVE", "SCHEDULE") == "Background saving scheduled"
     c.call("CONFIG", "SET", "rdb-key-save-delay", 0)
     wait_until(lambda: "Background saving terminated with success" in swirl.log(), swirl.log_tail, timeout=60)
+
+
+@pytest.mark.parametrize("preamble, suffix", [("yes", ".base.rdb"), ("no", ".base.aof")])
+def test_aof_rewrite_base_is_rdb_by_default(servers, swirl_bin, redis_bin, preamble, suffix):
+    args = ("--appendonly", "yes", "--save", "") + (("--aof-use-rdb-preamble", preamble) if preamble == "no" else ())
+    swirl = servers.start(swirl_bin, *args)
+    c = swirl.client()
+    assert c.call("CONFIG", "GET", "aof-use-rdb-preamble")[1] == (b"yes" if preamble == "yes" else b"no")
+    populate(c)
+    c.call("BGREWRITEAOF")
+    aof_dir = os.path.join(swirl.dir, "appendonlydir")
+    wait_until(lambda: [n for n in os.listdir(aof_dir) if n.endswith(suffix)], swirl.log_tail, timeout=60)
+    wait_until(lambda: info_fields(c, "persistence")["aof_rewrite_in_progress"] == "0", swirl.log_tail)
+    c.call("SET", "after", "rewrite")
+    before = snapshot(swirl)
+    base = [n for n in os.listdir(aof_dir) if n.endswith(suffix)][0]
+    if preamble == "yes":
+        assert open(os.path.join(aof_dir, base), "rb").read(9) == b"REDIS0010"
+        check_rdb(os.path.join(aof_dir, base))
+    swirl.stop()
+    again = servers.start(swirl_bin, *args, dir=swirl.dir)
+    assert_same_data(before, snapshot(again))
+    if preamble == "yes":
+        # redis-server 7.0.15 loads the directory as it is.
+        redis_dir = servers.new_dir()
+        shutil.copytree(aof_dir, redis_dir / "appendonlydir")
+        again.stop()
+        redis = servers.start(redis_bin, "--appendonly", "yes", "--save", "", dir=redis_dir)
+        assert_same_data(before, snapshot(redis))
+
+
+def test_debug_reload_goes_through_rdb(servers, swirl_bin):
+    swirl = servers.start(swirl_bin, *NO_AOF, "--save", "", "--maxmemory-policy", "allkeys-lru")
+    c = swirl.client()
+    populate(c)
+    before = snapshot(swirl)
+    c.call("DEBUG", "OBJECT", "str")
+    assert c.call("DEBUG", "RELOAD") == "OK"
+    assert_same_data(before, snapshot(swirl))
+    assert c.call("OBJECT", "ENCODING", "intset") == b"intset"
+    assert c.call("OBJECT", "ENCODING", "big-zset") == b"skiplist"

@@ -48,7 +48,7 @@ public final class Config {
         Parameter(name: "appenddirname", kind: .string, defaultValue: "appendonlydir", mutable: false),
         Parameter(name: "appendfilename", kind: .string, defaultValue: "appendonly.aof", mutable: false),
         Parameter(name: "aof-load-truncated", kind: .bool, defaultValue: "yes", mutable: true),
-        Parameter(name: "aof-use-rdb-preamble", kind: .bool, defaultValue: "no", mutable: true),
+        Parameter(name: "aof-use-rdb-preamble", kind: .bool, defaultValue: "yes", mutable: true),
         Parameter(name: "aof-timestamp-enabled", kind: .bool, defaultValue: "no", mutable: true),
         Parameter(name: "auto-aof-rewrite-percentage", kind: .integer(0...Int64(Int32.max)), defaultValue: "100", mutable: true),
         Parameter(name: "auto-aof-rewrite-min-size", kind: .memory(0...Int64.max), defaultValue: "67108864", mutable: true),

@@ -29,7 +29,7 @@ public struct ServerHooks {
     public var usedMemory: () -> Int = { MemoryStats.residentBytes() }
     /// Warning-level log lines (DEBUG LOG, DEBUG RELOAD).
     public var logWarning: (String) -> Void = { _ in }
-    /// DEBUG RELOAD: the whole keyspace as commands that rebuild it (AOFRewriter's snapshot).
+    /// DEBUG RELOAD: the whole keyspace as an RDB file (RDBWriter, with the server's options).
     public var keyspaceSnapshot: (() -> [UInt8])? = nil
     /// MEMORY STATS: bytes the allocator holds from the system, free chunks included (0 when unknown).
     public var allocatorActive: () -> Int = { 0 }

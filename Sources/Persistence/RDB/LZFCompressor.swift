@@ -15,10 +15,19 @@ extension LZF {
     /// The compressed form, or nil when it would not fit in `limit` bytes
     /// (Redis saves a string compressed only when that saves at least 4 bytes).
     static func compress(_ input: UnsafeRawBufferPointer, limit: Int) -> [UInt8]? {
+        var table: [Int32] = []
+        return compress(input, limit: limit, table: &table)
+    }
+
+    /// The same with a hash table kept between calls (`RDBWriter` has one): it
+    /// is never cleared, since a stale entry is checked like any other (it must
+    /// lie before the current position and its bytes must match), so a short
+    /// string does not pay for zeroing 64 KB as a fresh table would.
+    static func compress(_ input: UnsafeRawBufferPointer, limit: Int, table: inout [Int32]) -> [UInt8]? {
         let count = input.count
         guard count >= 4, limit > 0 else { return nil }
+        if table.isEmpty { table = [Int32](repeating: -1, count: 1 << hashBits) }
         var output = [UInt8](repeating: 0, count: limit)
-        var table = [Int32](repeating: -1, count: 1 << hashBits)
         var out = 0
         var literalStart = 0  // the pending literal run is input[literalStart..<position]
         var position = 0
@@ -48,7 +57,7 @@ extension LZF {
                     let candidate = Int(table[slot])
                     table[slot] = Int32(truncatingIfNeeded: position)
                     let distance = position - candidate
-                    if candidate >= 0, distance <= maxDistance,
+                    if candidate >= 0, candidate < position, distance <= maxDistance,
                        bytes[candidate] == bytes[position], bytes[candidate + 1] == bytes[position + 1],
                        bytes[candidate + 2] == bytes[position + 2] {
                         var length = 3

@@ -1,4 +1,5 @@
 import Keyspace
+import RESP
 import SwirlBytes
 
 /// Reads RDB files of version 10 and earlier: dump.rdb, the RDB base file of
@@ -40,7 +41,9 @@ public struct RDBReader {
 
     /// Every key of the file, in order, handed to `body`; then the trailer's
     /// checksum is checked (unless it is zero: written with `rdbchecksum no`).
-    public mutating func read(verifyChecksum: Bool = true, _ body: (Entry) throws -> Void) throws {
+    /// `sizeHint` hears each RESIZEDB (database, keys, keys with an expiry) before that database's keys.
+    public mutating func read(verifyChecksum: Bool = true, sizeHint: (Int, Int, Int) -> Void = { _, _, _ in },
+                              _ body: (Entry) throws -> Void) throws {
         guard bytes.count >= 9, bytes.starts(with: Array("REDIS".utf8)),
               let version = Int(String(decoding: bytes[5..<9], as: UTF8.self)), version >= 1 else {
             throw Failure("Wrong signature trying to load DB from file")
@@ -61,7 +64,8 @@ public struct RDBReader {
             case RDBFormat.selectDB:
                 db = try length()
             case RDBFormat.resizeDB:
-                _ = try length(); _ = try length()  // size hints
+                let keys = try length(), volatile = try length()
+                sizeHint(db, keys, volatile)
             case RDBFormat.aux:
                 let name = try string(), value = try string()
                 aux.append((String(decoding: name.array, as: UTF8.self), value))
@@ -191,5 +195,5 @@ public struct RDBReader {
     /// A string as a byte array (a listpack, ziplist or intset blob).
     mutating func blob() throws -> [UInt8] { try string().array }
 
-    private func decimal(_ value: Int64) -> Bytes { Bytes(String(value)) }
+    private func decimal(_ value: Int64) -> Bytes { ByteNumbers.decimal(value) }
 }

@@ -35,6 +35,8 @@ public struct RDBWriter {
     public let options: Options
     public internal(set) var buffer: [UInt8] = []
     private var crc: UInt64 = 0
+    /// LZF's hash table, kept from one string to the next.
+    private var lzfTable: [Int32] = []
     /// Bytes handed out by `drain()` so far.
     public private(set) var drained = 0
 
@@ -199,7 +201,7 @@ public struct RDBWriter {
                 return
             }
         }
-        if options.compression && count > 20, let compressed = LZF.compress(raw, limit: count - 4) {
+        if options.compression && count > 20, let compressed = LZF.compress(raw, limit: count - 4, table: &lzfTable) {
             buffer.append(0xC3)
             writeLength(compressed.count)
             writeLength(count)
