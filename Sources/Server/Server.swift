@@ -28,6 +28,7 @@ public final class Server {
     var aofManifest: AOFManifest?
     var maintenance = AOFMaintenanceState()
     var snapshotState = SnapshotState()
+    var migrateSockets = MigrateSockets()
     var boundPort = 0
     private(set) var shutdownRequested = false
     private let prepare = UnsafeMutablePointer<uv_prepare_t>.allocate(capacity: 1)
@@ -56,6 +57,10 @@ public final class Server {
             return nil
         }
         installSnapshotHooks()
+        engine.hooks.migrateSocket = { [unowned self] host, port, timeout in
+            self.migrateSockets.socket(host: host, port: port, timeout: timeout)
+        }
+        engine.hooks.closeMigrateSocket = { [unowned self] host, port in self.migrateSockets.close(host: host, port: port) }
         engine.hooks.aofInfo = { [unowned self] in self.rewriteInfoFields + (self.aof?.infoFields ?? []) }
         engine.hooks.rewriteAOF = { [unowned self] in self.scheduleRewrite() }
         engine.hooks.closeClient = { [unowned self] id in self.connections[id]?.close() }
@@ -282,6 +287,7 @@ public final class Server {
         let ticksPerSecond = engine.config.hz
         if cronTicks % ticksPerSecond == 0 {
             checkOutputLimits()
+            migrateSockets.closeIdle()
             aof?.everySecond()
             engine.peakMemory = max(engine.peakMemory, engine.hooks.usedMemory())
         }

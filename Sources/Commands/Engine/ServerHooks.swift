@@ -18,6 +18,10 @@ public struct ServerHooks {
     public var backgroundSave: () -> Bool = { false }
     /// Whether a child process runs (an AOF rewrite or a BGSAVE): BGSAVE then waits.
     public var childActive: () -> Bool = { false }
+    /// MIGRATE: a connection to host:port, cached between calls; nil when it cannot connect in time.
+    public var migrateSocket: (_ host: String, _ port: Int, _ timeoutMilliseconds: Int) -> MigrateSocket? = { _, _, _ in nil }
+    /// MIGRATE: drops the cached connection to host:port (after a socket error).
+    public var closeMigrateSocket: (_ host: String, _ port: Int) -> Void = { _, _ in }
     /// BGREWRITEAOF: schedules a rewrite; returns an error text on refusal.
     public var rewriteAOF: () -> String? = { "ERR AOF rewriting is not available here" }
     /// CLIENT KILL: closes the connection of the client with this id.

@@ -21,7 +21,8 @@ enum DumpRestoreCommands {
             generic.command("restore", -4, [.write, .denyOOM], syntax: "key ttl serialized-value [REPLACE]@3.0.0 [ABSTTL]@5.0.0 [IDLETIME seconds]@5.0.0 [FREQ frequency]@5.0.0",
                             "Creates a key from the serialized representation of a value.", since: "2.6.0",
                             complexity: "O(1) to create the new key and additional O(N*M) to reconstruct the serialized value, where N is the number of Redis objects composing the value and M their average size. For small string values the time complexity is thus O(1)+O(1*M) where M is small, so simply O(1). However for sorted set values the complexity is O(N*M*log(N)) because inserting values into sorted sets is O(log(N)).",
-                            handler: restore),
+                            categories: ["@keyspace", "@write", "@slow", "@dangerous"], handler: restore),
+            MigrateCommand.spec(),
         ]
     }
 
