@@ -171,6 +171,18 @@ final class RDBWriterTests: XCTestCase {
         XCTAssertEqual(type("big-list"), RDBFormat.listQuicklist2)
     }
 
+    func testListpackScoresReadBackExactly() throws {
+        for score in [0.1, 1.0 / 3, -2.5, 1e300, -1e-300, Double.leastNonzeroMagnitude, 9_007_199_254_740_994, -0.0, 0, 42, -7,
+                      Double.infinity, -Double.infinity, Double.greatestFiniteMagnitude] {
+            let text = RDBWriter.scoreText(score)
+            let back = try RDBReader.score(text)
+            XCTAssertEqual(back, score, "\(text)")
+            XCTAssertEqual(back.sign, score.sign, "\(text)")
+        }
+        XCTAssertEqual(RDBWriter.scoreText(3), "3", "an integer, stored by the listpack as a number")
+        XCTAssertEqual(RDBWriter.scoreText(-0.0), "-0.0")
+    }
+
     func testAStringIsWrittenAsRedisWritesIt() {
         func encoded(_ value: Bytes) -> [UInt8] {
             var writer = RDBWriter()
