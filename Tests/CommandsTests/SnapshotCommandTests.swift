@@ -24,6 +24,8 @@ final class SnapshotCommandTests: CommandTestCase {
         forkSucceeds = false
         XCTAssertEqual(run("SAVE"), "-ERR\r\n", "Redis's bare shared.err")
         XCTAssertEqual(engine.snapshots.saves, 2)
+        XCTAssertEqual(run("CONFIG", "RESETSTAT"), "+OK\r\n")
+        XCTAssertEqual(engine.snapshots.saves, 0, "rdb_saves is a statistic")
         XCTAssertEqual(run("SAVE", "x"), "-ERR wrong number of arguments for 'save' command\r\n")
     }
 
