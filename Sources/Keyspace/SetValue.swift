@@ -48,6 +48,15 @@ public final class SetValue {
         for element in elements { add(element) }
     }
 
+    /// The set of `values`, already ascending and distinct (an RDB intset), in
+    /// the intset form without parsing each back from text; nil when they are
+    /// not ascending or too many for that form.
+    public convenience init?(sortedIntegers values: [Int64]) {
+        guard values.count <= Self.maxIntsetEntries, zip(values, values.dropFirst()).allSatisfy({ $0 < $1 }) else { return nil }
+        self.init()
+        integers = values
+    }
+
     public var count: Int {
         switch form {
         case .intset: return integers.count

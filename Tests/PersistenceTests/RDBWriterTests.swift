@@ -226,6 +226,20 @@ final class RDBWriterTests: XCTestCase {
         XCTAssertNoThrow(try unchecked.readAll(verifyChecksum: false), "a check that is off is not made")
     }
 
+    func testIntsetsLoadInTheIntsetForm() throws {
+        XCTAssertEqual(SetValue(sortedIntegers: [1, 5, 9])?.form, .intset)
+        XCTAssertNil(SetValue(sortedIntegers: [5, 1]), "not ascending")
+        XCTAssertNil(SetValue(sortedIntegers: [1, 1]), "a duplicate")
+        // An intset blob out of order loads through the member-by-member path; a duplicate is corrupt.
+        func file(_ blob: [UInt8]) -> [UInt8] {
+            Array("REDIS0009".utf8) + [0xFE, 0, RDBFormat.setIntset, 1, 115, UInt8(blob.count)] + blob + [0xFF] + [UInt8](repeating: 0, count: 8)
+        }
+        let unordered: [UInt8] = [2, 0, 0, 0, 2, 0, 0, 0, 5, 0, 1, 0]
+        let (loaded, _) = try load(file(unordered))
+        XCTAssertEqual(Self.contents(loaded), ["0 s -1 set:1,5"])
+        XCTAssertThrowsError(try load(file([2, 0, 0, 0, 2, 0, 0, 0, 5, 0, 5, 0])))
+    }
+
     func testZipmapHashesLoad() throws {
         // Two pairs: "a" -> "1" (1 free byte), "bc" -> "" ; then the end.
         let zipmap: [UInt8] = [2, 1, 97, 1, 1, 49, 0, 2, 98, 99, 0, 0, 0xFF]

@@ -41,7 +41,10 @@ extension RDBReader {
             for _ in 0..<count { members.append(try string()) }
             return try set(members)
         case RDBFormat.setIntset:
-            return try set(try Self.intsetMembers(try blob()))
+            let integers = try Self.intsetIntegers(try blob())
+            if integers.isEmpty { return nil }
+            if let set = SetValue(sortedIntegers: integers) { return .set(set) }
+            return try set(integers.map(SetValue.bytes))  // unsorted, or past set-max-intset-entries
         case RDBFormat.setListpack:
             return try set(try Listpack.elements(try blob()))
         case RDBFormat.zsetText, RDBFormat.zsetBinary:
@@ -116,12 +119,16 @@ extension RDBReader {
     /// An intset blob: element width (2, 4 or 8) and count as little-endian
     /// UInt32s, then the sorted signed integers, little-endian.
     static func intsetMembers(_ blob: [UInt8]) throws -> [Bytes] {
+        try intsetIntegers(blob).map(SetValue.bytes)
+    }
+
+    static func intsetIntegers(_ blob: [UInt8]) throws -> [Int64] {
         guard blob.count >= 8 else { throw Failure("Intset integrity check failed.") }
         let width = Int(CompactBlob.signedLittleEndian(blob, 0, 4)), count = Int(CompactBlob.signedLittleEndian(blob, 4, 4))
         guard width == 2 || width == 4 || width == 8, count >= 0, blob.count == 8 + width * count else {
             throw Failure("Intset integrity check failed.")
         }
-        return (0..<count).map { SetValue.bytes(CompactBlob.signedLittleEndian(blob, 8 + $0 * width, width)) }
+        return (0..<count).map { CompactBlob.signedLittleEndian(blob, 8 + $0 * width, width) }
     }
 
     private func pairs(_ elements: [Bytes]) throws -> [(Bytes, Bytes)] {
