@@ -16,6 +16,7 @@ enum CommandFamilies {
             LCSCommand.specs(),
             HashCommands.specs(),
             KeyCommands.specs(),
+            DumpRestoreCommands.specs(),
             KeyIterationCommands.specs(),
             ExpireCommands.specs(),
             SortCommand.specs(),

@@ -51,6 +51,17 @@ public enum AccessClock {
         decayed(access, decayMinutes: decayMinutes, milliseconds: milliseconds)
     }
 
+    /// The recency stamp of a key last used `idleSeconds` ago (RDB's IDLE, RESTORE IDLETIME).
+    public static func stamp(idleSeconds: Int64, milliseconds: Int64) -> UInt32 {
+        let now = Int64(seconds(milliseconds))
+        return UInt32(truncatingIfNeeded: max(0, now - max(0, idleSeconds)))
+    }
+
+    /// The frequency stamp of a counter read now (RDB's FREQ, RESTORE FREQ).
+    public static func stamp(frequency: UInt8, milliseconds: Int64) -> UInt32 {
+        minutes(milliseconds) << 8 | UInt32(frequency)
+    }
+
     private static func decayed(_ access: UInt32, decayMinutes: Int, milliseconds: Int64) -> UInt32 {
         let counter = access & 0xff
         guard decayMinutes > 0 else { return counter }

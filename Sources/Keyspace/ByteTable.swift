@@ -107,6 +107,14 @@ public struct ByteTable<Value> {
         return true
     }
 
+    /// Room for `count` entries without a resize (a load that knows its size, as
+    /// Redis's RESIZEDB expands a dict before an RDB's keys arrive).
+    public mutating func reserve(_ count: Int) {
+        let size = Self.powerOfTwo(atLeast: count)
+        if size > buckets.count { resize(to: size) }
+        entries.reserveCapacity(count)
+    }
+
     /// Inserts a key known to be absent.
     public mutating func insertNew(_ key: Bytes, _ value: Value) {
         if entries.count >= buckets.count { resize(to: max(4, buckets.count * 2)) }

@@ -169,6 +169,17 @@ public final class Database {
         }
     }
 
+    /// Room for `count` keys in all (an RDB's RESIZEDB hint), so loading does not rehash.
+    public func reserve(_ count: Int) {
+        main.reserve(count)
+    }
+
+    /// Sets the access stamp of `key` (a loaded or restored key's idle time or frequency).
+    public func setAccess(_ key: Bytes, _ access: UInt32) {
+        guard let position = main.index(of: key) else { return }
+        main.modifyValue(at: position) { $0.access = access }
+    }
+
     /// Adds a key known to be absent (checked by a `lookup` in the same command).
     public func add(_ key: Bytes, _ value: RedisValue) {
         main.insertNew(key, newSlot(value))

@@ -29,6 +29,8 @@ public final class SetValue {
     /// object of a small set fits a 64-byte heap block.
     private var packedCount: Int32 = 0
     private(set) var integers: [Int64] = []
+    /// The intset form's members, ascending (RDB writes them as an intset).
+    public var integerMembers: [Int64] { integers }
     private(set) var packed = PackedEntries()
     private var large: Box<ByteTable<Void>>?
     /// The table form's storage; read only in that form.
@@ -44,6 +46,15 @@ public final class SetValue {
     public convenience init<S: Sequence>(_ elements: S) where S.Element == Bytes {
         self.init()
         for element in elements { add(element) }
+    }
+
+    /// The set of `values`, already ascending and distinct (an RDB intset), in
+    /// the intset form without parsing each back from text; nil when they are
+    /// not ascending or too many for that form.
+    public convenience init?(sortedIntegers values: [Int64]) {
+        guard values.count <= Self.maxIntsetEntries, zip(values, values.dropFirst()).allSatisfy({ $0 < $1 }) else { return nil }
+        self.init()
+        integers = values
     }
 
     public var count: Int {

@@ -99,37 +99,13 @@ public struct AOFReader {
                     throw RDBReader.Failure("a key in database \(entry.db), beyond `databases`")
                 }
                 let db = keyspace[entry.db]
-                switch entry.value {
-                case .string(let value):
-                    db.set(entry.key, .string(value))
-                case .hash(let pairs):
-                    let hash = HashValue()
-                    for (field, value) in pairs { hash.set(field, value) }
-                    db.set(entry.key, .hash(hash))
-                case .set(let members):
-                    db.set(entry.key, .set(SetValue(members)))
-                case .list(let elements):
-                    db.set(entry.key, .list(ListValue(elements)))
-                case .sortedSet(let entries):
-                    let longest = entries.reduce(0) { max($0, $1.0.count) }
-                    let zset = SortedSetValue(expectedCount: entries.count, longestMember: longest)
-                    for (member, score) in entries {
-                        if let old = zset.score(of: member) {
-                            zset.update(member, from: old, to: score)
-                        } else {
-                            zset.insert(member, score)
-                        }
-                    }
-                    db.set(entry.key, .sortedSet(zset))
-                case .stream(let stream):
-                    db.set(entry.key, .stream(stream))
-                }
+                db.set(entry.key, entry.value)
                 if let when = entry.expireAt { db.setExpire(entry.key, at: when) }
                 result.commands += 1
             }
         } catch {
             throw Failure(description: "Can't load the RDB part of \(name) at offset \(reader.position): \(error)")
         }
-        return min(bytes.count, reader.position + 8)  // the 8-byte checksum after EOF
+        return reader.position  // past the checksum after EOF
     }
 }

@@ -1,34 +1,46 @@
+import RESP
 import SwirlBytes
 
 /// LZF, the compression RDB uses for long strings.
 enum LZF {
+    /// Decompresses into exactly `length` bytes; every read and write is checked
+    /// against the input and the output's size, so corrupt data is an error.
     static func decompress(_ input: [UInt8], length: Int) throws -> [UInt8] {
-        var output: [UInt8] = []
-        output.reserveCapacity(length)
-        var index = 0
-        while index < input.count {
-            let control = Int(input[index])
-            index += 1
-            if control < 32 {  // a run of control + 1 literal bytes
-                let end = index + control + 1
-                guard end <= input.count else { throw RDBReader.Failure("corrupt LZF data") }
-                output += input[index..<end]
-                index = end
-            } else {  // a back reference
-                var count = control >> 5
-                if count == 7 {
-                    guard index < input.count else { throw RDBReader.Failure("corrupt LZF data") }
-                    count += Int(input[index])
+        var output = [UInt8](repeating: 0, count: length)
+        let written = output.withUnsafeMutableBufferPointer { out -> Int? in
+            input.withUnsafeBufferPointer { input -> Int? in
+                var index = 0, produced = 0
+                while index < input.count {
+                    let control = Int(input[index])
                     index += 1
+                    if control < 32 {  // a run of control + 1 literal bytes
+                        let run = control + 1
+                        guard index + run <= input.count, produced + run <= length else { return nil }
+                        for offset in 0..<run { out[produced + offset] = input[index + offset] }
+                        index += run
+                        produced += run
+                    } else {  // a back reference
+                        var count = control >> 5
+                        if count == 7 {
+                            guard index < input.count else { return nil }
+                            count += Int(input[index])
+                            index += 1
+                        }
+                        guard index < input.count else { return nil }
+                        let distance = ((control & 0x1F) << 8) + Int(input[index]) + 1
+                        index += 1
+                        let total = count + 2
+                        guard distance <= produced, produced + total <= length else { return nil }
+                        // Byte by byte: a reference may overlap what it produces (a run).
+                        for offset in 0..<total { out[produced + offset] = out[produced + offset - distance] }
+                        produced += total
+                    }
                 }
-                guard index < input.count else { throw RDBReader.Failure("corrupt LZF data") }
-                let offset = ((control & 0x1F) << 8) + Int(input[index]) + 1
-                index += 1
-                guard offset <= output.count else { throw RDBReader.Failure("corrupt LZF data") }
-                for _ in 0..<(count + 2) { output.append(output[output.count - offset]) }
+                return produced
             }
         }
-        guard output.count == length else { throw RDBReader.Failure("LZF data of the wrong length") }
+        guard let written else { throw RDBReader.Failure("corrupt LZF data") }
+        guard written == length else { throw RDBReader.Failure("LZF data of the wrong length") }
         return output
     }
 }
@@ -37,6 +49,11 @@ enum LZF {
 enum CompactBlob {
     static func need(_ count: Int, at index: Int, in blob: [UInt8], _ kind: String) throws {
         if index + count > blob.count { throw RDBReader.Failure("a truncated \(kind)") }
+    }
+
+    /// `count` bytes of `blob` from `start`, copied once.
+    static func slice(_ blob: [UInt8], _ start: Int, _ count: Int) -> Bytes {
+        blob.withUnsafeBytes { Bytes(copying: UnsafeRawBufferPointer(rebasing: $0[start..<(start + count)])) }
     }
 
     /// The `count`-byte little-endian two's-complement integer at `start`, sign-extended.
@@ -62,23 +79,23 @@ enum Listpack {
             if first == 0xFF { break }
             let start = index
             if first & 0x80 == 0 {                       // 7-bit unsigned integer
-                elements.append(Bytes(String(first & 0x7F)))
+                elements.append(ByteNumbers.decimal(Int64(first & 0x7F)))
                 index += 1
             } else if first & 0xC0 == 0x80 {            // string, 6-bit length
                 let count = Int(first & 0x3F)
                 try need(1 + count)
-                elements.append(Bytes(Array(blob[(index + 1)..<(index + 1 + count)])))
+                elements.append(CompactBlob.slice(blob, index + 1, count))
                 index += 1 + count
             } else if first & 0xE0 == 0xC0 {            // 13-bit signed integer
                 try need(2)
                 let raw = Int(first & 0x1F) << 8 | Int(blob[index + 1])
-                elements.append(Bytes(String(raw >= 4096 ? raw - 8192 : raw)))
+                elements.append(ByteNumbers.decimal(Int64(raw >= 4096 ? raw - 8192 : raw)))
                 index += 2
             } else if first & 0xF0 == 0xE0 {            // string, 12-bit length
                 try need(2)
                 let count = Int(first & 0x0F) << 8 | Int(blob[index + 1])
                 try need(2 + count)
-                elements.append(Bytes(Array(blob[(index + 2)..<(index + 2 + count)])))
+                elements.append(CompactBlob.slice(blob, index + 2, count))
                 index += 2 + count
             } else {
                 switch first {
@@ -86,12 +103,12 @@ enum Listpack {
                     try need(5)
                     let count = Int(int(index + 1, 4) & 0xFFFF_FFFF)
                     try need(5 + count)
-                    elements.append(Bytes(Array(blob[(index + 5)..<(index + 5 + count)])))
+                    elements.append(CompactBlob.slice(blob, index + 5, count))
                     index += 5 + count
                 case 0xF1, 0xF2, 0xF3, 0xF4:              // 16, 24, 32, 64-bit integers
                     let width = [2, 3, 4, 8][Int(first - 0xF1)]
                     try need(1 + width)
-                    elements.append(Bytes(String(int(index + 1, width))))
+                    elements.append(ByteNumbers.decimal(int(index + 1, width)))
                     index += 1 + width
                 default:
                     throw RDBReader.Failure("an unknown listpack encoding \(first)")
@@ -123,19 +140,19 @@ enum Ziplist {
             case 0:
                 let count = Int(encoding & 0x3F)
                 try need(1 + count)
-                elements.append(Bytes(Array(blob[(index + 1)..<(index + 1 + count)])))
+                elements.append(CompactBlob.slice(blob, index + 1, count))
                 index += 1 + count
             case 1:
                 try need(2)
                 let count = Int(encoding & 0x3F) << 8 | Int(blob[index + 1])
                 try need(2 + count)
-                elements.append(Bytes(Array(blob[(index + 2)..<(index + 2 + count)])))
+                elements.append(CompactBlob.slice(blob, index + 2, count))
                 index += 2 + count
             case 2:
                 try need(5)
                 let count = Int(blob[index + 1]) << 24 | Int(blob[index + 2]) << 16 | Int(blob[index + 3]) << 8 | Int(blob[index + 4])
                 try need(5 + count)
-                elements.append(Bytes(Array(blob[(index + 5)..<(index + 5 + count)])))
+                elements.append(CompactBlob.slice(blob, index + 5, count))
                 index += 5 + count
             default:
                 let width: Int
@@ -147,12 +164,12 @@ enum Ziplist {
                 case 0xFE: width = 1
                 default:
                     guard encoding >= 0xF1 && encoding <= 0xFD else { throw RDBReader.Failure("an unknown ziplist encoding") }
-                    elements.append(Bytes(String(Int(encoding & 0x0F) - 1)))  // 4-bit immediate 0…12
+                    elements.append(ByteNumbers.decimal(Int64(encoding & 0x0F) - 1))  // 4-bit immediate 0…12
                     index += 1
                     continue
                 }
                 try need(1 + width)
-                elements.append(Bytes(String(int(index + 1, width))))
+                elements.append(ByteNumbers.decimal(int(index + 1, width)))
                 index += 1 + width
             }
         }

@@ -23,6 +23,8 @@ public enum FileIO {
         guard fd >= 0 else { throw Failure(description: "Can't open \(path): \(errorText())") }
         defer { close(fd) }
         var bytes: [UInt8] = []
+        var status = stat()
+        if fstat(fd, &status) == 0 { bytes.reserveCapacity(Int(status.st_size)) }  // one allocation, no regrowth copies
         var chunk = [UInt8](repeating: 0, count: 1 << 20)
         while true {
             let count = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }

@@ -62,7 +62,7 @@ extension Server {
                 aofStatusChanged()  // no AOF, no refusal (Redis checks aof_state)
             }
         }
-        if maintenance.rewriteScheduled && maintenance.child == nil
+        if maintenance.rewriteScheduled && !childActive
             && Keyspace.clockMicroseconds() >= maintenance.nextAttemptMicroseconds {
             maintenance.rewriteScheduled = false
             maintenance.enableScheduled = false
@@ -74,7 +74,7 @@ extension Server {
     /// incremental files) has grown by `auto-aof-rewrite-percentage` since the
     /// last rewrite or start, and is past `auto-aof-rewrite-min-size`.
     func rewriteIfGrown() {
-        guard maintenance.child == nil, !maintenance.rewriteScheduled else { return }
+        guard !childActive, !maintenance.rewriteScheduled else { return }
         if maintenance.incrementalUnlisted {
             // `appendonly yes` whose first rewrite failed: the commands since are in a file
             // no manifest names yet, so the rewrite is tried again (once a second at most).

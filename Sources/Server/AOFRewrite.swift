@@ -43,7 +43,9 @@ extension Server {
         let started = Keyspace.clockMicroseconds()
         let old = aofManifest ?? AOFManifest()
         let baseSequence = (old.base?.sequence ?? 0) + 1
-        let baseEntry = AOFManifest.Entry(name: "\(config.appendFileName).\(baseSequence).base.aof", sequence: baseSequence, type: .base)
+        // An RDB base with `aof-use-rdb-preamble yes` (Redis 7.0's default), else commands.
+        let suffix = config.aofUseRDBPreamble ? "rdb" : "aof"
+        let baseEntry = AOFManifest.Entry(name: "\(config.appendFileName).\(baseSequence).base.\(suffix)", sequence: baseSequence, type: .base)
         var incremental: AOFManifest.Entry? = nil
         do {
             try FileIO.makeDirectory(directory)

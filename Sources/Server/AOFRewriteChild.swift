@@ -1,5 +1,6 @@
 internal import CLibUV
 import Commands
+import Keyspace
 import Persistence
 #if canImport(Glibc)
 import Glibc
@@ -36,7 +37,7 @@ extension Server {
         _exit(0)
     }
 
-    /// The keyspace as commands, written a megabyte at a time into
+    /// The keyspace as an RDB file or as commands, written a megabyte at a time into
     /// `temp-rewriteaof-<pid>.aof`, synced, and renamed to
     /// `temp-rewriteaof-bg-<pid>.aof` for the parent to adopt, as Redis's
     /// rewriteAppendOnlyFile (with its log lines). The parent is checked
@@ -50,13 +51,19 @@ extension Server {
         }
         let delay = engine.config.rdbKeySaveDelay
         var failure: Int32 = 0
-        var written = AOFRewriter.snapshot(engine.keyspace, chunkSize: 1 << 20, afterEachKey: {
+        let afterEachKey = {
             // Redis's debugDelay: a negative delay sleeps 1 µs once in -delay keys.
             if delay > 0 { usleep(UInt32(delay)) } else if delay < 0 && Int.random(in: 0 ..< -delay) == 0 { usleep(1) }
-        }) { chunk in
+        }
+        let write = { (chunk: [UInt8]) -> Bool in
             failure = Self.writeAll(chunk, to: fd)
             return failure == 0
         }
+        // The base as RDB (`aof-use-rdb-preamble yes`, its name ends in .rdb) or as commands.
+        var written = engine.config.aofUseRDBPreamble
+            ? RDBWriter.snapshot(engine.keyspace, options: rdbOptions, aux: rdbAux(aofBase: true), now: Keyspace.clockMilliseconds(),
+                                 chunkSize: 1 << 20, afterEachKey: afterEachKey, write: write)
+            : AOFRewriter.snapshot(engine.keyspace, chunkSize: 1 << 20, afterEachKey: afterEachKey, write: write)
         if written && getppid() != parent { written = false }
         if written && fsync(fd) != 0 {
             failure = errno
@@ -82,7 +89,7 @@ extension Server {
     }
 
     /// write(2) until all of `bytes` is written; 0, or the errno that stopped it.
-    private static func writeAll(_ bytes: [UInt8], to fd: Int32) -> Int32 {
+    static func writeAll(_ bytes: [UInt8], to fd: Int32) -> Int32 {
         var done = 0
         while done < bytes.count {
             let count = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + done, $0.count - done) }
@@ -98,7 +105,7 @@ extension Server {
     /// Closes what the child inherited (client sockets, the listeners, the
     /// loop's descriptors, the AOF) but `keeping`, so a connection the parent
     /// closes during the rewrite ends at once rather than when the child exits.
-    private func closeInheritedDescriptors(keeping: [Int32]) {
+    func closeInheritedDescriptors(keeping: [Int32]) {
         guard let directory = opendir("/proc/self/fd") else { return }
         var inherited: [Int32] = []
         while let entry = readdir(directory) {
@@ -111,7 +118,7 @@ extension Server {
 
     /// The pages this process no longer shares with the server (Private_Dirty,
     /// as Redis's zmalloc_get_private_dirty), for INFO aof_last_cow_size.
-    private func copyOnWriteBytes() -> Int {
+    func copyOnWriteBytes() -> Int {
         guard let text = try? FileIO.read("/proc/self/smaps_rollup") else { return 0 }
         var kilobytes = 0
         for line in String(decoding: text, as: UTF8.self).split(separator: "\n") where line.hasPrefix("Private_Dirty:") {

@@ -99,6 +99,8 @@ public enum Launcher {
         logger.warning("Server initialized")
         if config.appendOnly {
             guard AOFSetup.open(server: server) else { return 1 }
+        } else {
+            guard RDBLoad.load(server: server) else { return 1 }
         }
         guard server.openListeners() else { return 1 }
         supervision?.ready()

@@ -38,6 +38,8 @@ public final class Server {
     var aof: AOFWriter?
     var aofManifest: AOFManifest?
     var maintenance = AOFMaintenanceState()
+    var snapshotState = SnapshotState()
+    var migrateSockets = MigrateSockets()
     var boundPort = 0
     private(set) var shutdownRequested = false
     private let prepare = UnsafeMutablePointer<uv_prepare_t>.allocate(capacity: 1)
@@ -59,11 +61,17 @@ public final class Server {
         uv_loop_init(loop)
         loop.pointee.data = Unmanaged.passUnretained(self).toOpaque()
         engine.hooks.tcpPort = { [unowned self] in self.boundPort }
-        engine.hooks.shutdown = { [unowned self] _ in
+        engine.hooks.shutdown = { [unowned self] save in
             self.logger.warning("User requested shutdown...")
+            guard self.prepareSnapshotForShutdown(save: save) else { return "ERR Errors trying to SHUTDOWN. Check logs." }
             self.requestShutdown()
             return nil
         }
+        installSnapshotHooks()
+        engine.hooks.migrateSocket = { [unowned self] host, port, timeout in
+            self.migrateSockets.socket(host: host, port: port, timeout: timeout)
+        }
+        engine.hooks.closeMigrateSocket = { [unowned self] host, port in self.migrateSockets.close(host: host, port: port) }
         engine.hooks.aofInfo = { [unowned self] in self.rewriteInfoFields + (self.aof?.infoFields ?? []) }
         engine.hooks.rewriteAOF = { [unowned self] in self.scheduleRewrite() }
         engine.hooks.closeClient = { [unowned self] id in self.connections[id]?.close() }
@@ -73,7 +81,9 @@ public final class Server {
         engine.hooks.logVerbose = { [unowned self] message in self.logger.verbose(message) }
         engine.hooks.logWarning = { [unowned self] message in self.logger.warning(message) }
         engine.hooks.logNotice = { [unowned self] message in self.logger.notice(message) }
-        engine.hooks.keyspaceSnapshot = { [unowned self] in AOFRewriter.snapshot(self.engine.keyspace) }
+        engine.hooks.keyspaceSnapshot = { [unowned self] in
+            RDBWriter.file(self.engine.keyspace, options: self.rdbOptions, aux: self.rdbAux(aofBase: false), now: Keyspace.clockMilliseconds())
+        }
         if !MemoryStats.installAllocatorHooks(engine) {
             logger.warning("WARNING: malloc is not counted (Sources/CAllocCounter): used_memory is the resident set size, read from /proc at every command while maxmemory is set.")
         }
@@ -83,6 +93,7 @@ public final class Server {
             case "loglevel": self.logger.level = Logger.Level(name: engine.config.logLevel)
             case "hz": self.startCron()
             case "appendonly": self.appendOnlyChanged()
+            case "save", "stop-writes-on-bgsave-error": self.persistenceStatusChanged()
             case "port", "bind": return self.changeListeners(name)
             case "proc-title-template": self.updateProcessTitle()
             case "oom-score-adj-values":
@@ -305,7 +316,7 @@ public final class Server {
     /// The AOF's write or fsync failed or recovered: the engine refuses write
     /// commands with MISCONF while it is failing, as Redis does.
     func aofStatusChanged() {
-        engine.diskError = aof?.refusal
+        persistenceStatusChanged()
     }
 
     // MARK: - Cron
@@ -329,11 +340,13 @@ public final class Server {
             engine.keyspace.activeExpireCycle(budgetMicroseconds: Int64(250_000 / engine.config.hz), hz: engine.config.hz)
         }
         reapRewriteChild()
+        snapshotCron()
         rewriteIfGrown()
         let ticksPerSecond = engine.config.hz
         if cronTicks % ticksPerSecond == 0 {
             checkOutputLimits()
             closeIdleClients()
+            migrateSockets.closeIdle()
             aof?.everySecond()
             engine.peakMemory = max(engine.peakMemory, engine.hooks.usedMemory())
         }
@@ -369,6 +382,10 @@ public final class Server {
         logger.warning("Received \(name) scheduling shutdown...")
         // Redis's prepareForShutdown logs this for a signal as for SHUTDOWN.
         logger.warning("User requested shutdown...")
+        guard prepareSnapshotForShutdown(save: nil) else {
+            logger.warning("\(name) received but errors trying to shut down the server, check the logs for more information")
+            return
+        }
         requestShutdown()
     }
 
@@ -387,6 +404,7 @@ public final class Server {
     private func finishShutdown() {
         supervision?.stopping()
         killRewriteChild()
+        killSaveChild()
         for conn in connections.values { conn.stopReading() }
         // Listeners close first, so nothing connects while the AOF drains.
         closeListeners()

@@ -49,7 +49,7 @@ public final class FuzzSession {
         initialConfig = Config.parameters.map { ($0.name, config.displayValue($0.name)) }
         engine = Engine(config: config)
         engine.propagating = true
-        engine.hooks.keyspaceSnapshot = { [unowned engine] in AOFRewriter.snapshot(engine.keyspace) }
+        engine.hooks.keyspaceSnapshot = { [unowned engine] in RDBWriter.file(engine.keyspace, aux: [], now: engine.keyspace.now) }
         // CLIENT KILL: as in the Server, the client leaves the blocking queues at once
         // and the engine forgets it once the current command is over.
         engine.hooks.closeClient = { [unowned self] id in

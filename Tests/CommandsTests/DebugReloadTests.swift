@@ -5,13 +5,13 @@ import Persistence
 import RESP
 import SwirlBytes
 
-/// DEBUG RELOAD through the AOF rewriter's snapshot (the Server installs the
+/// DEBUG RELOAD through an RDB snapshot (the Server installs the
 /// same hook; Tests/Integration/test_debug.py runs it in the real binary).
 final class DebugReloadTests: CommandTestCase {
     override func setUp() {
         super.setUp()
         let engine = self.engine!
-        engine.hooks.keyspaceSnapshot = { AOFRewriter.snapshot(engine.keyspace) }
+        engine.hooks.keyspaceSnapshot = { RDBWriter.file(engine.keyspace, aux: [], now: engine.keyspace.now) }
     }
 
     private func fill() {

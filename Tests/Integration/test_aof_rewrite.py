@@ -161,14 +161,14 @@ def test_failed_rewrite_keeps_every_file(servers, swirl_bin):
     c = s.client()
     fill(c, "k", 1000)
     # The child's file cannot become the base: a directory has the base's name.
-    os.makedirs(os.path.join(str(d), "appendonlydir", "appendonly.aof.1.base.aof"))
+    os.makedirs(os.path.join(str(d), "appendonlydir", "appendonly.aof.1.base.rdb"))
     c.call("BGREWRITEAOF")
     wait_until(lambda: persistence(c)["aof_last_bgrewrite_status"] == "err", "the rewrite to fail")
     info = persistence(c)
     assert info["aof_last_bgrewrite_status"] == "err" and info["aof_rewrite_in_progress"] == "0", info
     assert info["aof_rewrites_consecutive_failures"] == "1", info
     assert re.search(r"Error trying to rename the temporary AOF base file temp-rewriteaof-bg-\d+\.aof "
-                     r"into appendonlydir/appendonly\.aof\.1\.base\.aof: Is a directory", s.log()), s.log_tail()
+                     r"into appendonlydir/appendonly\.aof\.1\.base\.rdb: Is a directory", s.log()), s.log_tail()
     assert not [name for name in os.listdir(str(d)) if name.startswith("temp-rewriteaof")]
     c.call("SET", "after", "failure")
     entries, _ = aof_files(s)
@@ -181,7 +181,7 @@ def test_automatic_rewrites_back_off_after_three_failures(servers, swirl_bin):
     d = servers.new_dir()
     s = servers.start(swirl_bin, *AOF_ON, "--auto-aof-rewrite-min-size", "1mb", dir=d)
     c = s.client()
-    blocker = os.path.join(str(d), "appendonlydir", "appendonly.aof.1.base.aof")
+    blocker = os.path.join(str(d), "appendonlydir", "appendonly.aof.1.base.rdb")
     os.makedirs(blocker)
     fill(c, "k", 20000)  # ~2.4 MB: past the minimum, so every cron tick wants a rewrite
     wait_until(lambda: "triggered the limit, will retry in 1 minutes" in s.log(), "three failures", 20, 0.1)

@@ -43,7 +43,8 @@ def test_lists_survive_restart_and_rewrite(servers, swirl_bin, redis_bin):
     assert (0, b"gone") not in before
     assert s.stop() == 0
 
-    s2 = servers.start(swirl_bin, *AOF_ON, dir=d)
+    # A RESP base (aof-use-rdb-preamble no): the lists as RPUSH batches.
+    s2 = servers.start(swirl_bin, *AOF_ON, "--aof-use-rdb-preamble", "no", dir=d)
     assert_same_typed(before, list_snapshot(s2))
     c2 = s2.client()
     rewrite(c2)  # the base file now holds the lists as RPUSH batches

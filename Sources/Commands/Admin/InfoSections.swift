@@ -82,6 +82,7 @@ enum InfoSections {
 
     static func persistence(_ engine: Engine) -> [(String, String)] {
         let aof = engine.hooks.aofInfo()
+        let snapshots = engine.snapshots
         let reported = Dictionary(aof, uniquingKeysWith: { first, _ in first })
         // Present whether or not the AOF is on; the writer's own figures when it is.
         let always: [(String, String)] = [
@@ -94,10 +95,15 @@ enum InfoSections {
             ("loading", engine.loading ? "1" : "0"), ("async_loading", "0"),
             ("current_cow_peak", "0"), ("current_cow_size", "0"), ("current_cow_size_age", "0"),
             ("current_fork_perc", "0.00"), ("current_save_keys_processed", "0"), ("current_save_keys_total", "0"),
-            ("rdb_changes_since_last_save", "\(engine.dirty)"), ("rdb_bgsave_in_progress", "0"),
-            ("rdb_last_save_time", "\(engine.stats.lastSave)"), ("rdb_last_bgsave_status", "ok"),
-            ("rdb_last_bgsave_time_sec", "-1"), ("rdb_current_bgsave_time_sec", "-1"), ("rdb_saves", "0"),
-            ("rdb_last_cow_size", "0"), ("rdb_last_load_keys_expired", "0"), ("rdb_last_load_keys_loaded", "0"),
+            ("rdb_changes_since_last_save", "\(engine.dirty)"),
+            ("rdb_bgsave_in_progress", snapshots.backgroundSaveInProgress ? "1" : "0"),
+            ("rdb_last_save_time", "\(engine.stats.lastSave)"),
+            ("rdb_last_bgsave_status", snapshots.lastBackgroundSaveOK ? "ok" : "err"),
+            ("rdb_last_bgsave_time_sec", "\(snapshots.lastBackgroundSaveSeconds)"),
+            ("rdb_current_bgsave_time_sec", snapshots.backgroundSaveStarted.map { "\(Keyspace.clockMilliseconds() / 1000 - $0)" } ?? "-1"),
+            ("rdb_saves", "\(snapshots.saves)"), ("rdb_last_cow_size", "\(snapshots.lastCopyOnWriteSize)"),
+            ("rdb_last_load_keys_expired", "\(snapshots.lastLoadKeysExpired)"),
+            ("rdb_last_load_keys_loaded", "\(snapshots.lastLoadKeysLoaded)"),
             ("aof_enabled", engine.config.appendOnly ? "1" : "0"),
         ] + always.map { ($0.0, reported[$0.0] ?? $0.1) }
             + [("module_fork_in_progress", "0"), ("module_fork_last_cow_size", "0")]

@@ -26,7 +26,7 @@ enum ServerCommands {
                            complexity: "O(N)", handler: shutdown),
             server.command("bgrewriteaof", 1, [.admin, .noscript], syntax: "",
                            "Asynchronously rewrites the append-only file to disk.", handler: bgrewriteaof),
-        ]
+        ] + SnapshotCommands.specs()
     }
 
     static func time(_ c: Client) {
@@ -37,8 +37,12 @@ enum ServerCommands {
     }
 
     static func bgrewriteaof(_ c: Client) {
+        // Redis schedules the rewrite for after a running BGSAVE and says so.
+        let waits = c.engine.snapshots.backgroundSaveInProgress
         if let refusal = c.engine.hooks.rewriteAOF() {
             c.reply.error(refusal)
+        } else if waits {
+            c.reply.simple("Background append only file rewriting scheduled")
         } else {
             c.reply.simple("Background append only file rewriting started")
         }

@@ -76,6 +76,16 @@ extension Config {
     public var maxmemoryEvictionTenacity: Int { integer("maxmemory-eviction-tenacity") }
     public var zsetMaxListpackEntries: Int { integer("zset-max-listpack-entries") }
     public var zsetMaxListpackValue: Int { integer("zset-max-listpack-value") }
+    /// `save`: (seconds, changes) pairs, in order.
+    public var savePoints: [(seconds: Int64, changes: Int64)] {
+        let numbers = (values["save"] ?? "").split(separator: " ").compactMap { Int64($0) }
+        return stride(from: 0, to: numbers.count - 1, by: 2).map { (numbers[$0], numbers[$0 + 1]) }
+    }
+    public var dbFileName: String { values["dbfilename"] ?? "dump.rdb" }
+    public var stopWritesOnBgsaveError: Bool { flag("stop-writes-on-bgsave-error") }
+    public var rdbCompression: Bool { flag("rdbcompression") }
+    public var rdbChecksum: Bool { flag("rdbchecksum") }
+    public var aofUseRDBPreamble: Bool { flag("aof-use-rdb-preamble") }
     public var hllSparseMaxBytes: Int { integer("hll-sparse-max-bytes") }
     public var streamNodeMaxBytes: Int { integer("stream-node-max-bytes") }
     public var streamNodeMaxEntries: Int { integer("stream-node-max-entries") }

@@ -155,6 +155,7 @@ enum ConfigCommands {
         c.engine.stats.reset()
         c.engine.keyspace.stats = KeyspaceStats()
         c.engine.resetEvictionStats()
+        c.engine.snapshots.saves = 0  // rdb_saves, as Redis's resetServerStats
         c.reply.ok()
     }
 

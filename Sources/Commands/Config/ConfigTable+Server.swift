@@ -74,7 +74,6 @@ extension Config {
     /// Why a parameter is not honoured, where many share the reason.
     enum Why {
         static let replication = "replication is not implemented yet"
-        static let rdb = "RDB snapshots are not written yet"
         static let cluster = "cluster mode is not implemented"
         static let tls = "TLS is not implemented yet"
         static let acl = "ACL users are not implemented yet"

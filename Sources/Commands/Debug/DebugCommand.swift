@@ -13,6 +13,9 @@ struct DebugState {
     /// DEBUG QUICKLIST-PACKED-THRESHOLD, validated and kept as Redis does. Swirl's
     /// lists are one ring buffer with no packed/plain nodes, so nothing reads it.
     var quicklistPackedThreshold: UInt64 = 1 << 30
+    /// DEBUG SET-SKIP-CHECKSUM-VALIDATION: RESTORE takes payloads whose CRC-64 is wrong
+    /// (so a fuzzer reaches the RDB value parser with bytes it made up).
+    var skipChecksumValidation = false
 }
 
 /// DEBUG: like Redis 7.0, one command (not a container) whose first argument
@@ -58,6 +61,9 @@ enum DebugCommand {
             c.engine.activeExpireEnabled = cInteger(c.args[2]) != 0
             c.reply.ok()
         case ("quicklist-packed-threshold", 3): packedThreshold(c)
+        case ("set-skip-checksum-validation", 3):
+            c.engine.debugState.skipChecksumValidation = cInteger(c.args[2]) != 0
+            c.reply.ok()
         case ("change-repl-id", 2):
             c.engine.hooks.logWarning("Changing replication IDs after receiving DEBUG change-repl-id")
             c.engine.replicationID = Engine.randomHex()
@@ -211,6 +217,8 @@ enum DebugCommand {
             "SET-ACTIVE-EXPIRE <0|1>",
             "    Setting it to 0 disables expiring keys in background when they are not",
             "    accessed (otherwise the Redis behavior). Setting it to 1 reenables back the", "    default.",
+            "SET-SKIP-CHECKSUM-VALIDATION <0|1>",
+            "    Enables or disables checksum checks for RDB files and RESTORE's payload.",
             "QUICKLIST-PACKED-THRESHOLD <size>",
             "    Sets the threshold for elements to be inserted as plain vs packed nodes",
             "    Default value is 1GB, allows values up to 4GB. Setting to 0 restores to default.",

@@ -6,16 +6,13 @@ import SwirlBytes
 /// DEBUG RELOAD [MERGE] [NOFLUSH] [NOSAVE]: the dataset goes through
 /// persistence and back, so what does not survive a restart shows.
 ///
-/// Redis saves an RDB file and loads it. Swirl writes no RDB; its persistent
-/// form is the AOF rewriter's snapshot (the commands that rebuild the
-/// keyspace, values and expiry times included), reached through
-/// `ServerHooks.keyspaceSnapshot`. RELOAD takes that snapshot and keeps it in
-/// memory, which stands for dump.rdb: NOSAVE loads the last one taken (an
-/// error if there is none, as Redis without a dump file). The snapshot is
-/// replayed into a scratch engine exactly as the AOF is at start-up
-/// (`loading`, so no expiry applies mid-load), then its
-/// keys move into the live databases; keys whose time has passed are dropped,
-/// as Redis's RDB load on a master drops them.
+/// Redis saves an RDB file and loads it. Swirl takes the same RDB snapshot
+/// (`ServerHooks.keyspaceSnapshot`: the RDBWriter's file with the server's
+/// options, so LRU/LFU stamps go through too) and keeps it in memory, which
+/// stands for dump.rdb: NOSAVE loads the last one taken (an error if there is
+/// none, as Redis without a dump file). The snapshot is read by the RDBReader
+/// into a scratch keyspace, then its keys move into the live databases; keys
+/// whose time has passed are dropped, as Redis's RDB load on a master drops them.
 ///
 /// The AOF is not touched, as in Redis (the reload is not counted as a change,
 /// so nothing is propagated): with `appendonly yes` the files already hold the
@@ -52,7 +49,7 @@ enum DebugReload {
         do {
             loaded = try replay(snapshot, config: engine.config)
         } catch {
-            engine.hooks.logWarning("DEBUG RELOAD: the snapshot does not parse: \(error.reason)")
+            engine.hooks.logWarning("DEBUG RELOAD: the snapshot does not parse: \(error)")
             c.reply.error("ERR Error trying to load the RDB dump, check server logs.")
             return
         }
@@ -70,16 +67,30 @@ enum DebugReload {
         c.reply.ok()
     }
 
-    /// The snapshot's commands run in a fresh engine, as the AOF's run at start-up.
-    static func replay(_ snapshot: [UInt8], config: Config) throws(AOFCommandReader.Failure) -> Keyspace {
-        let scratch = Engine(config: config)
-        try scratch.whileLoading { () throws(AOFCommandReader.Failure) in
-            // A value may be longer than a client's proto-max-bulk-len. A snapshot taken in
-            // memory is never cut short, so the outcome's truncation is not looked at.
-            _ = try AOFCommandReader.read(snapshot[...], limits: RequestDecoder.Limits(maxBulkLength: Int.max),
-                                          into: CommandReplay(into: scratch))
+    /// The snapshot read into a fresh keyspace, as Redis's rdbLoad reads dump.rdb:
+    /// every key with its expiry time, and its idle time or frequency when the policy records one.
+    static func replay(_ snapshot: [UInt8], config: Config) throws -> Keyspace {
+        let keyspace = Keyspace(databaseCount: config.databases)
+        let tracking = config.accessTracking, now = Keyspace.clockMilliseconds()
+        var reader = RDBReader(snapshot)
+        try reader.read { entry in
+            guard entry.db < keyspace.count else { throw ReloadFailure(reason: "a key in database \(entry.db), beyond `databases`") }
+            let db = keyspace[entry.db]
+            db.set(entry.key, entry.value)
+            if let when = entry.expireAt { db.setExpire(entry.key, at: when) }
+            switch tracking {
+            case .recency:
+                if let idle = entry.idleSeconds { db.setAccess(entry.key, AccessClock.stamp(idleSeconds: Int64(idle), milliseconds: now)) }
+            case .frequency:
+                if let frequency = entry.frequency { db.setAccess(entry.key, AccessClock.stamp(frequency: frequency, milliseconds: now)) }
+            }
         }
-        return scratch.keyspace
+        return keyspace
+    }
+
+    struct ReloadFailure: Error, CustomStringConvertible {
+        let reason: String
+        var description: String { reason }
     }
 
     private static func firstConflict(_ loaded: Keyspace, _ live: Keyspace) -> (Int, Bytes)? {

@@ -36,6 +36,8 @@ public final class Engine {
     public var propagating = false
     /// While the AOF cannot be written: the MISCONF error that refuses writes (Engine+DiskError.swift).
     public var diskError: String? = nil
+    /// RDB snapshots: their status, kept by the Server (SnapshotStatus.swift).
+    public var snapshots = SnapshotStatus()
     /// True while the AOF is replayed: an expiry in the past is then stored, not applied,
     /// because the DEL that followed it is in the file too.
     public var loading: Bool {

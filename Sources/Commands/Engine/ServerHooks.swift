@@ -12,6 +12,16 @@ public struct ServerHooks {
     public var aofInfo: () -> [(String, String)] = { [] }
     /// Verbose-level log lines (unknown commands, as Redis logs them).
     public var logVerbose: (String) -> Void = { _ in }
+    /// SAVE: writes dump.rdb now; false when it failed (the log says why).
+    public var save: () -> Bool = { false }
+    /// BGSAVE: starts the child (true) or says why not (false, the log says why).
+    public var backgroundSave: () -> Bool = { false }
+    /// Whether a child process runs (an AOF rewrite or a BGSAVE): BGSAVE then waits.
+    public var childActive: () -> Bool = { false }
+    /// MIGRATE: a connection to host:port, cached between calls; nil when it cannot connect in time.
+    public var migrateSocket: (_ host: String, _ port: Int, _ timeoutMilliseconds: Int) -> MigrateSocket? = { _, _, _ in nil }
+    /// MIGRATE: drops the cached connection to host:port (after a socket error).
+    public var closeMigrateSocket: (_ host: String, _ port: Int) -> Void = { _, _ in }
     /// BGREWRITEAOF: schedules a rewrite; returns an error text on refusal.
     public var rewriteAOF: () -> String? = { "ERR AOF rewriting is not available here" }
     /// CLIENT KILL: closes the connection of the client with this id.
@@ -25,7 +35,7 @@ public struct ServerHooks {
     public var logNotice: (String) -> Void = { _ in }
     /// Warning-level log lines (DEBUG LOG, DEBUG RELOAD).
     public var logWarning: (String) -> Void = { _ in }
-    /// DEBUG RELOAD: the whole keyspace as commands that rebuild it (AOFRewriter's snapshot).
+    /// DEBUG RELOAD: the whole keyspace as an RDB file (RDBWriter, with the server's options).
     public var keyspaceSnapshot: (() -> [UInt8])? = nil
     /// MEMORY STATS: bytes the allocator holds from the system, free chunks included (0 when unknown).
     public var allocatorActive: () -> Int = { 0 }

@@ -63,8 +63,9 @@ public enum CommandSyntax {
                     }
                     out.append(Lexeme(kind: .ellipsis, position: i)); i += 3
                 case "\"":
-                    guard let close = chars[(i + 1)...].firstIndex(of: "\""), close > i + 1 else {
-                        throw ParseError(message: "unterminated or empty quoted token", position: i)
+                    // `""` is an empty token: MIGRATE's empty-string key.
+                    guard let close = chars[(i + 1)...].firstIndex(of: "\"") else {
+                        throw ParseError(message: "unterminated quoted token", position: i)
                     }
                     out.append(Lexeme(kind: .quoted(String(chars[(i + 1)..<close])), position: i))
                     i = close + 1
@@ -174,6 +175,13 @@ public enum CommandSyntax {
                     try Self.append(group, to: &items)
                 case .label(let label):
                     index += 1
+                    // `name:"token"`: a quoted token with its own name (MIGRATE's `empty_string:""`).
+                    if let quoted = peek, case .quoted(let token) = quoted.kind {
+                        try Self.checkName(label, at: lexeme.position)
+                        index += 1
+                        items.append(Item(node: .token(token, name: label), position: lexeme.position))
+                        continue
+                    }
                     guard let opener = peek, case .open = opener.kind else {
                         throw ParseError(message: "label '\(label):' must precede '[' or '<'", position: lexeme.position)
                     }

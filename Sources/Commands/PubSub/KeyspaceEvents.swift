@@ -77,7 +77,7 @@ public enum KeyspaceEvent: String, CaseIterable, Sendable {
     // Generic and expiry.
     case del, expire, expired, evicted, persist, new, keymiss, sortstore
     case renameFrom = "rename_from", renameTo = "rename_to", moveFrom = "move_from", moveTo = "move_to"
-    case copyTo = "copy_to"
+    case copyTo = "copy_to", restore
     // Strings.
     case set, setrange, incrby, incrbyfloat, append
     // Bitmaps and HyperLogLog (string values).

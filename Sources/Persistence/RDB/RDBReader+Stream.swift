@@ -120,7 +120,7 @@ extension RDBReader {
     }
 
     private mutating func rawID() throws -> StreamID {
-        let raw = Array(try take(16))
+        let raw = Array(bytes[try take(16)])
         return StreamID(ms: Self.bigEndianWord(raw[0..<8]), seq: Self.bigEndianWord(raw[8..<16]))
     }
 
