@@ -35,7 +35,10 @@ static inline void swirl_lua_push_body(lua_State *L, swirl_lua_body body, void *
 static inline void swirl_lua_open_library(lua_State *L, lua_CFunction open, const char *name) {
     lua_pushcfunction(L, open);
     lua_pushstring(L, name);
-    lua_call(L, 1, 0);
+    lua_call(L, 1, 1);
+    /* cjson returns its table without setting a global: scripts reach it as one. */
+    if (name[0] != '\0' && lua_istable(L, -1)) lua_setglobal(L, name);
+    else lua_pop(L, 1);
 }
 
 static inline void swirl_lua_open_libraries(lua_State *L) {
@@ -98,6 +101,75 @@ static inline void swirl_lua_guard_global(lua_State *L, const char *name) {
     lua_getglobal(L, name);
     lua_pushcclosure(L, swirl_lua_guarded, 1);
     lua_setglobal(L, name);
+}
+
+/* Replaces the value at `index` by the real table when it is a proxy. Only for
+ * functions that read (rawget, next): the real table never reaches a script. */
+static inline void swirl_lua_unproxy(lua_State *L, int index) {
+    if (!swirl_lua_is_readonly(L, index) || !lua_getmetatable(L, index)) return;
+    lua_getfield(L, -1, "__index");
+    lua_replace(L, index);
+    lua_pop(L, 1);
+}
+
+/* rawget and next see through a proxy (upvalue 1: the original function). */
+static int swirl_lua_reading(lua_State *L) {
+    if (lua_gettop(L) >= 1) swirl_lua_unproxy(L, 1);
+    int arguments = lua_gettop(L);
+    lua_pushvalue(L, lua_upvalueindex(1));
+    lua_insert(L, 1);
+    lua_call(L, arguments, LUA_MULTRET);
+    return lua_gettop(L);
+}
+
+/* pairs of a proxy iterates its real table through the wrapped next (upvalue 2),
+ * leaving the proxy as the state: the real table stays out of reach. */
+static int swirl_lua_pairs(lua_State *L) {
+    if (swirl_lua_is_readonly(L, 1)) {
+        lua_pushvalue(L, lua_upvalueindex(2));
+        lua_pushvalue(L, 1);
+        lua_pushnil(L);
+        return 3;
+    }
+    int arguments = lua_gettop(L);
+    lua_pushvalue(L, lua_upvalueindex(1));
+    lua_insert(L, 1);
+    lua_call(L, arguments, LUA_MULTRET);
+    return lua_gettop(L);
+}
+
+/* getmetatable of a library proxy is nil, as of Redis's plain read-only
+ * tables; the globals' answers false (Redis's has a metatable). */
+static int swirl_lua_getmetatable(lua_State *L) {
+    if (swirl_lua_is_readonly(L, 1) && !lua_rawequal(L, 1, LUA_GLOBALSINDEX)) {
+        lua_pushnil(L);
+        return 1;
+    }
+    int arguments = lua_gettop(L);
+    lua_pushvalue(L, lua_upvalueindex(1));
+    lua_insert(L, 1);
+    lua_call(L, arguments, LUA_MULTRET);
+    return lua_gettop(L);
+}
+
+/* Wraps the base functions that could see or change a protected table. */
+static inline void swirl_lua_wrap_base(lua_State *L) {
+    static const char *const guarded[] = {"rawset", "setmetatable", NULL};
+    for (int i = 0; guarded[i]; i++) swirl_lua_guard_global(L, guarded[i]);
+    lua_getglobal(L, "rawget");
+    lua_pushcclosure(L, swirl_lua_reading, 1);
+    lua_setglobal(L, "rawget");
+    lua_getglobal(L, "next");
+    lua_pushcclosure(L, swirl_lua_reading, 1);
+    lua_pushvalue(L, -1);
+    lua_setglobal(L, "next");
+    lua_getglobal(L, "pairs");
+    lua_insert(L, -2);
+    lua_pushcclosure(L, swirl_lua_pairs, 2);
+    lua_setglobal(L, "pairs");
+    lua_getglobal(L, "getmetatable");
+    lua_pushcclosure(L, swirl_lua_getmetatable, 1);
+    lua_setglobal(L, "getmetatable");
 }
 
 /* Replaces the table on top of the stack by its read-only proxy. `hidden`:

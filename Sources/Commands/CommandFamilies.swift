@@ -38,6 +38,7 @@ enum CommandFamilies {
             LolwutCommand.specs(),
             ReplicationCommands.specs(),
             LatencyCommands.specs(),
+            ScriptingCommands.specs(),
         ]
         return families.flatMap { $0 }
     }

@@ -61,6 +61,9 @@ public final class Server {
         }
         engine.hooks.logVerbose = { [unowned self] message in self.logger.verbose(message) }
         engine.hooks.logWarning = { [unowned self] message in self.logger.warning(message) }
+        engine.hooks.log = { [unowned self] level, message in
+            self.logger.log([.debug, .verbose, .notice, .warning][min(max(level, 0), 3)], message)
+        }
         engine.hooks.keyspaceSnapshot = { [unowned self] in AOFRewriter.snapshot(self.engine.keyspace) }
         if !MemoryStats.installAllocatorHooks(engine) {
             logger.warning("WARNING: malloc is not counted (Sources/CAllocCounter): used_memory is the resident set size, read from /proc at every command while maxmemory is set.")

@@ -34,7 +34,7 @@ extension Client {
     public func serveOrBlock(_ request: BlockingRequest) {
         if serveFirst(of: request.keys, type: request.type, request.serve) { return }
         // lastCommandID is the running command (Engine.call sets it first); a handler run any other way cannot block.
-        if inTransaction || engine.loading || lastCommandID < 0 {
+        if inTransaction || engine.loading || lastCommandID < 0 || isScriptClient {
             request.emptyReply(self)
             return
         }

@@ -101,6 +101,7 @@ public final class Config {
         Parameter(name: "enable-protected-configs", kind: .choice(["no", "yes", "local"]), defaultValue: "no", mutable: false),
         Parameter(name: "enable-module-command", kind: .choice(["no", "yes", "local"]), defaultValue: "no", mutable: false),
         Parameter(name: "notify-keyspace-events", kind: .keyspaceEvents, defaultValue: "", mutable: true),
+        Parameter(name: "busy-reply-threshold", kind: .integer(0...Int64.max), defaultValue: "5000", mutable: true),
         Parameter(name: "slowlog-max-len", kind: .integer(0...Int64(Int32.max)), defaultValue: "128", mutable: true),
     ]
 
@@ -110,6 +111,7 @@ public final class Config {
         "zset-max-ziplist-entries": "zset-max-listpack-entries",
         "zset-max-ziplist-value": "zset-max-listpack-value",
         "slave-ignore-maxmemory": "replica-ignore-maxmemory",
+        "lua-time-limit": "busy-reply-threshold",
     ]
 
     private var values: [String: String] = [:]
@@ -284,6 +286,8 @@ public final class Config {
     public var latencyPercentiles: [Double] {
         (values["latency-tracking-info-percentiles"] ?? "").split(separator: " ").compactMap { Double($0) }
     }
+    /// Milliseconds a script runs before other clients get BUSY (alias lua-time-limit).
+    public var busyReplyThreshold: Int { integer("busy-reply-threshold") }
     public var latencyMonitorThreshold: Int64 { Int64(integer("latency-monitor-threshold")) }
     /// What keys' access fields record, from `maxmemory-policy`.
     public var accessTracking: AccessTracking {

@@ -86,7 +86,8 @@ extension Engine {
     /// deny-oom command, an EXEC that queued one, or anything queued inside
     /// MULTI but EXEC, DISCARD, QUIT and RESET, if memory is still over.
     func refusedForMemory(_ spec: CommandSpec, _ client: Client) -> Bool {
-        guard performEvictions() == .failed else { return false }
+        startedOutOfMemory = performEvictions() == .failed
+        guard startedOutOfMemory else { return false }
         var refuse = spec.flags.contains(.denyOOM)
         if let transaction = client.transaction {
             if spec.name == "exec" {

@@ -62,6 +62,11 @@ public final class Engine {
     var debugState = DebugState()
     /// `maxmemory`: the policy, the eviction pool, the counters (Engine+Eviction.swift).
     var eviction = EvictionState()
+    /// Whether the last command found memory past `maxmemory` and could not evict
+    /// (Redis's pre_command_oom_state): scripts refuse deny-oom commands then.
+    var startedOutOfMemory = false
+    /// Lua scripting: the interpreter, the script cache, the running script (Scripting/).
+    lazy var scripting = Scripting(engine: self)
 
     static func randomHex() -> String {
         (0..<40).map { _ in String("0123456789abcdef".randomElement()!) }.joined()

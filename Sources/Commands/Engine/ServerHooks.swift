@@ -23,6 +23,15 @@ public struct ServerHooks {
     public var usedMemory: () -> Int = { MemoryStats.residentBytes() }
     /// Warning-level log lines (DEBUG LOG, DEBUG RELOAD).
     public var logWarning: (String) -> Void = { _ in }
+    /// A log line at a Redis level (0 debug, 1 verbose, 2 notice, 3 warning): `redis.log`.
+    public var log: (Int, String) -> Void = { _, _ in }
+    /// A script ran past `busy-reply-threshold`: the Server answers other clients
+    /// BUSY while it runs, polling the loop (Scripting+Busy.swift).
+    public var scriptBusy: () -> Void = {}
+    /// Called from the script's count hook while it is busy: poll the loop once.
+    public var scriptBusyPoll: () -> Void = {}
+    /// The busy script ended.
+    public var scriptBusyEnded: () -> Void = {}
     /// DEBUG RELOAD: the whole keyspace as commands that rebuild it (AOFRewriter's snapshot).
     public var keyspaceSnapshot: (() -> [UInt8])? = nil
     /// MEMORY STATS: bytes the allocator holds from the system, free chunks included (0 when unknown).
