@@ -61,6 +61,7 @@ public final class Server {
         }
         engine.hooks.logVerbose = { [unowned self] message in self.logger.verbose(message) }
         engine.hooks.logWarning = { [unowned self] message in self.logger.warning(message) }
+        engine.hooks.scriptBusyPoll = { [unowned self] caller in self.pollWhileScriptBusy(caller: caller) }
         engine.hooks.log = { [unowned self] level, message in
             self.logger.log([.debug, .verbose, .notice, .warning][min(max(level, 0), 3)], message)
         }
@@ -92,6 +93,12 @@ public final class Server {
             uv_close(UnsafeMutableRawPointer(handle).assumingMemoryBound(to: uv_handle_t.self), onHandleClosed)
             return
         }
+        adopt(handle)
+    }
+
+    /// A connected socket's handle becomes a client (after the admission checks).
+    func adopt(_ handle: UnsafeMutablePointer<uv_tcp_t>) {
+        let stream = UnsafeMutableRawPointer(handle).assumingMemoryBound(to: uv_stream_t.self)
         let isLocal = Self.peerIsLocal(handle)
         if let refusal = admissionRefusal(isLocal: isLocal) {
             refuse(handle, with: refusal)

@@ -66,7 +66,9 @@ public final class Engine {
     /// (Redis's pre_command_oom_state): scripts refuse deny-oom commands then.
     var startedOutOfMemory = false
     /// Lua scripting: the interpreter, the script cache, the running script (Scripting/).
-    lazy var scripting = Scripting(engine: self)
+    public internal(set) lazy var scripting = Scripting(engine: self)
+    /// A script runs past busy-reply-threshold (one load per command while false).
+    var scriptBusy = false
 
     static func randomHex() -> String {
         (0..<40).map { _ in String("0123456789abcdef".randomElement()!) }.joined()
@@ -236,6 +238,35 @@ public final class Engine {
         inputSource = nil
     }
 
+    /// What a connection's input batch holds in the engine, set aside while a
+    /// busy script lets other connections run commands (Scripting+Busy.swift).
+    public struct SuspendedInput {
+        fileprivate let source: (any ReceivedFrames)?
+        fileprivate let carriesClock: Bool
+        fileprivate let clockCarry: Int64
+        fileprivate let currentClient: Client?
+    }
+
+    /// Sets the running batch aside: its pending frames are copied first, so a
+    /// nested batch cannot copy the wrong connection's bytes.
+    public func suspendInput() -> SuspendedInput {
+        flushPendingFrames()
+        let suspended = SuspendedInput(source: inputSource, carriesClock: carriesClock, clockCarry: clockCarry,
+                                       currentClient: currentClient)
+        inputSource = nil
+        carriesClock = false
+        clockCarry = 0
+        return suspended
+    }
+
+    public func resumeInput(_ suspended: SuspendedInput) {
+        flushPendingFrames()
+        inputSource = suspended.source
+        carriesClock = suspended.carriesClock
+        clockCarry = suspended.clockCarry
+        currentClient = suspended.currentClient
+    }
+
     private func dispatch(_ client: Client, receivedAs frame: Range<Int>?) {
         let args = client.args
         guard !args.isEmpty else { return }
@@ -293,6 +324,8 @@ public final class Engine {
             postpone(client)
             return
         }
+        // A script past busy-reply-threshold: only allow-busy commands and SHUTDOWN NOSAVE run (Redis's order).
+        if scriptBusy && refusedWhileScriptBusy(spec, client) { return }
         if client.transaction != nil && queueIfInTransaction(spec, client) { return }
         call(spec, client, started: started, frame: frame)
         // Lists (sorted sets …) that blocked clients wait for got values: serve them

@@ -25,13 +25,9 @@ public struct ServerHooks {
     public var logWarning: (String) -> Void = { _ in }
     /// A log line at a Redis level (0 debug, 1 verbose, 2 notice, 3 warning): `redis.log`.
     public var log: (Int, String) -> Void = { _, _ in }
-    /// A script ran past `busy-reply-threshold`: the Server answers other clients
-    /// BUSY while it runs, polling the loop (Scripting+Busy.swift).
-    public var scriptBusy: () -> Void = {}
-    /// Called from the script's count hook while it is busy: poll the loop once.
-    public var scriptBusyPoll: () -> Void = {}
-    /// The busy script ended.
-    public var scriptBusyEnded: () -> Void = {}
+    /// Called from a busy script's count hook (Scripting+Busy.swift): serve the
+    /// other clients once (Server+BusyScript.swift); the argument is the script's caller.
+    public var scriptBusyPoll: (Client) -> Void = { _ in }
     /// DEBUG RELOAD: the whole keyspace as commands that rebuild it (AOFRewriter's snapshot).
     public var keyspaceSnapshot: (() -> [UInt8])? = nil
     /// MEMORY STATS: bytes the allocator holds from the system, free chunks included (0 when unknown).

@@ -35,6 +35,8 @@ final class ScriptRun {
     var timedOut = false
     /// SCRIPT KILL asked for the script to stop.
     var killed = false
+    /// Stopped by SHUTDOWN NOSAVE (or a fuzz bound): what it wrote is not propagated.
+    var abandoned = false
 
     init(caller: Client, name: String, readOnly: Bool, allowOOM: Bool, startedOutOfMemory: Bool, started: Int64) {
         self.caller = caller
@@ -72,8 +74,11 @@ public final class Scripting {
     }
 
     private func makeState() -> LuaState {
-        LuaState(context: Unmanaged.passUnretained(self).toOpaque(), api: LuaRedisAPI.functions,
-                 mathAPI: LuaRedisAPI.mathFunctions, version: (Self.version, Self.versionNumber))
+        let context = Unmanaged.passUnretained(self).toOpaque()
+        let state = LuaState(context: context, api: LuaRedisAPI.functions,
+                             mathAPI: LuaRedisAPI.mathFunctions, version: (Self.version, Self.versionNumber))
+        swirl_lua_set_hook_body(state.state, luaCountHook, context)
+        return state
     }
 
     static let version = "7.0.15"
@@ -183,6 +188,7 @@ public final class Scripting {
         self.run = nil
         client.scriptCaller = nil
         if run.timedOut { endBusy(run) }
+        if run.abandoned, engine.transactionPropagation != nil { engine.transactionPropagation = [] }
         if ownsPropagation { engine.endTransactionPropagation() }
         // EVAL itself never reaches the AOF: the commands it ran did (Redis 7.0's effects replication).
         caller.propagateNothing()
