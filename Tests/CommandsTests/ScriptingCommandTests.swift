@@ -123,3 +123,40 @@ final class ScriptingPropagationTests: PropagationTestCase {
         XCTAssertEqual(logged(), [["MULTI"], ["incr", "a"], ["SET", "b", "1"], ["EXEC"]])
     }
 }
+
+/// Scripts past maxmemory, MONITOR and client tracking, as Redis 7.0.15 (replies taken from it).
+final class ScriptingStateTests: CommandTestCase {
+    private let oom = "OOM command not allowed when used memory > 'maxmemory'."
+
+    func testDenyOOMUnlessTheScriptAllowsIt() {
+        engine.hooks.usedMemory = { 1_000_000 }
+        XCTAssertEqual(run("CONFIG", "SET", "maxmemory", "1"), ok)
+        XCTAssertEqual(run("EVAL", "return redis.call('set','a','1')", "0"),
+                       error(oom + " script: 67ed14c1cb086d8c2fcf91ebe13410ba087fd0f8, on @user_script:1."))
+        XCTAssertEqual(run("EVAL", "return redis.call('get','a')", "0"), null, "reads run")
+        XCTAssertEqual(run("EVAL", "#!lua\nreturn 1", "0"), error(oom), "a shebang script that may write is deny-oom")
+        XCTAssertEqual(run("EVAL", "#!lua flags=allow-oom\nreturn redis.call('set','a','1')", "0"), ok)
+        XCTAssertEqual(run("EVAL", "#!lua flags=no-writes\nreturn redis.call('get','a')", "0"), bulk("1"))
+    }
+
+    func testMonitorShowsTheScriptThenItsCommands() {
+        let monitor = engine.connect()
+        run(args: ["MONITOR"], on: monitor)
+        run("EVAL", "return redis.call('incr', 'a')", "0")
+        let lines = String(decoding: monitor.reply.take(), as: UTF8.self).split(separator: "\r\n").map(String.init)
+        XCTAssertEqual(lines.count, 2)
+        XCTAssertTrue(lines[0].hasSuffix("\"EVAL\" \"return redis.call('incr', 'a')\" \"0\""), lines[0])
+        XCTAssertTrue(lines[1].hasSuffix("[0 lua] \"incr\" \"a\""), lines[1])
+    }
+
+    func testReadsOfAScriptAreTrackedForItsCaller() {
+        let reader = engine.connect()
+        run(args: ["HELLO", "3"], on: reader)
+        run(args: ["CLIENT", "TRACKING", "ON"], on: reader)
+        run(args: ["EVAL", "return redis.call('get', KEYS[1])", "1", "k"], on: reader)
+        run(args: ["EVAL_RO", "return 1", "1", "ro"], on: reader)
+        XCTAssertEqual(engine.trackingTable.totalKeys, 1, "the script's GET, not EVAL_RO's own key")
+        run("SET", "k", "1")
+        XCTAssertEqual(String(decoding: reader.reply.take(), as: UTF8.self), ">2\r\n$10\r\ninvalidate\r\n*1\r\n$1\r\nk\r\n")
+    }
+}

@@ -88,7 +88,7 @@ extension Engine {
     func refusedForMemory(_ spec: CommandSpec, _ client: Client) -> Bool {
         startedOutOfMemory = performEvictions() == .failed
         guard startedOutOfMemory else { return false }
-        var refuse = spec.flags.contains(.denyOOM)
+        var refuse = spec.flags.contains(.denyOOM) || scripting.deniedWhenOutOfMemory(spec, client.args)
         if let transaction = client.transaction {
             if spec.name == "exec" {
                 refuse = refuse || transaction.commands.contains { $0.spec.flags.contains(.denyOOM) }

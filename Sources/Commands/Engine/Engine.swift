@@ -69,6 +69,8 @@ public final class Engine {
     public internal(set) lazy var scripting = Scripting(engine: self)
     /// A script runs past busy-reply-threshold (one load per command while false).
     var scriptBusy = false
+    /// `busy-reply-threshold`, cached: read by every script.
+    private(set) var busyReplyThreshold = 5000
 
     static func randomHex() -> String {
         (0..<40).map { _ in String("0123456789abcdef".randomElement()!) }.joined()
@@ -165,6 +167,7 @@ public final class Engine {
         latencyTracking = config.latencyTracking
         latencyMonitor.thresholdMilliseconds = config.latencyMonitorThreshold
         queryBufferLimit = config.clientQueryBufferLimit
+        busyReplyThreshold = config.busyReplyThreshold
         passwordRequired = config.requiresPassword
         configureKeyspaceEvents()
         configureEviction()
@@ -369,8 +372,13 @@ public final class Engine {
             stats.commands[spec.id].failedCalls += 1
             stats.recordError(client.reply.bytes[replyStart...])
         }
-        if keyspace.observingKeyChanges, let state = client.tracking, !state.broadcast, spec.flags.contains(.readonly) {
-            trackingTable.remember(keys(of: spec, client.args), of: client)
+        // A script's reads are tracked for its caller; EVAL_RO's own keys are not (Redis's call()).
+        if keyspace.observingKeyChanges {
+            let tracked = client.scriptCaller ?? client
+            if let state = tracked.tracking, !state.broadcast, spec.flags.contains(.readonly),
+               client.scriptCaller != nil || spec.group != "scripting" {
+                trackingTable.remember(keys(of: spec, client.args), of: tracked)
+            }
         }
         if completion || !client.isBlocked {
             if slowlog.threshold >= 0 && elapsed >= slowlog.threshold {

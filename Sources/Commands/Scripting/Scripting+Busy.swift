@@ -19,7 +19,7 @@ extension Scripting {
         guard let run else { return false }
         if !run.timedOut {
             let elapsed = (Keyspace.clockMicroseconds() - run.started) / 1000
-            guard elapsed >= Int64(engine.config.busyReplyThreshold) else { return false }
+            guard elapsed >= Int64(engine.busyReplyThreshold) else { return false }
             run.timedOut = true
             engine.scriptBusy = true
             engine.hooks.logWarning("Slow script detected: still in execution after \(elapsed) milliseconds. You can try killing the script using the SCRIPT KILL command. Script name is: \(run.name).")

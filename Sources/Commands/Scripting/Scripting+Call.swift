@@ -22,10 +22,12 @@ extension Scripting {
             lua_setfield(L, -2, "ignore_error_stats_update")
             return raise ? -1 : 1
         }
-        let reply = client.reply.take()
+        // Read in place, then emptied keeping its capacity: no copy or allocation per call.
         var position = 0
-        lua.pushReply(reply, at: &position)
-        return raise && reply.first == UInt8(ascii: "-") ? -1 : 1
+        lua.pushReply(client.reply.bytes, at: &position)
+        let failed = client.reply.bytes.first == UInt8(ascii: "-")
+        client.reply.bytes.removeAll(keepingCapacity: true)
+        return raise && failed ? -1 : 1
     }
 
     /// `redis.acl_check_cmd(command, ...)`: Swirl has one user with every
@@ -95,12 +97,13 @@ extension Scripting {
         if run.readOnly && !spec.flags.isDisjoint(with: [.write, .mayReplicate]) {
             return refuse("Write commands are not allowed from read-only scripts.")
         }
+        // Redis's shared errors keep their own code (a leading '-'); the texts above get ERR.
         if spec.flags.contains(.write) && !run.wrote, let diskError = engine.diskError {
-            return refuse(diskError)
+            return refuse("-" + diskError)
         }
         if !run.allowOOM && engine.eviction.limit > 0 && !run.wrote && run.startedOutOfMemory
             && spec.flags.contains(.denyOOM) {
-            return refuse(Errors.outOfMemory)
+            return refuse("-" + Errors.outOfMemory)
         }
         if spec.flags.contains(.write) { run.wrote = true }
         client.args = args

@@ -15,8 +15,10 @@ struct CachedScript {
 final class ScriptRun {
     /// `unowned(unsafe)`: the caller outlives its own command.
     unowned(unsafe) let caller: Client
-    /// The script's SHA-1, as errors and logs name it.
-    let name: String
+    /// The script's SHA-1 as the client sent it.
+    let sha: Bytes
+    /// The SHA-1 as errors and logs name it (lowercase), made only when needed.
+    var name: String { String(decoding: sha.asciiLowercased.array, as: UTF8.self) }
     /// EVAL_RO, or a `no-writes` script: write commands are refused.
     let readOnly: Bool
     /// A `allow-oom` script: deny-oom commands run even past maxmemory.
@@ -38,9 +40,9 @@ final class ScriptRun {
     /// Stopped by SHUTDOWN NOSAVE (or a fuzz bound): what it wrote is not propagated.
     var abandoned = false
 
-    init(caller: Client, name: String, readOnly: Bool, allowOOM: Bool, startedOutOfMemory: Bool, started: Int64) {
+    init(caller: Client, sha: Bytes, readOnly: Bool, allowOOM: Bool, startedOutOfMemory: Bool, started: Int64) {
         self.caller = caller
-        self.name = name
+        self.sha = sha
         self.readOnly = readOnly
         self.allowOOM = allowOOM
         self.startedOutOfMemory = startedOutOfMemory
@@ -70,6 +72,7 @@ public final class Scripting {
         self.engine = engine
         client = engine.makeClient()
         client.isScriptClient = true
+        client.address = "lua"  // as MONITOR shows a script's commands: [0 lua]
         lua = makeState()
     }
 
@@ -102,7 +105,8 @@ public final class Scripting {
         return Bytes(SHA1.hex(digest.finish()))
     }
 
-    func script(sha: Bytes) -> CachedScript? { scripts[sha.asciiLowercased] }
+    /// The cached script of `sha`, in either case (clients send it lowercase: tried first, no copy).
+    func script(sha: Bytes) -> CachedScript? { scripts[sha] ?? scripts[sha.asciiLowercased] }
 
     /// Compiles `body` into the cache (Redis's luaCreateFunction): its SHA-1,
     /// or the error text to reply.
@@ -128,6 +132,24 @@ public final class Scripting {
         scripts[sha] = CachedScript(body: body, flags: flags, function: function)
         scriptsMemory += sha.count + body.count + 2 * MemoryOverheads.allocation
         return .success(sha)
+    }
+
+    /// Whether an EVAL or EVALSHA about to run is deny-oom (Redis's
+    /// evalGetCommandFlags): a script whose shebang declares neither
+    /// `allow-oom` nor `no-writes`; a script without one is checked command by command.
+    func deniedWhenOutOfMemory(_ spec: CommandSpec, _ args: [Bytes]) -> Bool {
+        guard spec.group == "scripting", spec.name.hasPrefix("eval"), args.count >= 2 else { return false }
+        let flags: ScriptFlags
+        if spec.name.hasPrefix("evalsha") {
+            guard args[1].count == 40, let script = script(sha: args[1]) else { return false }
+            flags = script.flags
+        } else if let script = scripts[Self.sha1Hex(args[1])] {
+            flags = script.flags
+        } else {
+            guard case .success(let parsed) = ScriptFlags.parse(args[1]) else { return false }
+            flags = parsed.flags
+        }
+        return !flags.contains(.compatibility) && flags.isDisjoint(with: [.allowOOM, .noWrites])
     }
 
     // MARK: - Running
@@ -156,7 +178,7 @@ public final class Scripting {
                 return
             }
         }
-        let run = ScriptRun(caller: caller, name: String(decoding: sha.array, as: UTF8.self),
+        let run = ScriptRun(caller: caller, sha: sha,
                             readOnly: readOnlyCommand || (!compatibility && flags.contains(.noWrites)),
                             allowOOM: !compatibility && flags.contains(.allowOOM),
                             startedOutOfMemory: engine.startedOutOfMemory, started: Keyspace.clockMicroseconds())
@@ -170,7 +192,7 @@ public final class Scripting {
         lua_rawgeti(L, LUA_REGISTRYINDEX, script.function)
         lua.setGlobal("KEYS", array: keys)
         lua.setGlobal("ARGV", array: args)
-        let hooked = engine.config.busyReplyThreshold > 0
+        let hooked = engine.busyReplyThreshold > 0
         if hooked { swirl_lua_start_count_hook(L) }
         let failed = lua_pcall(L, 0, 1, -2) != 0
         collectionCountdown -= 1

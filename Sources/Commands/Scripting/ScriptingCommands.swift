@@ -23,7 +23,7 @@ enum ScriptingCommands {
                               categories: ["@slow", "@scripting"], handler: evalshaReadOnly).movingKeys(keys),
             scripting.container("script", "A container for Lua scripts management commands", complexity: "Depends on subcommand.",
                                 subcommands: [
-                scripting.command("debug", 3, [.noscript], syntax: "mode:[YES | SYNC | NO]",
+                scripting.command("debug", 3, [.noscript], syntax: "mode:<YES | SYNC | NO>",
                                   "Sets the debug mode of server-side Lua scripts.", since: "3.2.0", complexity: "O(1)", handler: debug),
                 scripting.command("exists", -3, [.noscript], syntax: "sha1:string [sha1:string ...]",
                                   "Determines whether server-side Lua scripts exist in the script cache.",
@@ -76,11 +76,11 @@ enum ScriptingCommands {
         let sha: Bytes
         let script: CachedScript
         if bySHA {
-            sha = c.args[1].asciiLowercased
-            guard let found = scripting.script(sha: sha) else {
+            guard let found = scripting.script(sha: c.args[1]) else {
                 c.reply.error(noScript)
                 return
             }
+            sha = c.args[1]
             script = found
         } else {
             switch scripting.load(c.args[1]) {
