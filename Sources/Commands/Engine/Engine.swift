@@ -227,6 +227,12 @@ public final class Engine {
         currentClient = nil
     }
 
+    /// When a command run from inside another (a script's) starts: the clock
+    /// read that ended the previous one while a batch runs (as `dispatch` does).
+    func nextCommandStart() -> Int64 {
+        carriesClock && clockCarry != 0 ? clockCarry : Keyspace.clockMicroseconds()
+    }
+
     /// A batch of commands from one connection starts: `source` holds their frames.
     public func beginInput(from source: any ReceivedFrames) {
         carriesClock = true

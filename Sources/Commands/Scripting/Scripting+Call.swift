@@ -15,8 +15,9 @@ extension Scripting {
             lua.pushErrorTable("redis.call/pcall can only be called inside a script invocation")
             return -1
         }
-        guard let args = luaArguments() else { return raise ? -1 : 1 }
-        if let refusal = runCommand(args, run: run) {
+        // Built in the script client's own argument array: its storage is reused call after call.
+        guard luaArguments(into: &client.args) else { return raise ? -1 : 1 }
+        if let refusal = runCommand(client.args, run: run) {
             lua.pushErrorTable(refusal)
             lua_pushboolean(L, 1)
             lua_setfield(L, -2, "ignore_error_stats_update")
@@ -38,7 +39,8 @@ extension Scripting {
             lua.pushErrorTable("redis.acl_check_cmd can only be called inside a script invocation")
             return -1
         }
-        guard let args = luaArguments() else { return -1 }
+        var args: [Bytes] = []
+        guard luaArguments(into: &args) else { return -1 }
         let table = engine.table
         guard let top = table.lookup(args[0]),
               !table.spec(at: top).isContainer || args.count < 2 || table.subcommand(of: top, named: args[1]) != nil else {
@@ -49,17 +51,17 @@ extension Scripting {
         return 1
     }
 
-    /// The arguments of a redis lib call as command arguments, the stack
-    /// emptied; nil after pushing Redis's error for none or a bad type.
-    private func luaArguments() -> [Bytes]? {
+    /// The arguments of a redis lib call as command arguments in `args`
+    /// (emptied first, its storage reused), the stack emptied; false after
+    /// pushing Redis's error for none or a bad type.
+    private func luaArguments(into args: inout [Bytes]) -> Bool {
         let L = lua.state
         let count = lua_gettop(L)
+        args.removeAll(keepingCapacity: true)
         guard count > 0 else {
             lua.pushErrorTable("Please specify at least one argument for this redis lib call")
-            return nil
+            return false
         }
-        var args: [Bytes] = []
-        args.reserveCapacity(Int(count))
         for index in 1...count {
             switch lua_type(L, index) {
             case LUA_TNUMBER:
@@ -70,11 +72,11 @@ extension Scripting {
             default:
                 lua_settop(L, 0)
                 lua.pushErrorTable("Lua redis lib command arguments must be strings or integers")
-                return nil
+                return false
             }
         }
         lua_settop(L, 0)
-        return args
+        return true
     }
 
     /// Runs `args` as the script client, its reply left in `client.reply`; or
@@ -106,10 +108,9 @@ extension Scripting {
             return refuse("-" + Errors.outOfMemory)
         }
         if spec.flags.contains(.write) { run.wrote = true }
-        client.args = args
         client.reply.protocolVersion = run.protocolVersion
         let propagated = engine.transactionPropagation?.count ?? 0
-        engine.call(spec, client, started: Keyspace.clockMicroseconds())
+        engine.call(spec, client, started: engine.nextCommandStart())
         // redis.set_repl(REPL_NONE …): what the command propagated is dropped.
         if !run.propagates, let pending = engine.transactionPropagation, pending.count > propagated {
             engine.transactionPropagation!.removeSubrange(propagated...)
