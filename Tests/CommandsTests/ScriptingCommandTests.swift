@@ -139,6 +139,19 @@ final class ScriptingStateTests: CommandTestCase {
         XCTAssertEqual(run("EVAL", "#!lua flags=no-writes\nreturn redis.call('get','a')", "0"), bulk("1"))
     }
 
+    /// Each error counts once in the error statistics (Redis 7.0.15 counts 4 for these 4 scripts):
+    /// an error a script's command raised is not counted again as the script's reply.
+    func testErrorsAreCountedOnce() {
+        run("SET", "s", "x")
+        run("EVAL", "return redis.call('incr','s')", "0")
+        run("EVAL", "return redis.pcall('incr','s')", "0")
+        run("EVAL", "return redis.call('nosuch')", "0")
+        run("EVAL", "error('x')", "0")
+        XCTAssertEqual(engine.stats.totalErrorReplies, 4)
+        XCTAssertEqual(engine.commandStat("eval")?.failedCalls, 4)
+        XCTAssertEqual(engine.commandStat("incr")?.failedCalls, 2)
+    }
+
     func testMonitorShowsTheScriptThenItsCommands() {
         let monitor = engine.connect()
         run(args: ["MONITOR"], on: monitor)

@@ -62,6 +62,10 @@ public final class Client {
     /// Whether it waits in `Engine.takeClientsWithOutput`'s list.
     var queuedForOutput = false
 
+    /// The error reply of the current command was already counted in the error
+    /// statistics (a script's error raised by a command it ran: Redis's
+    /// ERR_REPLY_FLAG_NO_STATS_UPDATE); `finishCall` clears it.
+    var errorAlreadyCounted = false
     /// The client scripts run their commands as (Scripting.swift): it never blocks.
     var isScriptClient = false
     /// While it runs a script's command: the client that called the script

@@ -376,8 +376,9 @@ public final class Engine {
         stats.commands[spec.id].microseconds += elapsed
         if client.reply.count > replyStart && client.reply.bytes[replyStart] == UInt8(ascii: "-") {
             stats.commands[spec.id].failedCalls += 1
-            stats.recordError(client.reply.bytes[replyStart...])
+            if !client.errorAlreadyCounted { stats.recordError(client.reply.bytes[replyStart...]) }
         }
+        client.errorAlreadyCounted = false
         // A script's reads are tracked for its caller; EVAL_RO's own keys are not (Redis's call()).
         if keyspace.observingKeyChanges {
             let tracked = client.scriptCaller ?? client

@@ -18,6 +18,8 @@ extension Scripting {
         // Built in the script client's own argument array: its storage is reused call after call.
         guard luaArguments(into: &client.args) else { return raise ? -1 : 1 }
         if let refusal = runCommand(client.args, run: run) {
+            // Counted here, as Redis's afterErrorReply on the script client (a text without a code is ERR).
+            engine.stats.recordError(ArraySlice(Array((refusal.hasPrefix("-") ? refusal : "-ERR " + refusal).utf8)))
             lua.pushErrorTable(refusal)
             lua_pushboolean(L, 1)
             lua_setfield(L, -2, "ignore_error_stats_update")

@@ -200,6 +200,13 @@ public final class Scripting {
             lua_gc(L, LUA_GCSTEP, 50)
             collectionCountdown = 50
         }
+        if lua_type(L, -1) == LUA_TTABLE {
+            // An error a command already counted (Redis's ignore_error_stats_update) is not counted again.
+            lua_pushstring(L, "ignore_error_stats_update")
+            lua_rawget(L, -2)
+            caller.errorAlreadyCounted = lua_toboolean(L, -1) != 0
+            swirl_lua_pop(L, 1)
+        }
         if failed {
             replyError(to: caller, run: run)
         } else {
