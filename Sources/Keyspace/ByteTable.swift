@@ -81,8 +81,10 @@ public struct ByteTable<Value> {
         try body(&entries[position].value)
     }
 
-    public func randomIndex() -> Int? {
-        entries.isEmpty ? nil : Int.random(in: 0..<entries.count)
+    /// A uniformly random entry's position; the generator is the keyspace's
+    /// `FastRandom` (`Int.random`'s default asks the kernel on every draw).
+    public func randomIndex(using generator: inout some RandomNumberGenerator) -> Int? {
+        entries.isEmpty ? nil : Int.random(in: 0..<entries.count, using: &generator)
     }
 
     /// Keys and values in storage order (not stable across removals).

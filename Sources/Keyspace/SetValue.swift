@@ -150,13 +150,13 @@ public final class SetValue {
     }
 
     /// A uniformly random member of a non-empty set.
-    public func randomMember() -> Bytes {
-        member(at: Int.random(in: 0..<count))
+    public func randomMember(using generator: inout some RandomNumberGenerator) -> Bytes {
+        member(at: Int.random(in: 0..<count, using: &generator))
     }
 
     /// Removes and returns a random member of a non-empty set (SPOP).
-    public func popRandom() -> Bytes {
-        let position = Int.random(in: 0..<count)
+    public func popRandom(using generator: inout some RandomNumberGenerator) -> Bytes {
+        let position = Int.random(in: 0..<count, using: &generator)
         switch form {
         case .intset: return Self.bytes(integers.remove(at: position))
         case .compact:

@@ -33,6 +33,12 @@ public final class KeyWatcher {
 
     public var watchedKeyCount: Int { watches.count }
 
+    /// What the watches take: the list's storage and an entry object each
+    /// (client eviction; the keys' bytes are shared with the databases' lists).
+    public var storageBytes: Int {
+        watches.capacity * MemoryLayout<WatchedKey>.stride + watches.count * WatchedKey.objectBytes
+    }
+
     /// WATCH `key` in `db` (once: watching it again is a no-op).
     public func watch(_ key: Bytes, in db: Database) {
         for existing in watches where existing.database === db && existing.key == key { return }
@@ -72,6 +78,10 @@ public final class KeyWatcher {
 
 /// One (client, database, key) watch, listed both by its watcher and by its database.
 final class WatchedKey {
+    /// An entry's heap object: the object header (16 bytes) and its stored
+    /// properties, rounded up to malloc's 16-byte granule.
+    static let objectBytes = (16 + MemoryLayout<Bytes>.stride + 2 * MemoryLayout<Int>.stride + 1 + 15) / 16 * 16
+
     let key: Bytes
     /// Strong: a client may outlive its engine (in tests), and its watcher's
     /// deinit still reaches the database. The cycle ends at unwatch.

@@ -45,6 +45,7 @@ public struct RequestDecoder: Sendable {
     private var argsExpected = 0       // arguments still missing in the current multibulk
     private var bulkLength = -1        // length of the bulk being read, -1 before its header
     private var partialArgs: [Bytes] = []
+    private var partialBytes = 0       // bytes of `partialArgs` decoded by the general path
     private var droppedCount = 0       // bytes removed from the front of `buffer` so far
     private var reserveOnAppend = 0    // room a large bulk still needs, reserved when its bytes arrive
     /// Whether a line not starting with `*` is an inline command (clients) or an error (the AOF).
@@ -68,6 +69,11 @@ public struct RequestDecoder: Sendable {
     public var bufferedCount: Int { buffer.count - readIndex }
     /// Room left in the buffer before it must grow (Redis's `qbuf-free`).
     public var freeCapacity: Int { buffer.capacity - buffer.count }
+    /// What the decoder holds: its buffer and the arguments of a frame still
+    /// arriving (client eviction counts them, as Redis counts its querybuf and argv).
+    public var allocatedBytes: Int {
+        buffer.capacity + partialBytes + partialArgs.capacity * MemoryLayout<Bytes>.stride
+    }
 
     public mutating func append(_ bytes: UnsafeRawBufferPointer) {
         prepareForAppend()
@@ -77,6 +83,21 @@ public struct RequestDecoder: Sendable {
     public mutating func append<S: Sequence>(contentsOf bytes: S) where S.Element == UInt8 {
         prepareForAppend()
         buffer.append(contentsOf: bytes)
+    }
+
+    /// Gives back the memory of a buffer that a large request grew, once all of
+    /// it is consumed (Redis's query buffer is small again after a big argument):
+    /// otherwise an idle client would hold its largest request for ever, and
+    /// count it against `maxmemory-clients`. Call it only outside an input
+    /// batch: the frames' stream offsets stay valid, their bytes do not.
+    /// True when it freed something.
+    @discardableResult
+    public mutating func releaseIfIdle(above threshold: Int) -> Bool {
+        guard readIndex == buffer.count, argsExpected == 0, buffer.capacity > threshold else { return false }
+        droppedCount += readIndex
+        readIndex = 0
+        buffer = []
+        return true
     }
 
     /// The only place buffered bytes move or are dropped: so the stream offsets
@@ -144,6 +165,7 @@ public struct RequestDecoder: Sendable {
     @inline(__always)
     private mutating func clearPartialArgs() {
         while !partialArgs.isEmpty { partialArgs.removeLast() }
+        partialBytes = 0
     }
 
     /// The common case in one pass over raw memory: a whole multibulk frame in
@@ -280,6 +302,7 @@ public struct RequestDecoder: Sendable {
                  raw.loadUnaligned(fromByteOffset: start + length, as: UInt16.self) == UInt16(littleEndian: 0x0a0d))
             }
             partialArgs.append(argument)
+            partialBytes += length
             if !endsWithCRLF { frameIsCanonical = false }
             readIndex += bulkLength + 2
             bulkLength = -1

@@ -21,13 +21,28 @@ extension Server {
         return nil
     }
 
-    /// CONFIG SET appendonly: start or stop logging.
+    /// CONFIG SET appendonly: start or stop logging. Both take effect before
+    /// the loop sleeps, so both can come in one iteration (pipelined, in MULTI).
     func appendOnlyChanged() {
         if engine.config.appendOnly {
-            if aof == nil { maintenance.rewriteScheduled = true }
-        } else if aof != nil {
-            engine.propagating = false
-            maintenance.disableScheduled = true
+            // Off, or being switched off by an `appendonly no` of this iteration: the file
+            // being closed misses the writes since that `no` (nothing was propagated), so the
+            // AOF starts again from a rewrite of the keyspace, as Redis's startAppendOnly.
+            if aof == nil || maintenance.disableScheduled {
+                maintenance.rewriteScheduled = true
+                maintenance.enableScheduled = true
+            }
+        } else {
+            if aof != nil {
+                engine.propagating = false
+                maintenance.disableScheduled = true
+            }
+            // A rewrite a `yes` of this iteration scheduled is of no use any more
+            // (Redis's stopAppendOnly clears aof_rewrite_scheduled).
+            if maintenance.enableScheduled {
+                maintenance.rewriteScheduled = false
+                maintenance.enableScheduled = false
+            }
         }
     }
 
@@ -50,6 +65,7 @@ extension Server {
         if maintenance.rewriteScheduled && maintenance.child == nil
             && Keyspace.clockMicroseconds() >= maintenance.nextAttemptMicroseconds {
             maintenance.rewriteScheduled = false
+            maintenance.enableScheduled = false
             startRewrite()
         }
     }
@@ -115,6 +131,8 @@ extension Server {
 struct AOFMaintenanceState {
     var rewriteScheduled = false
     var disableScheduled = false
+    /// The scheduled rewrite is the one `appendonly yes` asked for (an `appendonly no` cancels it).
+    var enableScheduled = false
     var child: RewriteChild? = nil
     var rewrites = 0
     var lastRewriteSeconds = -1

@@ -42,6 +42,7 @@ final class Connection: ReceivedFrames {
         // as Redis's does (it trims its query buffer only after the batch).
         client.queryBufferLength = decoder.bufferedCount
         client.queryBufferFree = decoder.freeCapacity
+        noteMemory()
         // A client closed for its output limit runs nothing more (Redis stops its
         // batch too); one backed up waits until its replies drain.
         while !client.closeAfterReply && !client.isBlocked && !client.closeASAP && !outputBackedUp {
@@ -64,7 +65,25 @@ final class Connection: ReceivedFrames {
         client.args.removeAll(keepingCapacity: true)
         client.queryBufferLength = decoder.bufferedCount
         client.queryBufferFree = decoder.freeCapacity
+        // A frame still arriving counts now (Redis updates after processInputBuffer).
+        noteMemory()
         if client.closeAfterReply || outputBackedUp { stopReading() }
+    }
+
+    /// The decoder's share of the client's memory (`Client.inputBufferBytes`),
+    /// and the client's record for `maxmemory-clients` (one comparison while it is 0).
+    @inline(__always)
+    func noteMemory() {
+        client.inputBufferBytes = decoder.allocatedBytes
+        server.engine.noteClientMemory(client)
+    }
+
+    /// The malloc blocks of the connection and client objects and the libuv
+    /// handle (Swift allocates class instances with malloc on Linux, so an
+    /// object's address is its block's; only the addresses are used).
+    static func fixedBytes(_ conn: Connection) -> Int {
+        malloc_usable_size(Unmanaged.passUnretained(conn).toOpaque())
+            + malloc_usable_size(Unmanaged.passUnretained(conn.client).toOpaque()) + malloc_usable_size(conn.handle)
     }
 
     /// Read back-pressure, for a client whose class has no output limit (Redis
@@ -138,6 +157,7 @@ final class Connection: ReceivedFrames {
             if outputBackedUp { stopReading() }
         }
         resetReplyBuffer()
+        server.engine.noteClientMemory(client)
         if !writeInFlight && client.closeAfterReply { close() }
     }
 
@@ -154,6 +174,7 @@ final class Connection: ReceivedFrames {
         writeInFlight = false
         bytesInFlight = 0
         client.pendingOutputLength = 0
+        server.engine.noteClientMemory(client)
         if status < 0 {
             close()
             return

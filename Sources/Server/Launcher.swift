@@ -18,31 +18,34 @@ public enum Launcher {
                 print(usage)
                 return 0
             }
+            if first == "--config-table" {
+                // docs/CONFIG.md is this output (a test checks it is current).
+                print(ConfigTableDoc.markdown, terminator: "")
+                return 0
+            }
             if first == "--version" || first == "-v" {
                 print("Swirl server v=\(ServerInfo.swirlVersion) redis_version=\(ServerInfo.redisVersion) bits=64 libuv=\(String(cString: uv_version_string()))")
                 return 0
             }
         }
         let config = Config()
-        var configPath: String? = nil
+        var absoluteConfigPath: String? = nil
+        // Before `dir` moves the working directory.
+        let executablePath = absolutePath(arguments.first ?? "swirl-server")
         var text = ""
         do {
             if let first = options.first, !first.hasPrefix("--") {
-                configPath = first
+                absoluteConfigPath = absolutePath(first)
                 options.removeFirst()
                 text = try ConfigFile.readFile(first)
             }
             text += "\n" + ConfigFile.lines(fromArguments: options)
-            try ConfigFile.apply(text, to: config)
+            try ConfigFile.apply(text, to: config, changeDirectory: true)
         } catch {
-            printError(error.line > 0 ? error.report : error.reason + "\n")
+            printError(error.line != 0 ? error.report : error.reason + "\n")
             return 1
         }
-        let absoluteConfigPath = configPath.map(absolutePath)
-        guard chdir(config.dir) == 0 else {
-            printError("Can't chdir to '\(config.dir)': \(String(cString: strerror(errno)))\n")
-            return 1
-        }
+        // `dir` moved the working directory while the configuration was read, as in Redis.
         let logger = Logger(path: config.logFile, level: Logger.Level(name: config.logLevel))
         logger.notice("oO0OoO0OoO0Oo Swirl is starting oO0OoO0OoO0Oo")
         logger.notice("Swirl version=\(ServerInfo.swirlVersion), redis_version=\(ServerInfo.redisVersion), bits=64, pid=\(getpid()), just started")
@@ -51,11 +54,11 @@ public enum Launcher {
         if config.maxmemory > 0 && config.maxmemory < 1024 * 1024 {
             logger.warning("WARNING: You specified a maxmemory value that is less than 1MB (current value is \(config.maxmemory) bytes). Are you sure this is what you really want?")
         }
-        if let warning = config.clientEvictionWarning { logger.warning(warning) }
+        if let warning = config.ignoredSettingsWarning { logger.warning(warning) }
 
         let engine = Engine(config: config)
         engine.configFilePath = absoluteConfigPath
-        engine.executablePath = absolutePath(arguments.first ?? "swirl-server")
+        engine.executablePath = executablePath
         let server = Server(engine: engine, logger: logger)
         engine.startupMemory = engine.hooks.usedMemory()
         logger.notice("Server initialized")
@@ -76,6 +79,7 @@ public enum Launcher {
            ./swirl-server - (read config from stdin)
            ./swirl-server -v or --version
            ./swirl-server -h or --help
+           ./swirl-server --config-table (every parameter, its default and whether Swirl honours it, as docs/CONFIG.md)
 
     Examples:
            ./swirl-server (run the server with default conf)

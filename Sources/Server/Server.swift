@@ -15,6 +15,8 @@ public final class Server {
     static let readScratchSize = 64 * 1024
     /// Past this many unsent reply bytes a client is not read until it catches up.
     static let outputBackpressureBytes = 64 * 1024 * 1024
+    /// An empty query buffer larger than this is freed after its batch (a read is at most 64 KB).
+    static let idleInputBufferBytes = 256 * 1024
 
     let loop: UnsafeMutablePointer<uv_loop_t>
     public let engine: Engine
@@ -65,6 +67,7 @@ public final class Server {
         engine.hooks.log = { [unowned self] level, message in
             self.logger.log([.debug, .verbose, .notice, .warning][min(max(level, 0), 3)], message)
         }
+        engine.hooks.logNotice = { [unowned self] message in self.logger.notice(message) }
         engine.hooks.keyspaceSnapshot = { [unowned self] in AOFRewriter.snapshot(self.engine.keyspace) }
         if !MemoryStats.installAllocatorHooks(engine) {
             logger.warning("WARNING: malloc is not counted (Sources/CAllocCounter): used_memory is the resident set size, read from /proc at every command while maxmemory is set.")
@@ -105,6 +108,7 @@ public final class Server {
             return
         }
         uv_tcp_nodelay(handle, 1)
+        setKeepAlive(handle, seconds: engine.config.tcpKeepAlive)
         let client = engine.connect()
         client.isLocal = isLocal
         let limits = RequestDecoder.Limits(maxBulkLength: engine.config.protoMaxBulkLen)
@@ -114,6 +118,8 @@ public final class Server {
         var fd = uv_os_fd_t()
         if uv_fileno(UnsafeMutableRawPointer(handle).assumingMemoryBound(to: uv_handle_t.self), &fd) == 0 { client.fd = Int(fd) }
         connections[client.id] = conn
+        client.connectionObjectBytes = Connection.fixedBytes(conn)
+        conn.noteMemory()
         handle.pointee.data = Unmanaged.passUnretained(conn).toOpaque()
         uv_read_start(stream, onAllocate, onRead)
     }
@@ -128,6 +134,8 @@ public final class Server {
             conn.close()
             return
         }
+        // A large request's buffer is not kept once it is consumed (the batch is over).
+        if conn.decoder.releaseIfIdle(above: Server.idleInputBufferBytes) { conn.noteMemory() }
         scheduleFlush(conn)
     }
 
@@ -160,6 +168,9 @@ public final class Server {
         aof?.flush()
         flushPublishedMessages()
         flushWaitingReplies()
+        // Last, as Redis's beforeSleep: after the replies are written, what still
+        // holds memory is what the clients do not read.
+        engine.evictClients()
         armBlockingTimer()
     }
 
@@ -232,6 +243,16 @@ public final class Server {
         }
     }
 
+    /// `timeout`: clients idle for longer are closed (Engine.idleTimedOut says which).
+    func closeIdleClients() {
+        guard engine.config.idleTimeout > 0 else { return }
+        let now = Keyspace.clockMilliseconds()
+        for conn in connections.values where !conn.closing && engine.idleTimedOut(conn.client, nowMilliseconds: now) {
+            logger.verbose("Closing idle client")
+            conn.close()
+        }
+    }
+
     func flushWaitingReplies() {
         guard !pendingFlush.isEmpty else { return }
         var waiting: [Connection] = []
@@ -285,6 +306,7 @@ public final class Server {
         let ticksPerSecond = engine.config.hz
         if cronTicks % ticksPerSecond == 0 {
             checkOutputLimits()
+            closeIdleClients()
             aof?.everySecond()
             engine.peakMemory = max(engine.peakMemory, engine.hooks.usedMemory())
         }

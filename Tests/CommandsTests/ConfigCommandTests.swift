@@ -53,7 +53,7 @@ final class ConfigCommandTests: CommandTestCase {
     }
 
     func testGetMatchesAliasesHidesHiddenParametersAndDoesNotRepeat() {
-        XCTAssertEqual(run("CONFIG", "GET", "hash-max-ziplist-entri*"), "*2\r\n" + bulk("hash-max-ziplist-entries") + bulk("128"))
+        XCTAssertEqual(run("CONFIG", "GET", "hash-max-ziplist-entri*"), "*2\r\n" + bulk("hash-max-ziplist-entries") + bulk("512"))
         let both = bulkArray(run("CONFIG", "GET", "hash-max-*-entries")) ?? []
         XCTAssertEqual(Set(both.compactMap { $0 }.filter { $0.hasPrefix("hash") }),
                        ["hash-max-listpack-entries", "hash-max-ziplist-entries"])
@@ -61,7 +61,22 @@ final class ConfigCommandTests: CommandTestCase {
         XCTAssertEqual(run("CONFIG", "GET", "RDB-key-save-delay"), "*2\r\n" + bulk("RDB-key-save-delay") + bulk("0"))
         XCTAssertEqual(run("CONFIG", "GET", "MAXmemory", "maxmemory", "maxmem*ory"), "*2\r\n" + bulk("MAXmemory") + bulk("0"))
         XCTAssertEqual(run("CONFIG", "GET", "hz", "hash-max-ziplist-entries", "hash-max-listpack-entries").count,
-                       ("*6\r\n" + bulk("hz") + bulk("10") + bulk("hash-max-ziplist-entries") + bulk("128")
-                        + bulk("hash-max-listpack-entries") + bulk("128")).count)
+                       ("*6\r\n" + bulk("hz") + bulk("10") + bulk("hash-max-ziplist-entries") + bulk("512")
+                        + bulk("hash-max-listpack-entries") + bulk("512")).count)
+    }
+
+    func testSettingAParameterSwirlIgnoresIsLogged() {
+        var warnings: [String] = []
+        engine.hooks.logWarning = { warnings.append($0) }
+        XCTAssertEqual(run("CONFIG", "SET", "repl-timeout", "30", "hz", "20", "rdbcompression", "yes"), "+OK\r\n")
+        XCTAssertEqual(warnings, ["WARNING: accepted but not honoured by Swirl (see docs/CONFIG.md): repl-timeout"])
+        warnings = []
+        XCTAssertEqual(run("CONFIG", "SET", "repl-timeout", "60"), "+OK\r\n")
+        XCTAssertEqual(warnings, [], "back at its default: nothing to say")
+    }
+
+    func testRewriteForcingAllNeedsAConfigFile() {
+        XCTAssertEqual(run("DEBUG", "CONFIG-REWRITE-FORCE-ALL"), "-ERR CONFIG-REWRITE-FORCE-ALL failed: Bad address\r\n")
+        XCTAssertEqual(run("CONFIG", "REWRITE"), "-ERR The server is running without a config file\r\n")
     }
 }

@@ -148,6 +148,15 @@ final class MaxmemoryTests: PropagationTestCase {
         XCTAssertEqual(engine.keyspace.totalKeys, 5)
     }
 
+    func testLazyFreeSettingsAreAcceptedAndWarnedAbout() {
+        var warnings: [String] = []
+        engine.hooks.logWarning = { warnings.append($0) }
+        XCTAssertEqual(run("CONFIG", "SET", "lazyfree-lazy-eviction", "yes", "lazyfree-lazy-user-del", "no"), ok)
+        XCTAssertEqual(warnings, ["WARNING: accepted but not honoured by Swirl (see docs/CONFIG.md): lazyfree-lazy-eviction"])
+        XCTAssertEqual(run("CONFIG", "SET", "lazyfree-lazy-eviction", "no"), ok)
+        XCTAssertEqual(warnings.count, 1)
+    }
+
     func testTimeLimitFollowsTenacity() {
         XCTAssertEqual(EvictionState.timeLimit(tenacity: 0), 0)
         XCTAssertEqual(EvictionState.timeLimit(tenacity: 10), 500)

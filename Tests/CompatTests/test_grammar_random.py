@@ -58,7 +58,7 @@ EXCLUDED = {
     "client|caching": "pairs with TRACKING", "client|getredir": "pairs with TRACKING",
     "client|trackinginfo": "pairs with TRACKING", "client|unblock": "client ids differ",
     "client|list": "ids, addresses, ages", "client|info": "ids, addresses, ages", "client|id": "ids",
-    "client|no-evict": "shown in CLIENT LIST only", "client|help": "lists subcommands Swirl lacks",
+    "client|no-evict": "matters only under maxmemory-clients (test_client_eviction.py)", "client|help": "lists subcommands Swirl lacks",
     "hello": "server fields (id, version)", "info": "Swirl's own figures", "memory": "Swirl's own figures",
     "debug": "Swirl's own digests and encodings", "command": "summaries, key specs, counts",
     "latency": "timings", "slowlog": "timings", "lolwut": "Swirl's own art", "time": "the clock",

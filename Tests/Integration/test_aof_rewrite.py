@@ -269,3 +269,27 @@ def test_shutdown_during_a_rewrite(servers, swirl_bin):
             assert ok, listing
     # SIGTERM: the child is stopped, the AOF synced.
     restart_keeps_data(servers, swirl_bin, s, after_stop=no_stray_files)
+
+
+@pytest.mark.parametrize("wrapped", [False, True], ids=["pipelined", "in-multi"])
+def test_appendonly_off_then_on_in_one_loop_iteration(servers, swirl_bin, wrapped):
+    # `appendonly no` then `appendonly yes` before the loop sleeps: the AOF must end up
+    # on (rewritten from the keyspace, as Redis's startAppendOnly does), not off while
+    # CONFIG GET says yes. Writes made between the two and after must survive a kill -9.
+    s = servers.start(swirl_bin, *AOF_ON)
+    c = s.client()
+    c.call("SET", "before", "1")
+    commands = [("CONFIG", "SET", "appendonly", "no"), ("SET", "between", "2"),
+                ("CONFIG", "SET", "appendonly", "yes"), ("SET", "after", "3")]
+    if wrapped:
+        commands = [("MULTI",)] + commands + [("EXEC",)]
+    replies = c.pipeline(commands)
+    assert not any(isinstance(r, Exception) for r in replies), replies
+    assert c.call("CONFIG", "GET", "appendonly") == [b"appendonly", b"yes"]
+    wait_for_rewrites(c, 1)
+    assert persistence(c)["aof_enabled"] == "1"
+    c.call("SET", "last", "4")
+    s.kill9()
+    s2 = servers.start(swirl_bin, *AOF_ON, dir=s.dir)
+    c2 = s2.client()
+    assert [c2.call("GET", k) for k in ("before", "between", "after", "last")] == [b"1", b"2", b"3", b"4"]

@@ -48,3 +48,29 @@ final class LastCommandFrameTests: XCTestCase {
         XCTAssertEqual(try frames("*1\r\n$4\rxPING\r\n"), [nil])
     }
 }
+
+/// A buffer a large request grew is given back once consumed, and what follows
+/// decodes and hands over its frames as before.
+final class IdleBufferReleaseTests: XCTestCase {
+    func testALargeRequestsBufferIsFreedOnceConsumedAndTheStreamGoesOn() throws {
+        var decoder = RequestDecoder()
+        var args: [Bytes] = []
+        let big = [UInt8](repeating: 0x76, count: 600_000)
+        decoder.append(contentsOf: Array("*2\r\n$3\r\nSET\r\n$600000\r\n".utf8))
+        XCTAssertFalse(decoder.releaseIfIdle(above: 256 * 1024), "nothing to give back mid-frame")
+        decoder.append(contentsOf: big + Array("\r\n".utf8))
+        XCTAssertFalse(decoder.releaseIfIdle(above: 256 * 1024), "not consumed yet")
+        XCTAssertTrue(try decoder.next(into: &args))
+        XCTAssertEqual(args.last?.count, 600_000)
+        XCTAssertGreaterThan(decoder.allocatedBytes, 600_000)
+        XCTAssertTrue(decoder.releaseIfIdle(above: 256 * 1024))
+        XCTAssertLessThan(decoder.allocatedBytes, 1024)
+        decoder.append(contentsOf: Array("*1\r\n$4\r\nPING\r\n".utf8))
+        XCTAssertTrue(try decoder.next(into: &args))
+        XCTAssertEqual(args, [Bytes("PING")])
+        var frame: [UInt8] = []
+        decoder.copyFrames(try XCTUnwrap(decoder.lastCommandFrame), into: &frame)
+        XCTAssertEqual(frame, Array("*1\r\n$4\r\nPING\r\n".utf8))
+        XCTAssertFalse(decoder.releaseIfIdle(above: 256 * 1024), "a small buffer is kept")
+    }
+}

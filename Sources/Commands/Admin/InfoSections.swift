@@ -121,7 +121,7 @@ enum InfoSections {
             ("sync_full", "0"), ("sync_partial_ok", "0"), ("sync_partial_err", "0"),
             ("expired_keys", "\(keyspace.expiredKeys)"), ("expired_stale_perc", "0.00"),
             ("expired_time_cap_reached_count", "0"), ("expire_cycle_cpu_milliseconds", "0"),
-            ("evicted_keys", "\(eviction.evictedKeys)"), ("evicted_clients", "0"),
+            ("evicted_keys", "\(eviction.evictedKeys)"), ("evicted_clients", "\(engine.clientEviction.evictedClients)"),
             ("total_eviction_exceeded_time", "\(eviction.totalExceededMilliseconds)"),
             ("current_eviction_exceeded_time", "\(eviction.currentExceededMilliseconds)"),
             ("keyspace_hits", "\(keyspace.keyspaceHits)"), ("keyspace_misses", "\(keyspace.keyspaceMisses)"),

@@ -26,7 +26,10 @@ struct MemoryOverview {
         rss = MemoryStats.residentBytes()
         peak = max(used, engine.peakMemory)
         startup = min(engine.startupMemory, used)
-        clientBuffers = engine.clients.values.reduce(0) { $0 + $1.queryBufferLength + $1.pendingOutputLength }
+        // What client eviction counts (Redis's stat_clients_type_memory of normal and
+        // pub/sub clients): kept as a running total while it is on, else summed here.
+        clientBuffers = engine.clientEviction.limit > 0 ? engine.clientEviction.total
+            : engine.clients.values.reduce(0) { $0 + ($1.outputClass == .replica ? 0 : $1.memoryUsage()) }
         aofBuffer = engine.aofBuffer.count
         tables = engine.keyspace.databases.filter { $0.count > 0 }.map { ($0.id, MemoryFootprint.tableOverhead($0)) }
         keys = engine.keyspace.totalKeys

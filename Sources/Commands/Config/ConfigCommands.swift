@@ -141,7 +141,6 @@ enum ConfigCommands {
     /// Redis's set step for one parameter: the value is checked and stored;
     /// `dir` moves the working directory at once, as Redis's chdir there.
     private static func setValue(_ config: Config, _ name: String, _ value: String) -> String? {
-        if name == "dbfilename" && value.contains("/") { return "dbfilename can't be a path, just a filename" }
         if name == "dir" && chdir(value) != 0 { return String(cString: strerror(errno)) }
         return config.set(name, value)
     }
@@ -164,8 +163,23 @@ enum ConfigCommands {
             c.reply.error("ERR The server is running without a config file")
             return
         }
-        if let failure = ConfigFile.rewrite(path: path, config: c.engine.config) {
+        if let failure = ConfigRewrite.rewrite(path: path, config: c.engine.config, directory: displayValue(c, "dir")) {
+            c.engine.hooks.logWarning("CONFIG REWRITE failed: \(failure)")
             c.reply.error("ERR Rewriting config file: \(failure)")
+        } else {
+            c.engine.hooks.logWarning("CONFIG REWRITE executed with success.")
+            c.reply.ok()
+        }
+    }
+
+    /// DEBUG CONFIG-REWRITE-FORCE-ALL: CONFIG REWRITE writing every parameter (Redis's test aid).
+    static func rewriteForcingAll(_ c: Client) {
+        // Redis reads a missing path as fopen(NULL) does.
+        let failure = c.engine.configFilePath.map {
+            ConfigRewrite.rewrite(path: $0, config: c.engine.config, directory: displayValue(c, "dir"), forceAll: true)
+        } ?? "Bad address"
+        if let failure {
+            c.reply.error("ERR CONFIG-REWRITE-FORCE-ALL failed: \(failure)")
         } else {
             c.reply.ok()
         }

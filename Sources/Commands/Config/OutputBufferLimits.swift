@@ -37,9 +37,16 @@ public enum OutputBufferLimits {
     static let classes = ["normal", "slave", "pubsub"]
     public static let defaultValue = "normal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60"
 
+    /// One class's numbers as Redis keeps them: the limits unsigned, the seconds a C int.
+    struct Setting: Equatable {
+        var hard: UInt64
+        var soft: UInt64
+        var seconds: Int32
+    }
+
     /// The class a name denotes (`replica` is `slave`); nil for an unknown one
     /// and for `master`, which Redis refuses here too.
-    static func className(_ word: Substring) -> String? {
+    static func className(_ word: String) -> String? {
         switch word.lowercased() {
         case "normal": return "normal"
         case "slave", "replica": return "slave"
@@ -49,50 +56,48 @@ public enum OutputBufferLimits {
     }
 
     /// Parses `<class> <hard> <soft> <seconds> ...`, refusing the whole text
-    /// when any part is wrong (Redis's texts). An empty text changes nothing.
-    static func parse(_ text: String) -> Result<[String: OutputBufferLimit], ConfigError> {
-        let words = text.split(whereSeparator: { $0 == " " || $0 == "\t" })
+    /// when any part is wrong (Redis's texts). No words change nothing.
+    static func parse(_ words: [String]) -> Result<[String: Setting], ConfigError> {
         guard words.count % 4 == 0 else {
             return .failure(ConfigError("Wrong number of arguments in buffer limit configuration."))
         }
-        var parsed: [String: OutputBufferLimit] = [:]
+        var parsed: [String: Setting] = [:]
         for start in stride(from: 0, to: words.count, by: 4) {
             guard let name = className(words[start]) else {
                 return .failure(ConfigError("Invalid client class specified in buffer limit configuration."))
             }
-            guard let hard = Config.memoryValue(String(words[start + 1])), hard >= 0,
-                  let soft = Config.memoryValue(String(words[start + 2])), soft >= 0,
-                  let seconds = Int64(words[start + 3]), seconds >= 0 else {
+            // Redis reads the seconds with strtoll into an int, then refuses a negative one.
+            let seconds = Config.strtoll(words[start + 3]).map { Int32(truncatingIfNeeded: $0) }
+            guard let hard = Config.memtoull(words[start + 1]), let soft = Config.memtoull(words[start + 2]),
+                  let seconds, seconds >= 0 else {
                 return .failure(ConfigError("Error in hard, soft or soft_seconds setting in buffer limit configuration."))
             }
-            parsed[name] = OutputBufferLimit(hard: hard, soft: soft, softSeconds: seconds)
+            parsed[name] = Setting(hard: hard, soft: soft, seconds: seconds)
         }
         return .success(parsed)
     }
 
-    /// `current` (a CONFIG GET text) with the classes named in `update` replaced.
-    static func merge(_ current: String, _ update: String) -> String? {
-        guard case .success(var all) = parse(current), case .success(let changes) = parse(update) else { return nil }
-        for (name, limit) in changes { all[name] = limit }
-        return display(all)
+    /// The settings of a CONFIG GET text (always well formed: this file wrote it).
+    static func settings(_ text: String) -> [String: Setting] {
+        let words = text.split(separator: " ").map(String.init)
+        guard case .success(let all) = parse(words) else { return [:] }
+        return all
     }
 
-    static func display(_ limits: [String: OutputBufferLimit]) -> String {
-        classes.map { name in
-            let limit = limits[name] ?? .none
-            return "\(name) \(limit.hard) \(limit.soft) \(limit.softSeconds)"
+    /// `current` (a CONFIG GET text) with the classes in `changes` replaced.
+    static func merge(_ current: String, _ changes: [String: Setting]) -> String {
+        var all = settings(current)
+        for (name, setting) in changes { all[name] = setting }
+        return classes.map { name in
+            let setting = all[name] ?? Setting(hard: 0, soft: 0, seconds: 0)
+            return "\(name) \(setting.hard) \(setting.soft) \(setting.seconds)"
         }.joined(separator: " ")
     }
 
-    /// The limit of one class in a CONFIG GET text.
+    /// The limit of one class in a CONFIG GET text (a limit past 2^63 is as good as none).
     static func limit(of name: String, in text: String) -> OutputBufferLimit {
-        guard case .success(let all) = parse(text) else { return .none }
-        return all[name] ?? .none
+        guard let setting = settings(text)[name] else { return .none }
+        func clamped(_ value: UInt64) -> Int64 { Int64(clamping: value) }
+        return OutputBufferLimit(hard: clamped(setting.hard), soft: clamped(setting.soft), softSeconds: Int64(setting.seconds))
     }
-}
-
-/// A reason a configuration value is refused.
-struct ConfigError: Error {
-    let reason: String
-    init(_ reason: String) { self.reason = reason }
 }

@@ -21,8 +21,6 @@ enum ClientCommands {
                                "Sets the connection name.", since: "2.6.9", handler: setName),
                 client.command("getname", 2, flags, syntax: "",
                                "Returns the name of the connection.", since: "2.6.9", handler: getName),
-                client.command("setinfo", 4, flags, syntax: "attr:<LIB-NAME libname | LIB-VER libver>",
-                               "Sets information specific to the client or connection.", since: "7.2.0", handler: setInfo),
                 client.command("kill", -3, admin,
                                syntax: "filter:<old-format | new-format:<[ID client-id:integer]@2.8.12"
                                    + " | [TYPE <NORMAL | MASTER@3.2.0 | SLAVE | REPLICA@5.0.0 | PUBSUB>]@2.8.12"
@@ -62,27 +60,6 @@ enum ClientCommands {
 
     static func getName(_ c: Client) {
         if let name = c.name { c.reply.bulk(name) } else { c.reply.null() }
-    }
-
-    static func setInfo(_ c: Client) {
-        let value = c.args[3]
-        if c.argument(2, is: "LIB-NAME") {
-            guard value.allSatisfy({ $0 >= 0x21 && $0 <= 0x7e }) else {
-                c.reply.error("ERR lib-name cannot contain spaces, newlines or special characters.")
-                return
-            }
-            c.libraryName = value
-        } else if c.argument(2, is: "LIB-VER") {
-            guard value.allSatisfy({ $0 >= 0x21 && $0 <= 0x7e }) else {
-                c.reply.error("ERR lib-ver cannot contain spaces, newlines or special characters.")
-                return
-            }
-            c.libraryVersion = value
-        } else {
-            c.reply.error("ERR Unrecognized option '\(arg: c.args[2])'" as ErrorText)
-            return
-        }
-        c.reply.ok()
     }
 
     static func list(_ c: Client) {
@@ -158,8 +135,7 @@ enum ClientCommands {
         let unsent = client.engine.unsentOutput(client)
         let listed = max(0, unsent - Client.fixedReplyBufferBytes)
         let blockBytes = Client.fixedReplyBufferBytes
-        let totalMemory = client.queryBufferLength + client.queryBufferFree + client.reply.bytes.capacity
-            + client.pendingOutputLength + argvMemory + client.queuedCommandBytes
+        let totalMemory = client.memoryUsage()
         let fields: [(String, String)] = [
             ("id", "\(client.id)"), ("addr", client.address), ("laddr", client.localAddress),
             ("fd", "\(client.fd)"), ("name", name),
@@ -206,7 +182,7 @@ enum ClientCommands {
     }
 
     static func help(_ c: Client) {
-        // Redis 7.0.15's text, word for word (it leaves out LIST's ID filter and the later SETINFO).
+        // Redis 7.0.15's text, word for word (it leaves out LIST's ID filter).
         HelpText.reply(c, container: "CLIENT", lines: [
             "CACHING (YES|NO)",
             "    Enable/disable tracking of the keys for next command in OPTIN/OPTOUT modes.",

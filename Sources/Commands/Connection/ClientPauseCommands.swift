@@ -58,6 +58,7 @@ enum ClientPauseCommands {
             c.reply.error(Errors.syntax)
             return
         }
+        c.engine.noteClientMemory(c)  // into or out of the eviction buckets at once, as Redis
         c.reply.ok()
     }
 

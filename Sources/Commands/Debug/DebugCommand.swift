@@ -63,6 +63,7 @@ enum DebugCommand {
             c.engine.replicationID = Engine.randomHex()
             c.reply.ok()
         case ("stringmatch-test", 2): stringMatchTest(c)
+        case ("config-rewrite-force-all", 2): ConfigCommands.rewriteForcingAll(c)
         default:
             c.reply.error(Errors.subcommandSyntax(c.args[1], container: "DEBUG"))
         }

@@ -15,8 +15,6 @@ public final class Client {
     public var reply = ReplyBuffer()
     public private(set) var db: Database
     public var name: Bytes? = nil
-    public var libraryName: Bytes? = nil
-    public var libraryVersion: Bytes? = nil
     /// Set by QUIT and protocol errors: the connection closes once the reply is written.
     public var closeAfterReply = false
     /// Set when the client passed its output limit: the Server closes it without sending what is pending.
@@ -53,8 +51,21 @@ public final class Client {
     /// Pushes (pub/sub, tracking) appended while the client's own reply is
     /// silenced: they reach it anyway, as with Redis's CLIENT_PUSHING.
     var pushedRanges: [Range<Int>] = []
-    /// CLIENT NO-EVICT (shown as `e` in CLIENT LIST; Swirl evicts no clients).
+    /// CLIENT NO-EVICT (`e` in CLIENT LIST): `maxmemory-clients` never evicts it.
     var noEvict = false
+    /// Listed in the engine as a connection (`Engine.connect` until `disconnect`):
+    /// only those count against `maxmemory-clients`.
+    public internal(set) var isConnected = false
+    /// What the Server's side of this client holds, for `memoryUsage`
+    /// (Client+Memory.swift): the connection's objects (set once at accept),
+    /// and its decoder's buffer and frame in progress (kept current by the connection).
+    public var connectionObjectBytes = 0
+    public var inputBufferBytes = 0
+    /// Client eviction's record (Engine+ClientEviction.swift): the memory last
+    /// counted in the total, and the bucket and slot it sits in (-1: none).
+    var recordedMemory = 0
+    var memoryBucket = -1
+    var memoryBucketSlot = 0
     /// The command a CLIENT PAUSE holds back (ClientPause.swift).
     var postponedArgs: [Bytes]? = nil
     /// Whether MONITOR made this client a monitor (for good, as in Redis).

@@ -8,10 +8,16 @@ public final class CommandTable {
     public let commands: [CommandSpec]
     /// Every command and subcommand, in `id` order.
     public let all: [CommandSpec]
+    /// Commands by the names clients use (after `rename-command`).
     private let index: ByteTable<Int>
+    /// Commands by their own names, whatever the renames: what Swirl writes to
+    /// the AOF (`DEL`, `PEXPIREAT`, a rewrite's `RPUSH`) loads under any renames.
+    private let originalIndex: ByteTable<Int>
     private let subcommandIndex: [Int: ByteTable<Int>]
 
-    public init(_ specs: [CommandSpec]) {
+    /// `renames` are the config file's `rename-command` directives, in order
+    /// (a new name empty removes the command), already checked by ConfigFile.
+    public init(_ specs: [CommandSpec], renames: [(from: String, to: String)] = []) {
         var commands: [CommandSpec] = [], all: [CommandSpec] = []
         var index = ByteTable<Int>(), subcommandIndex: [Int: ByteTable<Int>] = [:]
         for spec in specs {
@@ -28,10 +34,23 @@ public final class CommandTable {
                 subcommandIndex[commands.count - 1] = subs
             }
         }
+        originalIndex = index
+        for (from, to) in renames {
+            guard let position = index[Bytes(from.lowercased())] else { continue }
+            _ = index.remove(Bytes(from.lowercased()))
+            if !to.isEmpty { index.set(Bytes(to.lowercased()), position) }
+        }
         (self.commands, self.all, self.index, self.subcommandIndex) = (commands, all, index, subcommandIndex)
     }
 
     public var count: Int { commands.count }
+
+    /// A command as persistence names it: by its own name first, then by a new one
+    /// (an AOF Redis wrote holds what its clients typed).
+    public func lookupLoading(_ name: Bytes) -> Int? {
+        let lowered = name.asciiLowercased
+        return originalIndex[lowered] ?? index[lowered]
+    }
 
     /// The top-level command named by `name`, any case.
     public func lookup(_ name: Bytes) -> Int? {

@@ -68,6 +68,7 @@ extension Engine {
     /// Queues `client` for a flush after the current command (output it got
     /// from another client's command).
     func noteOutput(_ client: Client) {
+        noteClientMemory(client)
         guard !client.queuedForOutput else { return }
         client.queuedForOutput = true
         clientsWithOutput.append(client)

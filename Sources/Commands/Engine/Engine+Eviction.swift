@@ -56,6 +56,7 @@ public extension Engine {
     /// CONFIG RESETSTAT: evicted_keys and the time over the limit start again (as Redis's resetServerStats).
     func resetEvictionStats() {
         eviction.evictedKeys = 0
+        clientEviction.evictedClients = 0
         eviction.totalExceededMicroseconds = 0
         eviction.exceededSince = nil
     }

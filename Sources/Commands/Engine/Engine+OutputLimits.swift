@@ -83,6 +83,7 @@ extension Engine {
                                  : "Client \(info) scheduled to be closed ASAP for overcoming of output buffer limits.")
         client.closeASAP = true
         client.reply.bytes = []  // never sent: freed now, not when the socket closes
+        noteClientMemory(client)  // no longer counted: the output limit closes it before client eviction could
         clientsToClose.append(client)
         return true
     }

@@ -24,7 +24,7 @@ public final class CommandReplay: CommandSink {
     }
 
     public func isCommand(_ name: Bytes) -> Bool {
-        table.lookup(name) != nil
+        table.lookupLoading(name) != nil
     }
 
     public func apply(_ command: [Bytes]) {

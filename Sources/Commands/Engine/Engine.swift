@@ -71,6 +71,8 @@ public final class Engine {
     var scriptBusy = false
     /// `busy-reply-threshold`, cached: read by every script.
     private(set) var busyReplyThreshold = 5000
+    /// `maxmemory-clients`: the clients' memory by bucket, the total (Engine+ClientEviction.swift).
+    var clientEviction = ClientEvictionState()
 
     static func randomHex() -> String {
         (0..<40).map { _ in String("0123456789abcdef".randomElement()!) }.joined()
@@ -126,9 +128,10 @@ public final class Engine {
         self.config = config
         self.keyspace = Keyspace(databaseCount: config.databases)
         self.stats = ServerStats(startTime: Keyspace.clockMilliseconds())
-        let table = CommandTable(CommandFamilies.all())
+        let table = CommandTable(CommandFamilies.all(), renames: config.commandRenames)
         self.table = table
-        debugCommandID = table.lookup(Bytes("debug")).map { table.spec(at: $0).id } ?? -1
+        // By its own name: a renamed DEBUG is still guarded by enable-debug-command.
+        debugCommandID = table.lookupLoading(Bytes("debug")).map { table.spec(at: $0).id } ?? -1
         stats.commands = Array(repeating: CommandStat(), count: table.all.count)
         keyspace.onExpired = { [unowned self] db, key in
             self.notify(.expired, .expired, key, db: db)
@@ -149,7 +152,11 @@ public final class Engine {
             if let error = applyParameter(name) { return (name, error) }
         }
         if names.contains("maxmemory") { maxmemoryChanged() }
-        if names.contains("maxmemory-clients"), let warning = config.clientEvictionWarning { hooks.logWarning(warning) }
+        // As at start-up: a setting Swirl does not honour is named in the log.
+        let ignored = config.ignoredSettings.filter(names.contains)
+        if !ignored.isEmpty {
+            hooks.logWarning("WARNING: accepted but not honoured by Swirl (see docs/CONFIG.md): " + ignored.joined(separator: ", "))
+        }
         return nil
     }
 
@@ -171,6 +178,7 @@ public final class Engine {
         passwordRequired = config.requiresPassword
         configureKeyspaceEvents()
         configureEviction()
+        configureClientEviction()
     }
 
     // MARK: - Clients
@@ -179,12 +187,16 @@ public final class Engine {
     public func connect() -> Client {
         let client = makeClient()
         clients[client.id] = client
+        client.isConnected = true
+        noteClientMemory(client)
         stats.connectionsReceived += 1
         return client
     }
 
     public func disconnect(_ client: Client) {
         clients[client.id] = nil
+        client.isConnected = false
+        forgetMemory(of: client)
         pubsub.unsubscribeAll(client)
         blocking.remove(client)
         forgetPostponed(client)
@@ -225,6 +237,8 @@ public final class Engine {
         if client.closeASAP { client.reply.bytes.removeAll() }
         if keyspace.observingKeyChanges { trackingAfterCommand(client) }
         currentClient = nil
+        // Its buffers after the command (Redis's update in processCommandAndResetClient).
+        noteClientMemory(client)
     }
 
     /// When a command run from inside another (a script's) starts: the clock
@@ -283,7 +297,8 @@ public final class Engine {
         let started = clockCarry != 0 ? clockCarry : Keyspace.clockMicroseconds()
         keyspace.now = started / 1000
         client.lastInteraction = keyspace.now
-        guard let top = table.lookup(args[0]) else {
+        // While loading, commands are found by their own names too (CommandTable.lookupLoading).
+        guard let top = loading ? table.lookupLoading(args[0]) : table.lookup(args[0]) else {
             client.lastCommandID = -1
             let message = Errors.unknownCommand(args)
             hooks.logVerbose("\(message) (client id=\(client.id) addr=\(client.address))")
@@ -315,6 +330,12 @@ public final class Engine {
         if !client.authenticated && !spec.flags.contains(.noAuth) && passwordRequired {
             reject(client, "NOAUTH Authentication required.", command: spec)
             return
+        }
+        // Redis's processCommand: clients over `maxmemory-clients` go before any
+        // command runs, perhaps this one's (which then does not run).
+        if clientsOverMemoryLimit {
+            evictClients()
+            if client.closeASAP { return }
         }
         // Redis's order: after authentication (and a no-multi command refused inside
         // MULTI), before anything else. One comparison while maxmemory is 0.

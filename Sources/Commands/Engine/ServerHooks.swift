@@ -21,6 +21,8 @@ public struct ServerHooks {
     /// Bytes the allocator has handed out (INFO used_memory); read before every command
     /// while `maxmemory` is set, so it must be cheap (Server/AllocatorStats.swift: a counter).
     public var usedMemory: () -> Int = { MemoryStats.residentBytes() }
+    /// Notice-level log lines (an evicted client).
+    public var logNotice: (String) -> Void = { _ in }
     /// Warning-level log lines (DEBUG LOG, DEBUG RELOAD).
     public var logWarning: (String) -> Void = { _ in }
     /// A log line at a Redis level (0 debug, 1 verbose, 2 notice, 3 warning): `redis.log`.

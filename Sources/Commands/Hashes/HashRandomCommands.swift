@@ -7,7 +7,7 @@ enum HashRandomCommands {
     static func hrandfield(_ c: Client) {
         guard c.args.count >= 3 else {
             switch c.readHash(c.args[1]) {
-            case .found(let hash): c.reply.bulk(hash.pair(at: Int.random(in: 0..<hash.count)).0)
+            case .found(let hash): c.reply.bulk(hash.pair(at: Int.random(in: 0..<hash.count, using: &c.engine.keyspace.random)).0)
             case .missing: c.reply.null()
             case .wrongType: c.wrongType()
             }
@@ -46,7 +46,7 @@ enum HashRandomCommands {
             // beyond what fits in memory, and the output limit stops the loop.
             c.reply.array(withValues && !c.reply.isRESP3 ? count * 2 : count)
             for _ in 0..<count {
-                reply(c, hash.pair(at: Int.random(in: 0..<hash.count)), withValues: withValues)
+                reply(c, hash.pair(at: Int.random(in: 0..<hash.count, using: &c.engine.keyspace.random)), withValues: withValues)
                 if c.outputLimitReached() { return }
             }
             return
@@ -55,7 +55,7 @@ enum HashRandomCommands {
         if count >= hash.count {
             positions = Array(0..<hash.count)
         } else {
-            positions = Array((0..<hash.count).shuffled().prefix(count))
+            positions = Array((0..<hash.count).shuffled(using: &c.engine.keyspace.random).prefix(count))
         }
         c.reply.array(withValues && !c.reply.isRESP3 ? positions.count * 2 : positions.count)
         for position in positions { reply(c, hash.pair(at: position), withValues: withValues) }

@@ -58,7 +58,7 @@ enum KeyIterationCommands {
     static func randomkey(_ c: Client) {
         // Bounded retries: a database full of expired keys must not spin forever.
         for _ in 0..<100 {
-            guard let position = c.db.main.randomIndex() else { break }
+            guard let position = c.db.main.randomIndex(using: &c.engine.keyspace.random) else { break }
             let key = c.db.main.key(at: position)
             if c.db.lookup(key) != nil {
                 c.reply.bulk(key)

@@ -36,6 +36,12 @@ final class ClientSubscriptions {
 
     var total: Int { channels.count + patterns.count + shardChannels.count }
 
+    /// What the client's own tables take (client eviction, as Redis's pubsubMemOverhead):
+    /// their entries' storage; names longer than `Bytes` keeps inline share the registry's.
+    var storageBytes: Int {
+        (channels.capacity + patterns.capacity + shardChannels.capacity) * MemoryLayout<(Bytes, Int)>.stride
+    }
+
     /// The count a (un)subscribe reply carries: channels and patterns together,
     /// shard channels on their own (as Redis 7.0 counts).
     func count(_ kind: PubSubKind) -> Int {
@@ -236,6 +242,7 @@ public final class PubSubRegistry {
     private func delivered(to client: Client) {
         noteOutput(client)
         _ = client.outputLimitReached()
+        client.engine.noteClientMemory(client)  // as Redis updates each receiver's bucket
     }
 
     private func noteOutput(_ client: Client) {

@@ -17,7 +17,7 @@ enum SetRandomCommands {
         let key = c.args[1]
         switch c.lookupSetForWrite(key) {
         case .found(let set):
-            let member = set.popRandom()
+            let member = set.popRandom(using: &c.engine.keyspace.random)
             c.propagate(as: ["SREM", key, member])
             c.reply.bulk(member)
             c.notify(.set, .spop, key)
@@ -66,7 +66,7 @@ enum SetRandomCommands {
         }
         c.reply.set(count)
         for _ in 0..<count {
-            let member = set.popRandom()
+            let member = set.popRandom(using: &c.engine.keyspace.random)
             c.reply.bulk(member)
             c.propagate(as: ["SREM", key, member])
         }
@@ -79,7 +79,7 @@ enum SetRandomCommands {
     static func srandmember(_ c: Client) {
         guard c.args.count >= 3 else {
             switch c.readSet(c.args[1]) {
-            case .found(let set): c.reply.bulk(set.randomMember())
+            case .found(let set): c.reply.bulk(set.randomMember(using: &c.engine.keyspace.random))
             case .missing: c.reply.null()
             case .wrongType: c.wrongType()
             }
@@ -99,7 +99,7 @@ enum SetRandomCommands {
         if requested < 0 {
             c.reply.array(count)
             for _ in 0..<count {
-                c.reply.bulk(set.randomMember())
+                c.reply.bulk(set.randomMember(using: &c.engine.keyspace.random))
                 if c.outputLimitReached() { return }  // closed for its output limit: stop, as Redis
             }
             return
@@ -111,11 +111,11 @@ enum SetRandomCommands {
         }
         c.reply.array(count)
         if count * 3 > set.count {
-            for position in (0..<set.count).shuffled().prefix(count) { c.reply.bulk(set.member(at: position)) }
+            for position in (0..<set.count).shuffled(using: &c.engine.keyspace.random).prefix(count) { c.reply.bulk(set.member(at: position)) }
         } else {
             var picked = Set<Int>()
             while picked.count < count {
-                let position = Int.random(in: 0..<set.count)
+                let position = Int.random(in: 0..<set.count, using: &c.engine.keyspace.random)
                 if picked.insert(position).inserted { c.reply.bulk(set.member(at: position)) }
             }
         }

@@ -141,7 +141,7 @@ enum SortedSetPopCommands {
     static func zrandmember(_ c: Client) {
         guard c.args.count >= 3 else {
             switch c.readSortedSet(c.args[1]) {
-            case .found(let zset): c.reply.bulk(zset.entry(atRank: Int.random(in: 0..<zset.count)).member)
+            case .found(let zset): c.reply.bulk(zset.entry(atRank: Int.random(in: 0..<zset.count, using: &c.engine.keyspace.random)).member)
             case .missing: c.reply.null()
             case .wrongType: c.wrongType()
             }
@@ -168,7 +168,7 @@ enum SortedSetPopCommands {
             // Picks with repetition (or the single pick of a count of 1).
             SortedSetCommands.replyHeader(c, count: count, withScores: withScores)
             for _ in 0..<count {
-                let entry = zset.entry(atRank: Int.random(in: 0..<size))
+                let entry = zset.entry(atRank: Int.random(in: 0..<size, using: &c.engine.keyspace.random))
                 SortedSetCommands.replyEntry(c, entry.member, entry.score, withScores: withScores)
                 if c.outputLimitReached() { return }  // closed for its output limit: stop, as Redis
             }
@@ -183,12 +183,12 @@ enum SortedSetPopCommands {
         // Distinct picks: a random subset of ranks.
         var ranks: [Int]
         if count * 3 > size {
-            ranks = Array((0..<size).shuffled().prefix(count))
+            ranks = Array((0..<size).shuffled(using: &c.engine.keyspace.random).prefix(count))
         } else {
             var picked = Set<Int>()
             ranks = []
             while ranks.count < count {
-                let rank = Int.random(in: 0..<size)
+                let rank = Int.random(in: 0..<size, using: &c.engine.keyspace.random)
                 if picked.insert(rank).inserted { ranks.append(rank) }
             }
         }
