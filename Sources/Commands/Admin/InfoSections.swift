@@ -52,7 +52,7 @@ enum InfoSections {
         let maxmemory = engine.config.maxmemory
         func ratio(_ a: Int, _ b: Int) -> String { b > 0 ? InfoCommand.format2(Double(a) / Double(b)) : "0.00" }
         func percent(_ a: Int, _ b: Int) -> String { InfoCommand.format2(b > 0 ? Double(a) * 100 / Double(b) : 0) + "%" }
-        let luaMemory = engine.scripting.lua.memory, scriptsMemory = engine.scripting.scriptsMemory
+        let luaMemory = engine.luaMemory, scriptsMemory = engine.scriptingState?.scriptsMemory ?? 0
         return [
             ("used_memory", "\(used)"), ("used_memory_human", MemoryStats.human(used)),
             ("used_memory_rss", "\(rss)"), ("used_memory_rss_human", MemoryStats.human(rss)),
@@ -64,7 +64,7 @@ enum InfoSections {
             ("total_system_memory", "\(system)"), ("total_system_memory_human", MemoryStats.human(system)),
             ("used_memory_lua", "\(luaMemory)"), ("used_memory_vm_eval", "\(luaMemory)"),
             ("used_memory_lua_human", MemoryStats.human(luaMemory)),
-            ("used_memory_scripts_eval", "\(scriptsMemory)"), ("number_of_cached_scripts", "\(engine.scripting.scriptCount)"),
+            ("used_memory_scripts_eval", "\(scriptsMemory)"), ("number_of_cached_scripts", "\(engine.scriptingState?.scriptCount ?? 0)"),
             ("number_of_functions", "0"),
             ("number_of_libraries", "0"), ("used_memory_vm_functions", "0"), ("used_memory_vm_total", "\(luaMemory)"),
             ("used_memory_vm_total_human", MemoryStats.human(luaMemory)), ("used_memory_functions", "0"),

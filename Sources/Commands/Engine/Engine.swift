@@ -65,8 +65,19 @@ public final class Engine {
     /// Whether the last command found memory past `maxmemory` and could not evict
     /// (Redis's pre_command_oom_state): scripts refuse deny-oom commands then.
     var startedOutOfMemory = false
-    /// Lua scripting: the interpreter, the script cache, the running script (Scripting/).
-    public internal(set) lazy var scripting = Scripting(engine: self)
+    /// Lua scripting: the interpreter, the script cache, the running script (Scripting/),
+    /// made on first use.
+    public var scripting: Scripting {
+        if let scriptingState { return scriptingState }
+        let made = Scripting(engine: self)
+        scriptingState = made
+        return made
+    }
+    /// The scripting state if a script or SCRIPT made it (INFO does not make it: its
+    /// interpreter and objects would change used memory between two INFOs).
+    private(set) var scriptingState: Scripting?
+    /// Bytes the Lua interpreter holds, 0 before it exists (not made just to ask).
+    var luaMemory: Int { scriptingState?.lua.memory ?? 0 }
     /// A script runs past busy-reply-threshold (one load per command while false).
     var scriptBusy = false
     /// `busy-reply-threshold`, cached: read by every script.
