@@ -7,12 +7,13 @@ ARG RUNTIME_IMAGE=debian:bookworm-slim
 FROM ${SWIFT_IMAGE} AS build
 # hadolint ignore=DL3008
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends libuv1-dev pkg-config \
+    && apt-get install -y --no-install-recommends libuv1-dev liblua5.1-0-dev lua-cjson-dev lua-bitop-dev pkg-config \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 # Tests/ only because Package.swift names the test targets: nothing in it is built.
 COPY Package.swift ./
 COPY CLibUV CLibUV
+COPY CLua CLua
 COPY Tests Tests
 COPY Sources Sources
 RUN swift build -c release --static-swift-stdlib --product swirl-server \
@@ -30,7 +31,7 @@ FROM ${RUNTIME_IMAGE}
 # command line the healthcheck reads.
 # hadolint ignore=DL3008,SC2016
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends libuv1 \
+    && apt-get install -y --no-install-recommends libuv1 liblua5.1-0 \
     && rm -rf /var/lib/apt/lists/* \
     && groupadd --system --gid 999 swirl \
     && useradd --system --uid 999 --gid swirl --home-dir /data --no-create-home --shell /usr/sbin/nologin swirl \

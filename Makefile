@@ -16,9 +16,10 @@ ARGS ?=
 
 all: build
 
-# libuv1-dev is the one system library the build needs.
+# The system libraries the build needs: libuv, and Lua 5.1 with its cjson and bit libraries (scripting).
+SYSTEM_DEPS := libuv1-dev liblua5.1-0-dev lua-cjson-dev lua-bitop-dev pkg-config
 deps:
-	@dpkg -s libuv1-dev >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq libuv1-dev pkg-config; }
+	@dpkg -s $(SYSTEM_DEPS) >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq $(SYSTEM_DEPS); }
 
 # What the tests drive Swirl with: redis-cli, redis-benchmark, redis-server 7 (for differential tests),
 # systemd-analyze (deploy/swirl.service), unshare (the syslog test's mount namespace), nutcracker

@@ -11,6 +11,12 @@ import PackageDescription
 // C file operations on raw buffers, and their callbacks come back on the loop).
 let loopOwned: [SwiftSetting] = [.unsafeFlags(["-enforce-exclusivity=unchecked", "-assume-single-threaded"])]
 
+// Lua's cjson and bit libraries from the distribution (lua-cjson-dev,
+// lua-bitop-dev), linked statically: scripts reach them as globals, opened
+// at start, never through `require` or a file, and the binary needs no
+// extra runtime package.
+let luaLibraries: [LinkerSetting] = [.unsafeFlags(["-Xlinker", "-l:liblua5.1-cjson.a", "-Xlinker", "-l:liblua5.1-bitop.a"])]
+
 let package = Package(
     name: "Swirl",
     products: [
@@ -23,13 +29,22 @@ let package = Package(
             pkgConfig: "libuv",
             providers: [.apt(["libuv1-dev"])]
         ),
+        // Lua 5.1 for scripting (docs/ARCHITECTURE.md, Scripting): the distribution's,
+        // the version Redis embeds.
+        .systemLibrary(
+            name: "CLua",
+            path: "CLua",
+            pkgConfig: "lua5.1",
+            providers: [.apt(["liblua5.1-0-dev", "lua-cjson-dev", "lua-bitop-dev"])]
+        ),
         // Counts glibc malloc's bytes for INFO used_memory and maxmemory (docs/ARCHITECTURE.md, Memory and eviction).
         .target(name: "CAllocCounter"),
         .target(name: "SwirlBytes", swiftSettings: loopOwned),
         .target(name: "RESP", dependencies: ["SwirlBytes"], swiftSettings: loopOwned),
         .target(name: "Keyspace", dependencies: ["SwirlBytes"], swiftSettings: loopOwned),
         .target(name: "Persistence", dependencies: ["SwirlBytes", "RESP", "Keyspace"], swiftSettings: loopOwned),
-        .target(name: "Commands", dependencies: ["SwirlBytes", "RESP", "Keyspace", "Persistence"], swiftSettings: loopOwned),
+        .target(name: "Commands", dependencies: ["SwirlBytes", "RESP", "Keyspace", "Persistence", "CLua"], swiftSettings: loopOwned,
+                linkerSettings: luaLibraries),
         .target(name: "Server", dependencies: ["SwirlBytes", "RESP", "Keyspace", "Commands", "Persistence", "CLibUV", "CAllocCounter"], swiftSettings: loopOwned),
         .executableTarget(name: "swirl-server", dependencies: ["Server"]),
         // The in-process fuzzer (docs/RELIABILITY.md): a library with the harness, an

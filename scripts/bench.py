@@ -89,7 +89,9 @@ def has_command(server, command):
 def run_benchmark(server, test, pipeline, requests, data_size, clients=50, keyspace=100000):
     common = ["-n", str(requests), "-P", str(pipeline), "-c", str(clients), "-r", str(keyspace), "-d", str(data_size), "--csv", "-q"]
     argv = ["taskset", "-c", "1", "redis-benchmark"] + (["-s", server.socket] if server.socket else ["-p", str(server.port)])
-    if test.startswith("lrange_"):
+    if isinstance(test, list):
+        argv += common + test  # a command of the caller's own (bench_scripting.py)
+    elif test.startswith("lrange_"):
         # redis-benchmark's own LRANGE tests first LPUSH as many elements as they then
         # read, in the same run (two rows, one CPU total): fill the list apart, then
         # time the very command those tests send.

@@ -47,6 +47,7 @@ enum CommandFamilies {
             StreamGroupCommands.specs(),
             StreamClaimCommands.specs(),
             StreamInfoCommand.specs(),
+            ScriptingCommands.specs(),
         ]
         return families.flatMap { $0 }
     }

@@ -80,6 +80,10 @@ public final class Server {
         }
         engine.hooks.logVerbose = { [unowned self] message in self.logger.verbose(message) }
         engine.hooks.logWarning = { [unowned self] message in self.logger.warning(message) }
+        engine.hooks.scriptBusyPoll = { [unowned self] caller in self.pollWhileScriptBusy(caller: caller) }
+        engine.hooks.log = { [unowned self] level, message in
+            self.logger.log([.debug, .verbose, .notice, .warning][min(max(level, 0), 3)], message)
+        }
         engine.hooks.logNotice = { [unowned self] message in self.logger.notice(message) }
         engine.hooks.keyspaceSnapshot = { [unowned self] in
             RDBWriter.file(self.engine.keyspace, options: self.rdbOptions, aux: self.rdbAux(aofBase: false), now: Keyspace.clockMilliseconds())
@@ -129,6 +133,13 @@ public final class Server {
             uv_close(handle, onHandleClosed)
             return
         }
+        adopt(stream, isUnix: isUnix)
+    }
+
+    /// A connected socket becomes a client (after the admission checks): from
+    /// `accept`, or from a busy script's poll (Server+BusyScript.swift).
+    func adopt(_ stream: UnsafeMutablePointer<uv_stream_t>, isUnix: Bool) {
+        let handle = UnsafeMutableRawPointer(stream).assumingMemoryBound(to: uv_handle_t.self)
         let tcp = UnsafeMutableRawPointer(stream).assumingMemoryBound(to: uv_tcp_t.self)
         // A unix socket client is local, as Redis's islocalClient says.
         let isLocal = isUnix || Self.peerIsLocal(tcp)

@@ -27,6 +27,16 @@ public enum FuzzDictionary {
         "$1048576\r\n", "$1048577\r\n", "\u{FE}0", "\u{FE}1", "\u{FE}2", "\u{FE}3", "\u{FE}c", "\u{FE}x",
     ]
 
+    /// Lua for EVAL: the redis.* API, the conversions, the sandbox's edges, a loop the busy bound stops.
+    static let lua = [
+        "return redis.call('set', KEYS[1], ARGV[1])", "return redis.pcall('incr', KEYS[1])", "redis.call(",
+        "redis.pcall(", "redis.setresp(3)", "redis.set_repl(redis.REPL_NONE)", "return {err='x'}", "return {ok='x'}",
+        "return {double=1.5}", "return {map={a=1}}", "return {set={a=true}}", "return {1,2,nil,3}",
+        "while true do end", "local t = {} for i=1,1000 do t = {t} end return t", "#!lua flags=no-writes\n",
+        "return cjson.decode(ARGV[1])", "return redis.sha1hex(ARGV[1])", "x = 1", "error({})", "return KEYS",
+        "e0e1f9fabfc9d4800c877a703b823ac0578ff8db",
+    ]
+
     /// The words, each once, in a stable order.
     public static func words(_ engine: Engine) -> [[UInt8]] {
         var seen = Set<[UInt8]>()
@@ -34,6 +44,7 @@ public enum FuzzDictionary {
         func add(_ word: [UInt8]) {
             if seen.insert(word).inserted { words.append(word) }
         }
+        lua.forEach { add(Array($0.utf8)) }
         for spec in engine.table.all {
             add(Array(spec.name.utf8))
             tokens(of: spec.arguments).forEach { add(Array($0.utf8)) }

@@ -46,6 +46,10 @@ public final class FuzzSession {
         // Per-command histograms only grow over a run, and INFO then formats them all: off
         // unless an input turns it on (the reset turns it off again).
         config.set("latency-tracking", "no")
+        // Scripts: a loop that never ends must not hang the fuzzer. Past 10 ms a
+        // script is busy, and the busy poll (which a Server uses to serve other
+        // clients) stops it at once, written or not (Scripting+Busy.swift).
+        config.set("busy-reply-threshold", "10")
         initialConfig = Config.parameters.map { ($0.name, config.displayValue($0.name)) }
         engine = Engine(config: config)
         engine.propagating = true
@@ -59,6 +63,7 @@ public final class FuzzSession {
         }
         // The resident set size is a /proc read per call: slow, and meaningless here.
         engine.hooks.usedMemory = { 0 }
+        engine.hooks.scriptBusyPoll = { [unowned engine] _ in engine.scripting.abandonRunningScript() }
     }
 
     /// Runs one input from start to end on the shared engine, then resets it.
@@ -87,7 +92,7 @@ public final class FuzzSession {
         // A client made now is authenticated: requirepass is back to empty.
         let maintenance = engine.makeClient()
         for command: [Bytes] in [["CONFIG", "SET", "hz", Bytes(engine.config.displayValue("hz"))],  // applies the rest
-                                 ["FLUSHALL"], ["SLOWLOG", "RESET"], ["LATENCY", "RESET"],
+                                 ["FLUSHALL"], ["SCRIPT", "FLUSH"], ["SLOWLOG", "RESET"], ["LATENCY", "RESET"],
                                  ["DEBUG", "SET-ACTIVE-EXPIRE", "1"], ["DEBUG", "QUICKLIST-PACKED-THRESHOLD", "0"]] {
             maintenance.args = command
             engine.execute(maintenance)

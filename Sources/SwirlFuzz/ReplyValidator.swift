@@ -8,53 +8,62 @@ enum ReplyValidator {
         var description: String { "invalid reply at byte \(offset): \(reason)" }
     }
 
-    /// Throws unless `bytes` is a sequence of complete frames.
+    /// Throws unless `bytes` is a sequence of complete frames. Iterative: a
+    /// script's reply nests as deep as Lua's stack allows (about 8,000), more
+    /// than recursion here could take.
     static func validate(_ bytes: [UInt8]) throws(Invalid) {
         var position = 0
-        while position < bytes.count {
-            position = try frame(bytes, position, depth: 0)
+        // Frames still to read in each open aggregate, innermost last.
+        var pending: [Int] = []
+        while position < bytes.count || !pending.isEmpty {
+            let (next, children) = try frame(bytes, position)
+            position = next
+            if !pending.isEmpty { pending[pending.count - 1] -= 1 }
+            if children > 0 { pending.append(children) }
+            while pending.last == 0 { pending.removeLast() }
+            guard pending.count < 10_000 else { throw Invalid(offset: position, reason: "nesting deeper than 10000") }
         }
     }
 
-    /// The offset just past the frame starting at `start`.
-    private static func frame(_ bytes: [UInt8], _ start: Int, depth: Int) throws(Invalid) -> Int {
-        guard depth < 64 else { throw Invalid(offset: start, reason: "nesting deeper than 64") }
+    /// The offset just past the frame's own header and body starting at
+    /// `start`, and how many frames it contains (an aggregate's elements).
+    private static func frame(_ bytes: [UInt8], _ start: Int) throws(Invalid) -> (Int, Int) {
         guard start < bytes.count else { throw Invalid(offset: start, reason: "frame missing") }
         let marker = bytes[start]
         let (text, next) = try line(bytes, start + 1)
         switch marker {
         case UInt8(ascii: "+"), UInt8(ascii: "-"):
-            return next
+            return (next, 0)
         case UInt8(ascii: ":"):
             guard integer(text) != nil else { throw Invalid(offset: start, reason: "integer expected") }
-            return next
+            return (next, 0)
         case UInt8(ascii: "("):
             guard integer(text.first == UInt8(ascii: "-") ? Array(text.dropFirst()) : text, allowLong: true) != nil else {
                 throw Invalid(offset: start, reason: "big number expected")
             }
-            return next
+            return (next, 0)
         case UInt8(ascii: ","):
             guard !text.isEmpty else { throw Invalid(offset: start, reason: "empty double") }
-            return next
+            return (next, 0)
         case UInt8(ascii: "#"):
             guard text == [UInt8(ascii: "t")] || text == [UInt8(ascii: "f")] else {
                 throw Invalid(offset: start, reason: "boolean must be t or f")
             }
-            return next
+            return (next, 0)
         case UInt8(ascii: "_"):
             guard text.isEmpty else { throw Invalid(offset: start, reason: "null carries no text") }
-            return next
+            return (next, 0)
         case UInt8(ascii: "$"), UInt8(ascii: "="), UInt8(ascii: "!"):
             guard let length = integer(text), length >= (marker == UInt8(ascii: "$") ? -1 : 0) else {
                 throw Invalid(offset: start, reason: "bad bulk length")
             }
-            if length == -1 { return next }
+            if length == -1 { return (next, 0) }
             let (end, overflow) = next.addingReportingOverflow(length)
             guard !overflow, end <= bytes.count - 2 else { throw Invalid(offset: start, reason: "bulk cut short") }
             guard bytes[end] == 0x0d, bytes[end + 1] == 0x0a else {
                 throw Invalid(offset: end, reason: "bulk not followed by CRLF")
             }
-            return end + 2
+            return (end + 2, 0)
         case UInt8(ascii: "*"), UInt8(ascii: "~"), UInt8(ascii: ">"), UInt8(ascii: "%"), UInt8(ascii: "|"):
             guard let count = integer(text), count >= (marker == UInt8(ascii: "*") ? -1 : 0) else {
                 throw Invalid(offset: start, reason: "bad aggregate length")
@@ -64,12 +73,8 @@ enum ReplyValidator {
             guard count <= (bytes.count - next) / (pairs ? 6 : 3) else {
                 throw Invalid(offset: start, reason: "aggregate of \(count) cut short")
             }
-            var position = next
-            for _ in 0..<max(0, pairs ? count * 2 : count) {
-                position = try frame(bytes, position, depth: depth + 1)
-            }
-            // An attribute describes the reply that follows it.
-            return marker == UInt8(ascii: "|") ? try frame(bytes, position, depth: depth + 1) : position
+            // An attribute describes the reply that follows it: one frame more.
+            return (next, max(0, pairs ? count * 2 : count) + (marker == UInt8(ascii: "|") ? 1 : 0))
         default:
             throw Invalid(offset: start, reason: "unknown type byte \(marker)")
         }

@@ -52,6 +52,7 @@ enum InfoSections {
         let maxmemory = engine.config.maxmemory
         func ratio(_ a: Int, _ b: Int) -> String { b > 0 ? InfoCommand.format2(Double(a) / Double(b)) : "0.00" }
         func percent(_ a: Int, _ b: Int) -> String { InfoCommand.format2(b > 0 ? Double(a) * 100 / Double(b) : 0) + "%" }
+        let luaMemory = engine.luaMemory, scriptsMemory = engine.scriptingState?.scriptsMemory ?? 0
         return [
             ("used_memory", "\(used)"), ("used_memory_human", MemoryStats.human(used)),
             ("used_memory_rss", "\(rss)"), ("used_memory_rss_human", MemoryStats.human(rss)),
@@ -61,11 +62,13 @@ enum InfoSections {
             ("used_memory_dataset", "\(dataset)"), ("used_memory_dataset_perc", percent(dataset, used - startup)),
             ("allocator_allocated", "\(used)"), ("allocator_active", "\(used)"), ("allocator_resident", "\(rss)"),
             ("total_system_memory", "\(system)"), ("total_system_memory_human", MemoryStats.human(system)),
-            ("used_memory_lua", "0"), ("used_memory_vm_eval", "0"), ("used_memory_lua_human", "0B"),
-            ("used_memory_scripts_eval", "0"), ("number_of_cached_scripts", "0"), ("number_of_functions", "0"),
-            ("number_of_libraries", "0"), ("used_memory_vm_functions", "0"), ("used_memory_vm_total", "0"),
-            ("used_memory_vm_total_human", "0B"), ("used_memory_functions", "0"), ("used_memory_scripts", "0"),
-            ("used_memory_scripts_human", "0B"),
+            ("used_memory_lua", "\(luaMemory)"), ("used_memory_vm_eval", "\(luaMemory)"),
+            ("used_memory_lua_human", MemoryStats.human(luaMemory)),
+            ("used_memory_scripts_eval", "\(scriptsMemory)"), ("number_of_cached_scripts", "\(engine.scriptingState?.scriptCount ?? 0)"),
+            ("number_of_functions", "0"),
+            ("number_of_libraries", "0"), ("used_memory_vm_functions", "0"), ("used_memory_vm_total", "\(luaMemory)"),
+            ("used_memory_vm_total_human", MemoryStats.human(luaMemory)), ("used_memory_functions", "0"),
+            ("used_memory_scripts", "\(scriptsMemory)"), ("used_memory_scripts_human", MemoryStats.human(scriptsMemory)),
             ("maxmemory", "\(maxmemory)"), ("maxmemory_human", MemoryStats.human(maxmemory)),
             ("maxmemory_policy", engine.config.displayValue("maxmemory-policy")),
             ("allocator_frag_ratio", "1.00"), ("allocator_frag_bytes", "0"),

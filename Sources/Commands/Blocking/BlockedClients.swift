@@ -40,7 +40,7 @@ extension Client {
     /// answers `emptyReply` when it may not block (MULTI, loading).
     func block(_ request: BlockingRequest) {
         // lastCommandID is the running command (Engine.call sets it first); a handler run any other way cannot block.
-        if inTransaction || engine.loading || lastCommandID < 0 {
+        if inTransaction || engine.loading || lastCommandID < 0 || isScriptClient {
             request.emptyReply(self)
             return
         }

@@ -12,6 +12,8 @@ extension Config {
     private func flag(_ name: String) -> Bool { values[name] == "yes" }
 
     public var port: Int { integer("port") }
+    /// Milliseconds a script runs before other clients get BUSY (alias lua-time-limit).
+    public var busyReplyThreshold: Int { integer("busy-reply-threshold") }
     /// `protected-mode yes`: connections from other than the loopback are refused while no password is set.
     public var protectedMode: Bool { flag("protected-mode") }
     /// Redis's allowProtectedAction: `enable-debug-command`, `enable-protected-configs`,

@@ -22,9 +22,10 @@ extension Config {
         .number("io-threads", 1, 1...128, immutable: true).ignored("one thread serves every client"),
         .yesNo("io-threads-do-reads", false, immutable: true).ignored("one thread serves every client"),
         .number("active-expire-effort", 1, 1...10).ignored("active expiry sweeps every key once a second whatever the effort"),
-        .number("busy-reply-threshold", 5000, 0...longMax, alias: "lua-time-limit").ignored(Why.scripting),
+        .number("busy-reply-threshold", 5000, 0...longMax, alias: "lua-time-limit"),
         // Not in 7.0.15's source: Debian's 7.0.15 has it from a security backport (hidden, immutable).
-        .yesNo("lua-enable-deprecated-api", false, immutable: true, hidden: true).ignored(Why.scripting),
+        .yesNo("lua-enable-deprecated-api", false, immutable: true, hidden: true)
+            .ignored("Debian's option for Lua's deprecated functions: scripts get Redis 7.0.15's set"),
         .number("shutdown-timeout", 10, 0...intMax).ignored(Why.replication),
         Parameter(name: "shutdown-on-sigint", kind: .flags(Config.shutdownFlags), defaultValue: "default", mutable: true)
             .ignored("SIGINT shuts down as SHUTDOWN does (the AOF is flushed and fsynced)"),
@@ -77,7 +78,6 @@ extension Config {
         static let cluster = "cluster mode is not implemented"
         static let tls = "TLS is not implemented yet"
         static let acl = "ACL users are not implemented yet"
-        static let scripting = "scripting is not implemented yet"
         static let defrag = "no active defragmentation (Redis's needs its own jemalloc too)"
     }
 }

@@ -18,7 +18,7 @@ public enum ConfigTableDoc {
 
         **Honoured** parameters do what Redis documents. The others (\(ignored.count) of \(parameters.count))
         belong to features Swirl does not have yet (replication, RDB snapshots, cluster, TLS,
-        ACL, scripting …) or to Redis's internals: they are accepted, checked and shown exactly
+        ACL, functions …) or to Redis's internals: they are accepted, checked and shown exactly
         as Redis does, so a stock `redis.conf` starts Swirl, and have no effect. Swirl's log
         names them in one warning at start-up, and again on `CONFIG SET`, when one is set
         to **other than its default**: a stock config sets many of them to their defaults,

@@ -44,8 +44,11 @@ enum MonitorCommand {
     }
 
     /// Sends the command `client` just ran to every monitor.
-    static func feed(_ spec: CommandSpec, _ client: Client, monitors: [Client], now microseconds: Int64) {
-        guard !spec.flags.contains(.admin), !spec.flags.contains(.skipMonitor) else { return }
+    /// `evenIfSkipped`: EVAL feeds itself before its script runs (it is `skip_monitor` so that
+    /// `finishCall` does not feed it again after the script's own commands).
+    static func feed(_ spec: CommandSpec, _ client: Client, monitors: [Client], now microseconds: Int64,
+                     evenIfSkipped: Bool = false) {
+        guard !spec.flags.contains(.admin), evenIfSkipped || !spec.flags.contains(.skipMonitor) else { return }
         var line: [UInt8] = [UInt8(ascii: "+")]
         line += Array("\(microseconds / 1_000_000).".utf8)
         let fraction = String(microseconds % 1_000_000)

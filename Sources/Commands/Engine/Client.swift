@@ -75,6 +75,16 @@ public final class Client {
     /// Whether it waits in `Engine.takeClientsWithOutput`'s list.
     var queuedForOutput = false
 
+    /// The error reply of the current command was already counted in the error
+    /// statistics (a script's error raised by a command it ran: Redis's
+    /// ERR_REPLY_FLAG_NO_STATS_UPDATE); `finishCall` clears it.
+    var errorAlreadyCounted = false
+    /// The client scripts run their commands as (Scripting.swift): it never blocks.
+    var isScriptClient = false
+    /// While it runs a script's command: the client that called the script
+    /// (tracking remembers the keys it reads for that client, as Redis's script_caller).
+    unowned(unsafe) var scriptCaller: Client? = nil
+
     /// What the AOF logs for the current command, when not the command as typed.
     var propagationOverride: [[Bytes]]? = nil
     /// The current command with secrets redacted, for SLOWLOG and MONITOR (CommandRedaction.swift).

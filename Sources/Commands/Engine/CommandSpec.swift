@@ -21,13 +21,15 @@ public struct CommandFlags: OptionSet, Sendable {
     public static let allowBusy = CommandFlags(rawValue: 1 << 13)
     public static let noMulti = CommandFlags(rawValue: 1 << 14)
     public static let skipSlowlog = CommandFlags(rawValue: 1 << 15)
+    /// A command with keys that may have none (EVAL with numkeys 0): COMMAND GETKEYS answers an empty list.
+    public static let noMandatoryKeys = CommandFlags(rawValue: 1 << 16)
 
     /// The names COMMAND INFO reports, in Redis's order.
     static let names: [(CommandFlags, String)] = [
         (.write, "write"), (.readonly, "readonly"), (.denyOOM, "denyoom"), (.admin, "admin"),
         (.pubsub, "pubsub"), (.noscript, "noscript"), (.blocking, "blocking"), (.loading, "loading"),
         (.stale, "stale"), (.skipMonitor, "skip_monitor"), (.skipSlowlog, "skip_slowlog"), (.fast, "fast"), (.noAuth, "no_auth"),
-        (.mayReplicate, "may_replicate"), (.allowBusy, "allow_busy"), (.noMulti, "no_multi"),
+        (.mayReplicate, "may_replicate"), (.noMandatoryKeys, "no_mandatory_keys"), (.allowBusy, "allow_busy"), (.noMulti, "no_multi"),
     ]
 
     var names: [String] { Self.names.filter { contains($0.0) }.map(\.1) }

@@ -63,7 +63,10 @@ public extension Engine {
 
     /// Allocator bytes not counted against `maxmemory` (INFO mem_not_counted_for_evict): the AOF
     /// buffer, as in Redis, and the key tables' spare entry storage (`ByteTable.spareBytes`).
-    var memoryNotCountedForEviction: Int { aofBytes.capacity + keyspace.spareTableBytes }
+    /// Also the Lua interpreter's heap: Redis's used_memory leaves Lua out (its own
+    /// allocator), so a script's garbage, or the interpreter made by the first
+    /// EVAL or INFO, never evicts keys there either.
+    var memoryNotCountedForEviction: Int { aofBytes.capacity + keyspace.spareTableBytes + luaMemory }
 }
 
 extension Engine {
@@ -87,8 +90,10 @@ extension Engine {
     /// deny-oom command, an EXEC that queued one, or anything queued inside
     /// MULTI but EXEC, DISCARD, QUIT and RESET, if memory is still over.
     func refusedForMemory(_ spec: CommandSpec, _ client: Client) -> Bool {
-        guard performEvictions() == .failed else { return false }
+        startedOutOfMemory = performEvictions() == .failed
+        guard startedOutOfMemory else { return false }
         var refuse = spec.flags.contains(.denyOOM)
+            || (spec.group == "scripting" && scripting.deniedWhenOutOfMemory(spec, client.args))
         if let transaction = client.transaction {
             if spec.name == "exec" {
                 refuse = refuse || transaction.commands.contains { $0.spec.flags.contains(.denyOOM) }

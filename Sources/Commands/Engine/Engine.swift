@@ -66,6 +66,26 @@ public final class Engine {
     var debugState = DebugState()
     /// `maxmemory`: the policy, the eviction pool, the counters (Engine+Eviction.swift).
     var eviction = EvictionState()
+    /// Whether the last command found memory past `maxmemory` and could not evict
+    /// (Redis's pre_command_oom_state): scripts refuse deny-oom commands then.
+    var startedOutOfMemory = false
+    /// Lua scripting: the interpreter, the script cache, the running script (Scripting/),
+    /// made on first use.
+    public var scripting: Scripting {
+        if let scriptingState { return scriptingState }
+        let made = Scripting(engine: self)
+        scriptingState = made
+        return made
+    }
+    /// The scripting state if a script or SCRIPT made it (INFO does not make it: its
+    /// interpreter and objects would change used memory between two INFOs).
+    private(set) var scriptingState: Scripting?
+    /// Bytes the Lua interpreter holds, 0 before it exists (not made just to ask).
+    var luaMemory: Int { scriptingState?.lua.memory ?? 0 }
+    /// A script runs past busy-reply-threshold (one load per command while false).
+    var scriptBusy = false
+    /// `busy-reply-threshold`, cached: read by every script.
+    private(set) var busyReplyThreshold = 5000
     /// `maxmemory-clients`: the clients' memory by bucket, the total (Engine+ClientEviction.swift).
     var clientEviction = ClientEvictionState()
 
@@ -176,6 +196,7 @@ public final class Engine {
         latencyTracking = config.latencyTracking
         latencyMonitor.thresholdMilliseconds = config.latencyMonitorThreshold
         queryBufferLimit = config.clientQueryBufferLimit
+        busyReplyThreshold = config.busyReplyThreshold
         passwordRequired = config.requiresPassword
         configureKeyspaceEvents()
         configureEviction()
@@ -242,6 +263,12 @@ public final class Engine {
         noteClientMemory(client)
     }
 
+    /// When a command run from inside another (a script's) starts: the clock
+    /// read that ended the previous one while a batch runs (as `dispatch` does).
+    func nextCommandStart() -> Int64 {
+        carriesClock && clockCarry != 0 ? clockCarry : Keyspace.clockMicroseconds()
+    }
+
     /// A batch of commands from one connection starts: `source` holds their frames.
     public func beginInput(from source: any ReceivedFrames) {
         carriesClock = true
@@ -254,6 +281,35 @@ public final class Engine {
         clockCarry = 0
         flushPendingFrames()
         inputSource = nil
+    }
+
+    /// What a connection's input batch holds in the engine, set aside while a
+    /// busy script lets other connections run commands (Scripting+Busy.swift).
+    public struct SuspendedInput {
+        fileprivate let source: (any ReceivedFrames)?
+        fileprivate let carriesClock: Bool
+        fileprivate let clockCarry: Int64
+        fileprivate let currentClient: Client?
+    }
+
+    /// Sets the running batch aside: its pending frames are copied first, so a
+    /// nested batch cannot copy the wrong connection's bytes.
+    public func suspendInput() -> SuspendedInput {
+        flushPendingFrames()
+        let suspended = SuspendedInput(source: inputSource, carriesClock: carriesClock, clockCarry: clockCarry,
+                                       currentClient: currentClient)
+        inputSource = nil
+        carriesClock = false
+        clockCarry = 0
+        return suspended
+    }
+
+    public func resumeInput(_ suspended: SuspendedInput) {
+        flushPendingFrames()
+        inputSource = suspended.source
+        carriesClock = suspended.carriesClock
+        clockCarry = suspended.clockCarry
+        currentClient = suspended.currentClient
     }
 
     private func dispatch(_ client: Client, receivedAs frame: Range<Int>?) {
@@ -320,6 +376,8 @@ public final class Engine {
             postpone(client)
             return
         }
+        // A script past busy-reply-threshold: only allow-busy commands and SHUTDOWN NOSAVE run (Redis's order).
+        if scriptBusy && refusedWhileScriptBusy(spec, client) { return }
         if client.transaction != nil && queueIfInTransaction(spec, client) { return }
         call(spec, client, started: started, frame: frame)
         // Lists (sorted sets …) that blocked clients wait for got values: serve them
@@ -361,10 +419,16 @@ public final class Engine {
         stats.commands[spec.id].microseconds += elapsed
         if client.reply.count > replyStart && client.reply.bytes[replyStart] == UInt8(ascii: "-") {
             stats.commands[spec.id].failedCalls += 1
-            stats.recordError(client.reply.bytes[replyStart...])
+            if !client.errorAlreadyCounted { stats.recordError(client.reply.bytes[replyStart...]) }
         }
-        if keyspace.observingKeyChanges, let state = client.tracking, !state.broadcast, spec.flags.contains(.readonly) {
-            trackingTable.remember(keys(of: spec, client.args), of: client)
+        client.errorAlreadyCounted = false
+        // A script's reads are tracked for its caller; EVAL_RO's own keys are not (Redis's call()).
+        if keyspace.observingKeyChanges {
+            let tracked = client.scriptCaller ?? client
+            if let state = tracked.tracking, !state.broadcast, spec.flags.contains(.readonly),
+               client.scriptCaller != nil || spec.group != "scripting" {
+                trackingTable.remember(keys(of: spec, client.args), of: tracked)
+            }
         }
         if completion || !client.isBlocked {
             if slowlog.threshold >= 0 && elapsed >= slowlog.threshold {

@@ -35,6 +35,11 @@ public struct ServerHooks {
     public var logNotice: (String) -> Void = { _ in }
     /// Warning-level log lines (DEBUG LOG, DEBUG RELOAD).
     public var logWarning: (String) -> Void = { _ in }
+    /// A log line at a Redis level (0 debug, 1 verbose, 2 notice, 3 warning): `redis.log`.
+    public var log: (Int, String) -> Void = { _, _ in }
+    /// Called from a busy script's count hook (Scripting+Busy.swift): serve the
+    /// other clients once (Server+BusyScript.swift); the argument is the script's caller.
+    public var scriptBusyPoll: (Client) -> Void = { _ in }
     /// DEBUG RELOAD: the whole keyspace as an RDB file (RDBWriter, with the server's options).
     public var keyspaceSnapshot: (() -> [UInt8])? = nil
     /// MEMORY STATS: bytes the allocator holds from the system, free chunks included (0 when unknown).

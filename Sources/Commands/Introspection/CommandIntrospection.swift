@@ -187,7 +187,11 @@ enum CommandIntrospection {
         }
         let keys: [Int]
         if let finder = spec.keyFinder {
-            guard let found = finder(command) else {
+            guard let found = finder(command), !(found.isEmpty && spec.flags.contains(.noMandatoryKeys)) else {
+                if spec.flags.contains(.noMandatoryKeys) {
+                    c.reply.array(0)
+                    return
+                }
                 c.reply.error("ERR Invalid arguments specified for command")
                 return
             }
