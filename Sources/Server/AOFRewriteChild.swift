@@ -7,34 +7,15 @@ import Glibc
 #endif
 
 /// What the forked rewrite child does: it holds the keyspace as it was at
-/// the fork (copy-on-write pages), writes it as commands into a temporary
-/// file of its own, and leaves with `_exit`. Its only thread is the loop
-/// thread, at an instant where it held no lock; it runs no libuv code.
+/// the fork (copy-on-write pages), writes it into a temporary file of its
+/// own, and leaves with `_exit` (ForkedChild.swift: what every child does).
 extension Server {
     func runRewriteChild(parent: pid_t, report: Int32) -> Never {
-        // Killed when the server dies: an orphan must not go on writing into a
-        // directory a restarted server owns (Redis's orphan runs to its end, into
-        // names nobody adopts). If the server died before this took effect, the
-        // child was reparented already: leave at once.
-        _ = swirl_set_parent_death_signal(SIGKILL)
-        if getppid() != parent { _exit(1) }
-        // libuv's handlers would report these through the parent's loop.
-        signal(SIGINT, SIG_DFL)
-        signal(SIGTERM, SIG_DFL)
-        logger.role = "C"
-        closeInheritedDescriptors(keeping: [report, logger.descriptor])
-        // A child is the OOM killer's first choice (the third `oom-score-adj-values`), as Redis's forks.
-        oomScore.apply(config: engine.config, as: .backgroundChild)
+        enterForkedChild(parent: parent, report: report)
         let pid = getpid()
         guard writeBase(pid: pid, parent: parent) else { _exit(1) }
         logger.notice("Successfully created the temporary AOF base file \(RewriteChild.finishedName(pid))")
-        let cow = copyOnWriteBytes()
-        logger.notice("Fork CoW for AOF rewrite: current \(cow >> 20) MB, peak \(cow >> 20) MB, average \(cow >> 20) MB")
-        if report >= 0 {
-            var value = Int64(cow)
-            _ = withUnsafeBytes(of: &value) { write(report, $0.baseAddress, $0.count) }
-        }
-        _exit(0)
+        leaveForkedChild(logging: "AOF rewrite", report: report)
     }
 
     /// The keyspace as an RDB file or as commands, written a megabyte at a time into

@@ -7,28 +7,16 @@ import SwirlBytes
 import Glibc
 #endif
 
-/// The BGSAVE child, under the rewrite child's rules (AOFRewriteChild.swift):
+/// The BGSAVE child, under every forked child's rules (ForkedChild.swift):
 /// killed with its server, no libuv, inherited descriptors closed, a
 /// temporary file of its own pid (`temp-<pid>.rdb`) that only the parent,
 /// after reaping a successful child, renames to `dbfilename`.
 extension Server {
     func runSaveChild(parent: pid_t, report: Int32) -> Never {
-        _ = swirl_set_parent_death_signal(SIGKILL)
-        if getppid() != parent { _exit(1) }
-        signal(SIGINT, SIG_DFL)
-        signal(SIGTERM, SIG_DFL)
-        logger.role = "C"
-        closeInheritedDescriptors(keeping: [report, logger.descriptor])
-        let pid = getpid()
-        guard writeRDB(to: SaveChild.temporaryName(pid), parent: parent) else { _exit(1) }
+        enterForkedChild(parent: parent, report: report)
+        guard writeRDB(to: SaveChild.temporaryName(getpid()), parent: parent) else { _exit(1) }
         logger.notice("DB saved on disk")
-        let cow = copyOnWriteBytes()
-        logger.notice("Fork CoW for RDB: current \(cow >> 20) MB, peak \(cow >> 20) MB, average \(cow >> 20) MB")
-        if report >= 0 {
-            var value = Int64(cow)
-            _ = withUnsafeBytes(of: &value) { write(report, $0.baseAddress, $0.count) }
-        }
-        _exit(0)
+        leaveForkedChild(logging: "RDB", report: report)
     }
 
     /// The options every RDB file of this server is written with.

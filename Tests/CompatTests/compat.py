@@ -14,6 +14,8 @@ import socket
 import sys
 import time
 
+import pytest
+
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                 "..", "Integration"))
 from resp import WAIT, RespClient, encode_command, reply_end  # noqa: E402
@@ -127,6 +129,33 @@ def _exchange(client, args, replies=1, timeout=REPLY_TIMEOUT):
         return "<connection lost: %s>" % e
     finally:
         client.sock.settimeout(REPLY_TIMEOUT)
+
+
+def run_random(servers, seed, label, setup, next_command, count, reset=(), shown=400):
+    """The seeded random runs: `setup` on a fresh connection to each server,
+    then `count` commands from `next_command()`, each reply compared byte for
+    byte (the first difference fails the test, with the commands before it);
+    `reset` puts back what `setup` changed on the shared servers."""
+    redis, swirl = servers
+    a, b = fresh_connection(redis.port), fresh_connection(swirl.port)
+    try:
+        for command in setup:
+            a.call_raw(*command)
+            b.call_raw(*command)
+        history = []
+        for _ in range(count):
+            command = next_command()
+            history.append(command)
+            ra, rb = _exchange(a, command), _exchange(b, command)
+            if ra != rb:
+                pytest.fail("seed %d: %r\n  redis %r\n  swirl %r\nafter:\n  %s" % (
+                    seed, command, ra[:shown], rb[:shown], "\n  ".join(map(repr, history[-10:-1]))), pytrace=False)
+        COMPARED.append(("random %s seed %d" % (label, seed), len(history)))
+    finally:
+        for c in (a, b):
+            for command in reset:
+                c.call_raw(*command)
+            c.close()
 
 
 def elements(raw):

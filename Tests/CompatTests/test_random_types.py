@@ -380,6 +380,6 @@ def test_random_type_commands(seed, protocol, large, compat_servers):
     finally:
         for c in (a, b):
             c.call_raw("DISCARD")
-            c.call_raw("CONFIG", "SET", "hash-max-listpack-entries", "128")
+            c.call_raw("CONFIG", "SET", "hash-max-listpack-entries", "512")
             c.call_raw("CONFIG", "SET", "set-max-intset-entries", "512")
             c.close()

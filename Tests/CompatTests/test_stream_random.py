@@ -85,27 +85,10 @@ class Generator:
 
 @pytest.mark.parametrize("seed", range(1, 7))
 def test_random_stream_commands(seed, compat_servers):
-    redis, swirl = compat_servers
     gen = Generator(seed)
-    a, b = compat.fresh_connection(redis.port), compat.fresh_connection(swirl.port)
     entries, node_bytes = LIMITS[seed % len(LIMITS)]
     setup = [("HELLO", gen.r.choice(["2", "3"])), ("CONFIG", "SET", "stream-node-max-entries", entries),
              ("CONFIG", "SET", "stream-node-max-bytes", node_bytes)]
-    try:
-        for command in setup:
-            a.call_raw(*command)
-            b.call_raw(*command)
-        history = []
-        for _ in range(2500):
-            command = gen.command()
-            history.append(command)
-            ra, rb = compat._exchange(a, command), compat._exchange(b, command)
-            if ra != rb:
-                pytest.fail("seed %d: %r\n  redis %r\n  swirl %r\nafter:\n  %s" % (
-                    seed, command, ra[:400], rb[:400], "\n  ".join(map(repr, history[-10:-1]))), pytrace=False)
-        compat.COMPARED.append(("random streams seed %d" % seed, len(history)))
-    finally:
-        for c in (a, b):
-            c.call_raw("CONFIG", "SET", "stream-node-max-entries", "100")
-            c.call_raw("CONFIG", "SET", "stream-node-max-bytes", "4096")
-            c.close()
+    compat.run_random(compat_servers, seed, "streams", setup, gen.command, 2500,
+                      reset=[("CONFIG", "SET", "stream-node-max-entries", "100"),
+                             ("CONFIG", "SET", "stream-node-max-bytes", "4096")])

@@ -122,27 +122,9 @@ class Generator:
 @pytest.mark.parametrize("seed,large", [(s, False) for s in range(1, 5)] + [(s, True) for s in range(11, 15)],
                          ids=lambda v: str(v))
 def test_random_sorted_set_commands(seed, large, compat_servers):
-    redis, swirl = compat_servers
     gen = Generator(seed, large)
-    a, b = compat.fresh_connection(redis.port), compat.fresh_connection(swirl.port)
-    protocol = gen.r.choice(["2", "3"])
-    setup = [("SET", "str", "v"), ("HELLO", protocol)]
+    setup = [("SET", "str", "v"), ("HELLO", gen.r.choice(["2", "3"]))]
     if large:
         setup.append(("CONFIG", "SET", "zset-max-listpack-entries", "16"))
-    try:
-        for command in setup:
-            a.call_raw(*command)
-            b.call_raw(*command)
-        history = []
-        for _ in range(1500):
-            command = gen.command()
-            history.append(command)
-            ra, rb = compat._exchange(a, command), compat._exchange(b, command)
-            if ra != rb:
-                pytest.fail("seed %d: %r\n  redis %r\n  swirl %r\nafter:\n  %s" % (
-                    seed, command, ra[:400], rb[:400], "\n  ".join(map(repr, history[-10:-1]))), pytrace=False)
-        compat.COMPARED.append(("random zsets seed %d" % seed, len(history)))
-    finally:
-        for c in (a, b):
-            c.call_raw("CONFIG", "SET", "zset-max-listpack-entries", "128")
-            c.close()
+    compat.run_random(compat_servers, seed, "zsets", setup, gen.command, 1500,
+                      reset=[("CONFIG", "SET", "zset-max-listpack-entries", "128")])
