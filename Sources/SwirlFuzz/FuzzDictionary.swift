@@ -42,7 +42,8 @@ public enum FuzzDictionary {
         var seen = Set<[UInt8]>()
         var words: [[UInt8]] = []
         func add(_ word: [UInt8]) {
-            if seen.insert(word).inserted { words.append(word) }
+            // libFuzzer refuses an empty entry (MIGRATE's `""` key is one token): the whole file then fails.
+            if !word.isEmpty && seen.insert(word).inserted { words.append(word) }
         }
         lua.forEach { add(Array($0.utf8)) }
         for spec in engine.table.all {
