@@ -43,15 +43,7 @@ enum RDBLoad {
                     expired += 1
                     return
                 }
-                let db = keyspace[entry.db]
-                db.set(entry.key, entry.value)
-                if let when = entry.expireAt { db.setExpire(entry.key, at: when) }
-                switch tracking {
-                case .recency:
-                    if let idle = entry.idleSeconds { db.setAccess(entry.key, AccessClock.stamp(idleSeconds: Int64(idle), milliseconds: now)) }
-                case .frequency:
-                    if let frequency = entry.frequency { db.setAccess(entry.key, AccessClock.stamp(frequency: frequency, milliseconds: now)) }
-                }
+                entry.store(in: keyspace[entry.db], tracking: tracking, now: now)
                 loaded += 1
             }
         } catch {

@@ -23,6 +23,19 @@ public struct RDBReader {
         /// The LRU idle seconds or the LFU counter the file recorded, if any.
         public let idleSeconds: Int?
         public let frequency: UInt8?
+
+        /// Stores the key in `db` with its expiry, and its idle time or
+        /// frequency when `tracking` records that one (as Redis's rdbLoad).
+        public func store(in db: Database, tracking: AccessTracking, now: Int64) {
+            db.set(key, value)
+            if let when = expireAt { db.setExpire(key, at: when) }
+            switch tracking {
+            case .recency:
+                if let idle = idleSeconds { db.setAccess(key, AccessClock.stamp(idleSeconds: Int64(idle), milliseconds: now)) }
+            case .frequency:
+                if let frequency { db.setAccess(key, AccessClock.stamp(frequency: frequency, milliseconds: now)) }
+            }
+        }
     }
 
     let bytes: [UInt8]
