@@ -1,5 +1,4 @@
 internal import CLua
-import Foundation
 import RESP
 import SwirlBytes
 
